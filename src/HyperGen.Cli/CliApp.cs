@@ -1,0 +1,79 @@
+using System;
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.IO;
+using System.Linq;
+
+namespace HyperGen.Cli;
+
+/// <summary>
+/// The <c>hypergen</c> command line, runnable in-process. Exit codes: 0 success; 1 <c>check</c> found errors or a
+/// failed gradient check; 2 bad input, reported as one <c>hypergen: error: ...</c> line on stderr; 3 a bug in
+/// HyperGen itself.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Parses <paramref name="args"/> and runs the command they name.</summary>
+    /// <param name="args">The arguments, without the program name.</param>
+    /// <param name="stdout">Receives the command's results (JSON for <c>trace</c>, the report for <c>check</c>).</param>
+    /// <param name="stderr">Receives errors and warnings.</param>
+    /// <returns>The exit code.</returns>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+
+        ParseResult parsed = CreateRootCommand().Parse(args);
+        if (parsed.Action is ParseErrorAction)
+        {
+            // System.CommandLine would print every error and the whole help text; one line says enough, and
+            // --help is there for the rest.
+            stderr.WriteLine($"hypergen: error: {string.Join("; ", parsed.Errors.Select(e => e.Message))} (see hypergen --help)");
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (CliInputException e)
+        {
+            foreach (string line in e.DetailLines)
+            {
+                stderr.WriteLine(line);
+            }
+
+            stderr.WriteLine($"hypergen: error: {OneLine(e.Message)}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"hypergen: internal error: {e.GetType().Name}: {OneLine(e.Message)} (please report this)");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    /// <summary>The command tree; a fresh one per run, since commands hold no state worth sharing.</summary>
+    internal static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand(
+            "HyperGen: towers of optimizers that tune their own hyperparameters (Chandra et al., \"Gradient Descent: The Ultimate Optimizer\").");
+        root.Subcommands.Add(TraceCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
+
+        // ---- train: added here by the lead, from the training sample (samples/HyperGen.Training). ----
+        // root.Subcommands.Add(<train command>);
+        // ---- end of train ----
+        return root;
+    }
+
+    /// <summary>Error messages go on one line even when an inner message spans several.</summary>
+    private static string OneLine(string message) =>
+        message.ReplaceLineEndings(" ").Trim();
+}

@@ -1,0 +1,17 @@
+namespace HyperGen.Cli;
+
+/// <summary>The exit codes of <c>hypergen</c>.</summary>
+public static class ExitCodes
+{
+    /// <summary>The command did what was asked.</summary>
+    public const int Success = 0;
+
+    /// <summary><c>check</c> found compile errors or a failed gradient check.</summary>
+    public const int CheckFailed = 1;
+
+    /// <summary>Bad input: a malformed option, spec, file or JSON document.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>A bug in HyperGen itself (an exception nobody expected); the message asks for a report.</summary>
+    public const int InternalError = 3;
+}

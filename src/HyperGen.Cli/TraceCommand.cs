@@ -1,0 +1,108 @@
+using System;
+using System.CommandLine;
+using System.IO;
+
+namespace HyperGen.Cli;
+
+/// <summary>
+/// <c>hypergen trace</c>: runs a tower on a small quadratic problem and prints every step's loss and
+/// hyperparameters as JSON, so that a tower can be compared with an independent implementation.
+/// </summary>
+internal static class TraceCommand
+{
+    public static Command Create()
+    {
+        var tower = new Option<string>("--tower")
+        {
+            Description = "The tower, bottom level first, e.g. adam(alpha=1e-3)/sgd(alpha=1e-5).",
+            HelpName = "SPEC",
+            Required = true,
+        };
+        var problem = new Option<string>("--problem")
+        {
+            Description = "JSON problem file: {\"a\":[..],\"b\":[..],\"w0\":[..],\"noise\":[[..],..],\"steps\":K} (noise optional).",
+            HelpName = "FILE.json",
+            Required = true,
+        };
+        var definitions = new Option<string[]>("--definitions")
+        {
+            Description = "C# files of [HyperOptimize] optimizers to compile and make available to the tower.",
+            HelpName = "FILE.cs",
+            AllowMultipleArgumentsPerToken = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var precision = new Option<string>("--precision")
+        {
+            Description = "The precision the tower runs in.",
+            DefaultValueFactory = _ => "double",
+        };
+        precision.AcceptOnlyFromAmong("double", "float");
+
+        var command = new Command("trace", "Run a tower on a quadratic problem and print each step's loss and hyperparameters as JSON.")
+        {
+            tower, problem, definitions, precision,
+        };
+        command.SetAction(result => Execute(
+            result.GetRequiredValue(tower),
+            result.GetRequiredValue(problem),
+            result.GetValue(definitions) ?? [],
+            result.GetRequiredValue(precision),
+            result.InvocationConfiguration.Output,
+            result.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int Execute(string towerText, string problemPath, string[] definitionPaths, string precision, TextWriter stdout, TextWriter stderr)
+    {
+        // Read the problem first: it is cheap, and a typo in its path should not wait for a compilation.
+        QuadraticProblem problem = ProblemReader.Read(problemPath);
+        using DefinitionCompilation? compiled = definitionPaths.Length == 0 ? null : CompileOrThrow(definitionPaths, stderr);
+        OptimizerCatalog catalog = compiled?.CreateCatalog() ?? OptimizerCatalog.BuiltIn;
+
+        TowerSpec spec;
+        try
+        {
+            spec = TowerSpec.Parse(towerText, catalog);
+        }
+        catch (TowerSpecException e)
+        {
+            throw new CliInputException($"--tower: {e.Message}", e);
+        }
+
+        int? nonFinite = precision == "float"
+            ? TraceRunner.Run<float>(spec, ToFloatChecked(problem, problemPath), stdout)
+            : TraceRunner.Run<double>(spec, problem, stdout);
+        if (nonFinite is int t)
+        {
+            stderr.WriteLine(
+                $"hypergen: warning: the loss is not finite from step {t}; such numbers are written as the strings \"NaN\", \"Infinity\", \"-Infinity\"");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Compiles the definitions; warnings go to stderr, errors end the command with exit code 2.</summary>
+    private static DefinitionCompilation CompileOrThrow(string[] paths, TextWriter stderr)
+    {
+        DefinitionCompilation compiled = DefinitionCompiler.Compile(InputFiles.ReadDefinitions(paths));
+        if (!compiled.HasErrors)
+        {
+            foreach (string line in compiled.FormatDiagnostics())
+            {
+                stderr.WriteLine(line);
+            }
+
+            return compiled;
+        }
+
+        string[] lines = [.. compiled.FormatDiagnostics()];
+        compiled.Dispose();
+        throw new CliInputException("--definitions: the definitions do not compile (errors above)") { DetailLines = lines };
+    }
+
+    /// <summary>Float runs need every number to fit in a float; one that overflows would silently become infinite.</summary>
+    private static QuadraticProblem ToFloatChecked(QuadraticProblem problem, string source) =>
+        problem.FindValueOutsideFloatRange() is string value
+            ? throw new CliInputException($"{source}: field {value} does not fit in a float (--precision float)")
+            : problem;
+}

@@ -1,0 +1,400 @@
+using System.Collections.Generic;
+using System.Linq;
+using HyperGen.Generator.Helpers;
+using HyperGen.Generator.Ir;
+using HyperGen.Generator.Model;
+
+namespace HyperGen.Generator.Emit;
+
+/// <summary>
+/// Writes one kernel method from a <see cref="KernelProgram"/>: loop-invariant values first (hyperparameters in
+/// their domains and everything that depends only on them), then a Vector&lt;T&gt; loop and a scalar loop for the
+/// remainder, both computing the same nodes. Values used once are written inline; values used several times or
+/// named in the user's code get a local.
+/// </summary>
+internal sealed class KernelEmitter
+{
+    private readonly OptimizerModel _model;
+    private readonly KernelProgram _program;
+    private readonly Precision _p;
+    private readonly ProgramNode[] _nodes;
+    private readonly string?[] _locals;
+    private readonly bool[] _needsSplat;
+    private readonly HashSet<string> _taken;
+
+    public KernelEmitter(OptimizerModel model, KernelProgram program, Precision precision)
+    {
+        _model = model;
+        _program = program;
+        _p = precision;
+        _nodes = program.Nodes.AsSpan().ToArray();
+        _locals = new string?[_nodes.Length];
+        _needsSplat = new bool[_nodes.Length];
+        _taken = new HashSet<string>(System.StringComparer.Ordinal)
+        {
+            "chunk", "raw", "stepIndex", "n", "i", "width",
+        };
+        foreach (string buffer in BufferNames())
+        {
+            _taken.Add(buffer);
+        }
+
+        PlanLocals();
+    }
+
+    public void Write(CodeWriter w, string methodName, string summary)
+    {
+        w.Line($"/// <summary>{summary}</summary>");
+        using (w.Block($"private static void {methodName}(in global::HyperGen.LevelChunk<{_p.Type}> chunk, global::System.ReadOnlySpan<{_p.Type}> raw, int stepIndex)"))
+        {
+            WriteInvariants(w);
+            WriteBufferRefs(w);
+            w.Line("int n = chunk.Length;");
+            w.Line("nuint i = 0;");
+            if (_program.IsVectorizable)
+            {
+                w.Line();
+                WriteVectorLoop(w);
+            }
+            else
+            {
+                w.Line("// A function without a Vector<T> form runs per element, so this step has no vector loop.");
+            }
+
+            w.Line();
+            WriteScalarLoop(w);
+        }
+    }
+
+    private IEnumerable<string> BufferNames()
+    {
+        yield return _model.WeightName + "Buffer";
+        yield return _model.GradientName + "Buffer";
+        foreach (StateModel state in _model.States)
+        {
+            yield return state.Name + "Buffer";
+        }
+
+        foreach (HyperModel hyper in _model.Hypers)
+        {
+            yield return PartialName(hyper) + "Buffer";
+        }
+    }
+
+    private string PartialName(HyperModel hyper) =>
+        $"d{Capitalize(_model.WeightName)}_d{Capitalize(Binding.ModelBuilder.RawName(hyper))}";
+
+    private static string Capitalize(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
+
+    private void PlanLocals()
+    {
+        var hasVaryingParent = new bool[_nodes.Length];
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            foreach (int arg in _nodes[n].Args)
+            {
+                if (_nodes[n].IsVarying)
+                {
+                    hasVaryingParent[arg] = true;
+                }
+            }
+        }
+
+        // Outputs are stored per element, so a loop-invariant output needs its vector form too.
+        foreach (int output in Outputs())
+        {
+            hasVaryingParent[output] = true;
+        }
+
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            ProgramNode node = _nodes[n];
+            bool leaf = node.Op is Op.Weight or Op.Gradient or Op.State or Op.Hyper or Op.StepIndex;
+            if (node.Op == Op.Const)
+            {
+                continue;
+            }
+
+            bool invariantFeedingLoop = !node.IsVarying && hasVaryingParent[n];
+            if (leaf || node.Uses > 1 || node.Name is not null || invariantFeedingLoop)
+            {
+                _locals[n] = Unique(LeafName(node) ?? node.Name ?? (node.IsVarying ? "u" : "k"));
+            }
+
+            _needsSplat[n] = invariantFeedingLoop;
+        }
+    }
+
+    private string? LeafName(ProgramNode node) => node.Op switch
+    {
+        Op.Weight => _model.WeightName,
+        Op.Gradient => _model.GradientName,
+        Op.State => _model.States[node.Index].Name,
+        Op.StepIndex => _model.StepIndexName ?? "t",
+        Op.Hyper => node.Name ?? _model.Hypers[node.Index].Name,
+        _ => null,
+    };
+
+    private string Unique(string name)
+    {
+        string candidate = name;
+        for (int suffix = 1; !_taken.Add(candidate); suffix++)
+        {
+            candidate = name + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return candidate;
+    }
+
+    private IEnumerable<int> Outputs()
+    {
+        yield return _program.WeightOutput;
+        foreach (int state in _program.StateOutputs)
+        {
+            if (state >= 0)
+            {
+                yield return state;
+            }
+        }
+
+        foreach (int partial in _program.PartialOutputs)
+        {
+            if (partial >= 0)
+            {
+                yield return partial;
+            }
+        }
+    }
+
+    private void WriteInvariants(CodeWriter w)
+    {
+        bool any = false;
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            ProgramNode node = _nodes[n];
+            if (node.IsVarying || _locals[n] is null)
+            {
+                continue;
+            }
+
+            if (!any)
+            {
+                w.Line("// Loop-invariant values: the hyperparameters in their domains and what depends only on them.");
+                any = true;
+            }
+
+            string value = node.Op switch
+            {
+                Op.Hyper => $"raw[{node.Index}]",
+                Op.StepIndex => "stepIndex",
+                _ => Expression(n, vector: false, parentPrecedence: 0, useLocal: false),
+            };
+            w.Line($"{_p.Type} {_locals[n]} = {value};");
+        }
+
+        if (any)
+        {
+            w.Line();
+        }
+    }
+
+    private void WriteBufferRefs(CodeWriter w)
+    {
+        w.Line($"ref {_p.Type} {_model.WeightName}Buffer = ref chunk.Weights;");
+        if (Reads(Op.Gradient, 0))
+        {
+            w.Line($"ref {_p.Type} {_model.GradientName}Buffer = ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in chunk.Gradients);");
+        }
+
+        for (int k = 0; k < _model.States.Count; k++)
+        {
+            if (Reads(Op.State, k) || _program.StateOutputs[k] >= 0)
+            {
+                w.Line($"ref {_p.Type} {_model.States[k].Name}Buffer = ref chunk.State({k});");
+            }
+        }
+
+        for (int j = 0; j < _program.PartialOutputs.Count; j++)
+        {
+            if (_program.PartialOutputs[j] >= 0)
+            {
+                w.Line($"ref {_p.Type} {PartialName(_model.Hypers[j])}Buffer = ref chunk.Partial({j});");
+            }
+        }
+    }
+
+    private bool Reads(Op op, int index) => _nodes.Any(n => n.Op == op && n.Index == index);
+
+    private void WriteVectorLoop(CodeWriter w)
+    {
+        using (w.Block($"if (global::System.Numerics.Vector.IsHardwareAccelerated && n >= {_p.Vector}.Count)"))
+        {
+            for (int n = 0; n < _nodes.Length; n++)
+            {
+                if (_needsSplat[n])
+                {
+                    w.Line($"{_p.Vector} {_locals[n]}Vector = new {_p.Vector}({_locals[n]});");
+                }
+            }
+
+            w.Line($"nuint width = (nuint){_p.Vector}.Count;");
+            using (w.Block("for (; i + width <= (nuint)n; i += width)"))
+            {
+                WriteBody(w, vector: true);
+            }
+        }
+    }
+
+    private void WriteScalarLoop(CodeWriter w)
+    {
+        using (w.Block("for (; i < (nuint)n; i++)"))
+        {
+            WriteBody(w, vector: false);
+        }
+    }
+
+    private void WriteBody(CodeWriter w, bool vector)
+    {
+        string type = vector ? _p.Vector : _p.Type;
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            ProgramNode node = _nodes[n];
+            if (!node.IsVarying || _locals[n] is null)
+            {
+                continue;
+            }
+
+            string value = node.Op switch
+            {
+                Op.Weight => Load(_model.WeightName + "Buffer", vector),
+                Op.Gradient => Load(_model.GradientName + "Buffer", vector),
+                Op.State => Load(_model.States[node.Index].Name + "Buffer", vector),
+                _ => Expression(n, vector, parentPrecedence: 0, useLocal: false),
+            };
+            w.Line($"{type} {_locals[n]} = {value};");
+        }
+
+        if (!IsLeaf(_program.WeightOutput, Op.Weight))
+        {
+            Store(w, _model.WeightName + "Buffer", _program.WeightOutput, vector);
+        }
+
+        for (int k = 0; k < _program.StateOutputs.Count; k++)
+        {
+            if (_program.StateOutputs[k] >= 0)
+            {
+                Store(w, _model.States[k].Name + "Buffer", _program.StateOutputs[k], vector);
+            }
+        }
+
+        for (int j = 0; j < _program.PartialOutputs.Count; j++)
+        {
+            if (_program.PartialOutputs[j] >= 0)
+            {
+                Store(w, PartialName(_model.Hypers[j]) + "Buffer", _program.PartialOutputs[j], vector);
+            }
+        }
+    }
+
+    private bool IsLeaf(int n, Op op) => _nodes[n].Op == op;
+
+    private static string Load(string buffer, bool vector) => vector
+        ? $"global::System.Numerics.Vector.LoadUnsafe(ref {buffer}, i)"
+        : $"global::System.Runtime.CompilerServices.Unsafe.Add(ref {buffer}, i)";
+
+    private void Store(CodeWriter w, string buffer, int node, bool vector)
+    {
+        string value = Expression(node, vector, parentPrecedence: 0, useLocal: true);
+        w.Line(vector
+            ? $"global::System.Numerics.Vector.StoreUnsafe({value}, ref {buffer}, i);"
+            : $"global::System.Runtime.CompilerServices.Unsafe.Add(ref {buffer}, i) = {value};");
+    }
+
+    /// <summary>Renders node <paramref name="n"/>; precedences: 1 additive, 2 multiplicative, 3 unary, 4 primary.</summary>
+    private string Expression(int n, bool vector, int parentPrecedence, bool useLocal = true)
+    {
+        ProgramNode node = _nodes[n];
+        if (useLocal && _locals[n] is { } local)
+        {
+            return vector && !node.IsVarying ? local + "Vector" : local;
+        }
+
+        if (vector && !node.IsVarying && node.Op != Op.Const)
+        {
+            // Only reachable for invariant nodes inside invariant conditions, which are rendered as scalars.
+            return Expression(n, vector: false, parentPrecedence, useLocal);
+        }
+
+        string Arg(int index, int precedence) => Expression(node.Args[index], vector, precedence);
+
+        switch (node.Op)
+        {
+            case Op.Const:
+                if (vector)
+                {
+                    return $"new {_p.Vector}({_p.Literal(node.Value)})";
+                }
+
+                string literal = _p.Literal(node.Value);
+                return node.Value < 0 && parentPrecedence > 0 ? $"({literal})" : literal;
+            case Op.Add:
+                return Wrap($"{Arg(0, 1)} + {Arg(1, 1)}", 1, parentPrecedence);
+            case Op.Sub:
+                return Wrap($"{Arg(0, 1)} - {Arg(1, 2)}", 1, parentPrecedence);
+            case Op.Mul:
+                return Wrap($"{Arg(0, 2)} * {Arg(1, 2)}", 2, parentPrecedence);
+            case Op.Div:
+                return Wrap($"{Arg(0, 2)} / {Arg(1, 3)}", 2, parentPrecedence);
+            case Op.Neg:
+                return Wrap($"-{Arg(0, 3)}", 3, parentPrecedence);
+            case Op.Call:
+            {
+                FunctionInfo info = FunctionTable.Get(node.Func);
+                string args = string.Join(", ", node.Args.Select(a => Expression(a, vector, 0)));
+                return vector
+                    ? $"global::System.Numerics.Vector.{info.VectorMethodName}({args})"
+                    : $"{_p.Math}.{info.MethodName}({args})";
+            }
+
+            case Op.Select:
+                return Select(node, vector, parentPrecedence);
+            default:
+                return _locals[n] ?? node.Op.ToString();
+        }
+    }
+
+    private string Select(ProgramNode node, bool vector, int parentPrecedence)
+    {
+        bool conditionVaries = _nodes[node.Args[0]].IsVarying || _nodes[node.Args[1]].IsVarying;
+        if (vector && conditionVaries)
+        {
+            string left = Expression(node.Args[0], vector: true, 0);
+            string right = Expression(node.Args[1], vector: true, 0);
+            string mask = node.Cmp switch
+            {
+                Cmp.Lt => $"global::System.Numerics.Vector.LessThan({left}, {right})",
+                Cmp.Le => $"global::System.Numerics.Vector.LessThanOrEqual({left}, {right})",
+                Cmp.Gt => $"global::System.Numerics.Vector.GreaterThan({left}, {right})",
+                Cmp.Ge => $"global::System.Numerics.Vector.GreaterThanOrEqual({left}, {right})",
+                Cmp.Eq => $"global::System.Numerics.Vector.Equals({left}, {right})",
+                _ => $"global::System.Numerics.Vector.OnesComplement(global::System.Numerics.Vector.Equals({left}, {right}))",
+            };
+            return $"global::System.Numerics.Vector.ConditionalSelect({mask}, {Expression(node.Args[2], true, 0)}, {Expression(node.Args[3], true, 0)})";
+        }
+
+        string op = node.Cmp switch
+        {
+            Cmp.Lt => "<",
+            Cmp.Le => "<=",
+            Cmp.Gt => ">",
+            Cmp.Ge => ">=",
+            Cmp.Eq => "==",
+            _ => "!=",
+        };
+        string condition = $"{Expression(node.Args[0], false, 1)} {op} {Expression(node.Args[1], false, 1)}";
+        return $"({condition} ? {Expression(node.Args[2], vector, 0)} : {Expression(node.Args[3], vector, 0)})";
+    }
+
+    private static string Wrap(string text, int precedence, int parentPrecedence) =>
+        precedence < parentPrecedence ? $"({text})" : text;
+}

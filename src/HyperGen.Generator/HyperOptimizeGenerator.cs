@@ -1,0 +1,69 @@
+using HyperGen.Generator.Binding;
+using HyperGen.Generator.Diagnostics;
+using HyperGen.Generator.Emit;
+using HyperGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace HyperGen.Generator;
+
+/// <summary>
+/// Compiles every <c>[HyperOptimize]</c> step method into exact hypergradient kernels: the transform binds and
+/// differentiates the method into a value-equatable model; the outputs report its diagnostics and emit its code.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class HyperOptimizeGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<GenerationResult> results = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                ModelBuilder.HyperOptimizeAttributeName,
+                predicate: static (node, _) => node is MethodDeclarationSyntax,
+                transform: static (syntax, cancellation) => ModelBuilder.Build(syntax, cancellation))
+            .WithTrackingName(TrackingNames.Results);
+
+        IncrementalValuesProvider<DiagnosticInfo> diagnostics = results
+            .SelectMany(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
+        IncrementalValuesProvider<OptimizerModel> models = results
+            .Where(static result => result.Model is not null)
+            .Select(static (result, _) => result.Model!)
+            .WithTrackingName(TrackingNames.Models);
+        context.RegisterSourceOutput(models, static (output, model) => Emit(output, model));
+    }
+
+    private static void Emit(SourceProductionContext output, OptimizerModel model)
+    {
+        string source;
+        try
+        {
+            source = OptimizerEmitter.Emit(model);
+        }
+        catch (System.Exception exception)
+        {
+            // An emitter bug must surface as a diagnostic, never as silently missing code.
+            output.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.InternalError, Location.None, model.ClassName, $"{exception.GetType().Name}: {exception.Message}"));
+            return;
+        }
+
+        output.AddSource(OptimizerEmitter.HintName(model), source);
+    }
+}
+
+/// <summary>Names of the pipeline steps, for incrementality tests.</summary>
+public static class TrackingNames
+{
+    /// <summary>The transform: binding, differentiation and planning of each step method.</summary>
+    public const string Results = "HyperGen.Results";
+
+    /// <summary>The diagnostics of every step method.</summary>
+    public const string Diagnostics = "HyperGen.Diagnostics";
+
+    /// <summary>The models that are emitted.</summary>
+    public const string Models = "HyperGen.Models";
+}

@@ -1,0 +1,127 @@
+using System;
+using System.Threading;
+
+namespace HyperGen;
+
+/// <summary>
+/// A piece of work split into numbered blocks that may run on several threads. Jobs are allocated once and reused
+/// for every step, so running one allocates nothing.
+/// </summary>
+internal abstract class BlockJob
+{
+    private int _nextBlock;
+    private int _blockCount;
+    private int _remaining;
+    private Exception? _failure;
+    private readonly ManualResetEventSlim _done = new(false);
+
+    /// <summary>Processes block <paramref name="block"/>; called at most once per block and run.</summary>
+    protected abstract void RunBlock(int block);
+
+    internal void Prepare(int blockCount)
+    {
+        _failure = null;
+        _done.Reset();
+        Volatile.Write(ref _blockCount, blockCount);
+        Volatile.Write(ref _remaining, blockCount);
+        Interlocked.Exchange(ref _nextBlock, 0);
+    }
+
+    /// <summary>Claims and runs blocks until none is left.</summary>
+    internal void Work()
+    {
+        while (true)
+        {
+            int block = Interlocked.Increment(ref _nextBlock) - 1;
+            if (block >= Volatile.Read(ref _blockCount))
+            {
+                return;
+            }
+
+            try
+            {
+                RunBlock(block);
+            }
+            catch (Exception exception)
+            {
+                Interlocked.CompareExchange(ref _failure, exception, null);
+            }
+
+            if (Interlocked.Decrement(ref _remaining) == 0)
+            {
+                _done.Set();
+            }
+        }
+    }
+
+    internal void WaitAndRethrow()
+    {
+        _done.Wait();
+        if (_failure is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+}
+
+/// <summary>
+/// Runs <see cref="BlockJob"/>s on the calling thread plus one background worker per extra core. The workers are
+/// started once, on first use, and sleep between jobs; one job runs at a time.
+/// </summary>
+internal static class BlockScheduler
+{
+    private static readonly object s_gate = new();
+    private static readonly SemaphoreSlim s_wake = new(0);
+    private static readonly Lazy<int> s_workerCount = new(StartWorkers);
+    private static BlockJob? s_current;
+
+    /// <summary>How many threads, the caller included, share a job.</summary>
+    public static int Parallelism => s_workerCount.Value + 1;
+
+    public static void Run(BlockJob job, int blockCount)
+    {
+        if (blockCount <= 0)
+        {
+            return;
+        }
+
+        int workers = s_workerCount.Value;
+        lock (s_gate)
+        {
+            job.Prepare(blockCount);
+            if (blockCount > 1 && workers > 0)
+            {
+                Volatile.Write(ref s_current, job);
+                s_wake.Release(Math.Min(workers, blockCount - 1));
+            }
+
+            job.Work();
+            job.WaitAndRethrow();
+        }
+    }
+
+    private static int StartWorkers()
+    {
+        int workers = Math.Clamp(Environment.ProcessorCount, 1, 16) - 1;
+        for (int i = 0; i < workers; i++)
+        {
+            var thread = new Thread(WorkerLoop)
+            {
+                IsBackground = true,
+                Name = $"HyperGen worker {i + 1}",
+            };
+            thread.Start();
+        }
+
+        return workers;
+    }
+
+    private static void WorkerLoop()
+    {
+        while (true)
+        {
+            s_wake.Wait();
+            Volatile.Read(ref s_current)?.Work();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+
+namespace HyperGen;
+
+/// <summary>
+/// One level of a running tower: its optimizer, its hyperparameters (read in the user's domain) and its step count.
+/// </summary>
+public sealed class TowerLevel
+{
+    private readonly ILevelState _state;
+
+    internal TowerLevel(int index, ILevelState state)
+    {
+        Index = index;
+        Definition = state.Definition;
+        _state = state;
+    }
+
+    /// <summary>The 1-based level: 1 trains the weights, k + 1 trains level k's hyperparameters.</summary>
+    public int Index { get; }
+
+    /// <summary>The optimizer of this level.</summary>
+    public OptimizerDefinition Definition { get; }
+
+    /// <summary>How many steps this level has taken.</summary>
+    public int StepCount => _state.StepCount;
+
+    /// <summary>The current value of the named hyperparameter, in the user's domain.</summary>
+    /// <exception cref="KeyNotFoundException">The optimizer has no such hyperparameter.</exception>
+    public double this[string name]
+    {
+        get
+        {
+            int index = Definition.IndexOfHyperParameter(name);
+            if (index < 0)
+            {
+                throw new KeyNotFoundException(
+                    $"{Definition.Name} has no hyperparameter '{name}' (it has: {LevelSpec.DescribeNames(Definition)}).");
+            }
+
+            return GetValue(index);
+        }
+    }
+
+    /// <summary>The current value of hyperparameter <paramref name="index"/>, in the user's domain.</summary>
+    public double GetValue(int index) =>
+        HyperDomains.FromRaw(Definition.HyperParameters[index].Domain, GetRawValue(index));
+
+    /// <summary>The current raw value that the level above learns (equal to the value in the Real domain).</summary>
+    public double GetRawValue(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Definition.HyperParameters.Count);
+        return _state.GetRaw(index);
+    }
+
+    /// <summary>Whether hyperparameter <paramref name="index"/> is learned by the level above (false on the top level).</summary>
+    public bool IsHyperParameterLearned(int index) => _state.IsLearned(index);
+
+    /// <summary>All hyperparameters by name, in the user's domain, in declaration order.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> GetValues()
+    {
+        var values = new KeyValuePair<string, double>[Definition.HyperParameters.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = new(Definition.HyperParameters[i].Name, GetValue(i));
+        }
+
+        return values;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString()
+    {
+        var parts = new List<string>();
+        foreach (var (name, value) in GetValues())
+        {
+            parts.Add($"{name}={value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        return $"{Definition.Name.ToLowerInvariant()}({string.Join(", ", parts)})";
+    }
+}
+
+/// <summary>What a <see cref="TowerLevel"/> reads from the level it describes, whatever the precision.</summary>
+internal interface ILevelState
+{
+    OptimizerDefinition Definition { get; }
+
+    int StepCount { get; }
+
+    double GetRaw(int index);
+
+    bool IsLearned(int index);
+}

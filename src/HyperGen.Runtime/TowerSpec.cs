@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace HyperGen;
+
+/// <summary>
+/// One level of a tower: an optimizer and the initial values of its hyperparameters (in the user's domain).
+/// </summary>
+public sealed class LevelSpec
+{
+    private readonly double[] _initialValues;
+
+    /// <summary>A level with the definition's declared initial values, replaced where <paramref name="overrides"/> says.</summary>
+    /// <param name="definition">The optimizer of this level.</param>
+    /// <param name="overrides">Initial values by hyperparameter name (case-insensitive), in the user's domain.</param>
+    /// <exception cref="ArgumentException">An unknown name, or a value outside the hyperparameter's domain.</exception>
+    public LevelSpec(OptimizerDefinition definition, IReadOnlyDictionary<string, double>? overrides = null)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        Definition = definition;
+        _initialValues = definition.HyperParameters.Select(h => h.Initial).ToArray();
+        if (overrides is null)
+        {
+            return;
+        }
+
+        foreach (var (name, value) in overrides)
+        {
+            int index = definition.IndexOfHyperParameter(name);
+            if (index < 0)
+            {
+                throw new ArgumentException(
+                    $"{definition.Name} has no hyperparameter '{name}' (it has: {DescribeNames(definition)}).",
+                    nameof(overrides));
+            }
+
+            HyperParameterInfo info = definition.HyperParameters[index];
+            if (!HyperDomains.Contains(info.Domain, value))
+            {
+                throw new ArgumentException(
+                    $"{definition.Name}.{info.Name} = {value.ToString("R", CultureInfo.InvariantCulture)} is out of range: it must be {HyperDomains.Describe(info.Domain)}.",
+                    nameof(overrides));
+            }
+
+            _initialValues[index] = value;
+        }
+    }
+
+    /// <summary>The optimizer of this level.</summary>
+    public OptimizerDefinition Definition { get; }
+
+    /// <summary>Initial hyperparameter values in the user's domain, in the definition's order.</summary>
+    public IReadOnlyList<double> InitialValues => _initialValues;
+
+    /// <summary>The textual form, for example <c>adam(alpha=0.001, beta1=0.9, beta2=0.999)</c>.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder(Definition.Name.ToLowerInvariant());
+        text.Append('(');
+        for (int i = 0; i < _initialValues.Length; i++)
+        {
+            if (i > 0)
+            {
+                text.Append(", ");
+            }
+
+            text.Append(Definition.HyperParameters[i].Name).Append('=')
+                .Append(_initialValues[i].ToString("R", CultureInfo.InvariantCulture));
+        }
+
+        return text.Append(')').ToString();
+    }
+
+    internal static string DescribeNames(OptimizerDefinition definition) =>
+        definition.HyperParameters.Count == 0
+            ? "none"
+            : string.Join(", ", definition.HyperParameters.Select(h => h.Name));
+}
+
+/// <summary>
+/// A tower of optimizers, bottom first: level 1 trains the weights and level k + 1 trains level k's
+/// hyperparameters. The textual form is <c>adam(alpha=1e-3)/sgd(alpha=1e-5)/sgd(alpha=1e-5)</c>.
+/// </summary>
+public sealed class TowerSpec
+{
+    private readonly LevelSpec[] _levels;
+
+    /// <summary>A tower of the given levels, bottom first.</summary>
+    /// <exception cref="ArgumentException">No level, or more than <see cref="HyperOptimizeAttribute.MaxDepth"/>.</exception>
+    public TowerSpec(IEnumerable<LevelSpec> levels)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        _levels = levels.ToArray();
+        if (_levels.Length is 0 or > HyperOptimizeAttribute.MaxDepth)
+        {
+            throw new ArgumentException(
+                $"A tower has between 1 and {HyperOptimizeAttribute.MaxDepth} levels, not {_levels.Length}.",
+                nameof(levels));
+        }
+    }
+
+    /// <summary>The levels, bottom (weights) first.</summary>
+    public IReadOnlyList<LevelSpec> Levels => _levels;
+
+    /// <summary>The number of levels.</summary>
+    public int Depth => _levels.Length;
+
+    /// <summary>Parses the textual form against <paramref name="catalog"/> (the built-ins when null).</summary>
+    /// <exception cref="TowerSpecException">The text is malformed or names something unknown.</exception>
+    public static TowerSpec Parse(string text, OptimizerCatalog? catalog = null) =>
+        TowerSpecParser.Parse(text, catalog ?? OptimizerCatalog.BuiltIn);
+
+    /// <inheritdoc/>
+    public override string ToString() => string.Join("/", _levels.Select(l => l.ToString()));
+}
+
+/// <summary>A tower specification that cannot be parsed; the message says what is wrong and where.</summary>
+public sealed class TowerSpecException : FormatException
+{
+    /// <summary>Creates the exception for a problem at 0-based <paramref name="position"/> of <paramref name="text"/>.</summary>
+    public TowerSpecException(string text, int position, string problem)
+        : base($"Tower spec '{text}', column {position + 1}: {problem}")
+    {
+        Text = text;
+        Position = position;
+        Problem = problem;
+    }
+
+    /// <summary>The whole specification.</summary>
+    public string Text { get; }
+
+    /// <summary>The 0-based position of the problem.</summary>
+    public int Position { get; }
+
+    /// <summary>What is wrong, without the position.</summary>
+    public string Problem { get; }
+}
