@@ -74,6 +74,7 @@ internal static class BlockScheduler
     private static readonly SemaphoreSlim s_wake = new(0);
     private static readonly Lazy<int> s_workerCount = new(StartWorkers);
     private static BlockJob? s_current;
+    private static long[] s_workerAllocatedBytes = [];
 
     /// <summary>How many threads, the caller included, share a job.</summary>
     public static int Parallelism => s_workerCount.Value + 1;
@@ -100,12 +101,30 @@ internal static class BlockScheduler
         }
     }
 
+    /// <summary>
+    /// Bytes the worker threads have allocated so far, as each last saw it after a job; lets tests prove that a
+    /// parallel step allocates nothing on any thread without counting the rest of the process.
+    /// </summary>
+    internal static long WorkerAllocatedBytes()
+    {
+        long total = 0;
+        long[] perWorker = s_workerAllocatedBytes;
+        for (int i = 0; i < perWorker.Length; i++)
+        {
+            total += Volatile.Read(ref perWorker[i]);
+        }
+
+        return total;
+    }
+
     private static int StartWorkers()
     {
         int workers = Math.Clamp(Environment.ProcessorCount, 1, 16) - 1;
+        s_workerAllocatedBytes = new long[workers];
         for (int i = 0; i < workers; i++)
         {
-            var thread = new Thread(WorkerLoop)
+            int index = i;
+            var thread = new Thread(() => WorkerLoop(index))
             {
                 IsBackground = true,
                 Name = $"HyperGen worker {i + 1}",
@@ -116,12 +135,13 @@ internal static class BlockScheduler
         return workers;
     }
 
-    private static void WorkerLoop()
+    private static void WorkerLoop(int index)
     {
         while (true)
         {
             s_wake.Wait();
             Volatile.Read(ref s_current)?.Work();
+            Volatile.Write(ref s_workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
         }
     }
 }
