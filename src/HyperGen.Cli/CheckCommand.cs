@@ -83,7 +83,7 @@ internal static class CheckCommand
                 ? "not finite"
                 : result.MaxError.ToString("0.0e+00", CultureInfo.InvariantCulture);
             string verdict = result.Passed ? "ok" : "FAIL";
-            string line = $"{result.Optimizer.PadRight(nameWidth)}  {result.HyperParameter.PadRight(hyperWidth)}  max rel err {error,-8}  {verdict}";
+            string line = $"{result.Optimizer.PadRight(nameWidth)}  {result.HyperParameter.PadRight(hyperWidth)}  max rel err {error}  {verdict}";
             stdout.WriteLine(result.Failure is null ? line : $"{line}  ({result.Failure})");
         }
     }

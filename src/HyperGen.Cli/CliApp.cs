@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.IO;
 using System.Linq;
@@ -29,7 +30,7 @@ public static class CliApp
         {
             // System.CommandLine would print every error and the whole help text; one line says enough, and
             // --help is there for the rest.
-            stderr.WriteLine($"hypergen: error: {string.Join("; ", parsed.Errors.Select(e => e.Message))} (see hypergen --help)");
+            stderr.WriteLine($"hypergen: error: {OneLine(string.Join("; ", parsed.Errors.Select(e => e.Message)))} (see hypergen --help)");
             return ExitCodes.BadInput;
         }
 
@@ -60,10 +61,19 @@ public static class CliApp
     }
 
     /// <summary>The command tree; a fresh one per run, since commands hold no state worth sharing.</summary>
-    internal static RootCommand CreateRootCommand()
+    /// <remarks>
+    /// A plain command named <c>hypergen</c> with the help and version options rather than a
+    /// <see cref="RootCommand"/>, which would take its name from the executable (HyperGen.Cli under dotnet run).
+    /// </remarks>
+    internal static Command CreateRootCommand()
     {
-        var root = new RootCommand(
-            "HyperGen: towers of optimizers that tune their own hyperparameters (Chandra et al., \"Gradient Descent: The Ultimate Optimizer\").");
+        var root = new Command(
+            "hypergen",
+            "HyperGen: towers of optimizers that tune their own hyperparameters (Chandra et al., \"Gradient Descent: The Ultimate Optimizer\").")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
 
@@ -75,5 +85,5 @@ public static class CliApp
 
     /// <summary>Error messages go on one line even when an inner message spans several.</summary>
     private static string OneLine(string message) =>
-        message.ReplaceLineEndings(" ").Trim();
+        string.Join(' ', message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

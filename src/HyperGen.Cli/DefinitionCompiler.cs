@@ -67,11 +67,11 @@ public static class DefinitionCompiler
                 image.Position = 0;
                 var context = new DefinitionLoadContext();
                 Assembly assembly = context.LoadFromStream(image);
-                return new DefinitionCompilation(Order(diagnostics, trees), context, assembly);
+                return new DefinitionCompilation(Order(diagnostics, sources), context, assembly);
             }
         }
 
-        return new DefinitionCompilation(Order(diagnostics, trees), null, null);
+        return new DefinitionCompilation(Order(diagnostics, sources), null, null);
     }
 
     /// <summary>Whether <paramref name="diagnostic"/> stops the definitions from being used.</summary>
@@ -95,15 +95,37 @@ public static class DefinitionCompiler
     }
 
     /// <summary>
-    /// Errors and warnings only, in the order of the files as given, then by position; diagnostics without a source
-    /// location first and those in generated files last.
+    /// Errors and warnings only, in the order of the files as given, then by position; diagnostics without a
+    /// location first and those in generated files last. Files are matched by path, not by syntax tree, because
+    /// generator diagnostics carry a path and a span but no tree.
     /// </summary>
-    private static Diagnostic[] Order(List<Diagnostic> diagnostics, SyntaxTree[] trees) =>
-        diagnostics
+    private static Diagnostic[] Order(List<Diagnostic> diagnostics, IReadOnlyList<DefinitionSource> sources)
+    {
+        int FileRank(Diagnostic diagnostic)
+        {
+            FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
+            if (!span.IsValid)
+            {
+                return -1;
+            }
+
+            for (int i = 0; i < sources.Count; i++)
+            {
+                if (string.Equals(sources[i].Path, span.Path, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+
+            return sources.Count;
+        }
+
+        return diagnostics
             .Where(d => d.Severity >= DiagnosticSeverity.Warning || IsError(d))
             .Distinct()
-            .OrderBy(d => d.Location.SourceTree is { } tree ? (Array.IndexOf(trees, tree) is int i && i >= 0 ? i : trees.Length) : -1)
+            .OrderBy(FileRank)
             .ThenBy(d => d.Location.SourceSpan.Start)
             .ThenBy(d => d.Id, StringComparer.Ordinal)
             .ToArray();
+    }
 }

@@ -62,8 +62,9 @@ internal static class GradientChecker
         }
         catch (Exception e)
         {
-            // Generated code that throws is a failed check, not a crash of the tool: report it per hyperparameter.
-            string failure = $"the kernel threw {e.GetType().Name}: {e.Message}";
+            // Generated code (or a definition whose declared values cannot be mapped to raw ones) that throws is a
+            // failed check, not a crash of the tool: report it for every hyperparameter.
+            string failure = $"{e.GetType().Name}: {e.Message}";
             return Results(definition, worst, failure);
         }
 

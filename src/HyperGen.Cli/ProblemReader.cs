@@ -158,9 +158,11 @@ internal static class ProblemReader
     {
         if (values.Length != expected)
         {
-            throw Invalid(source, $"field '{field}' has {values.Length} numbers but 'a' has {expected}; they must have the same length");
+            throw Invalid(source, $"field '{field}' has {Numbers(values.Length)} but 'a' has {Numbers(expected)}; they must have the same length");
         }
     }
+
+    private static string Numbers(int count) => count == 1 ? "1 number" : $"{count} numbers";
 
     private static CliInputException Invalid(string source, string problem) => new($"{source}: {problem}");
 
