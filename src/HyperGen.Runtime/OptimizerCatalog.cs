@@ -35,6 +35,10 @@ public sealed class OptimizerCatalog
     /// <summary>The names of the optimizers, sorted.</summary>
     public IReadOnlyList<string> Names => _byKey.Values.Select(d => d.Name).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToArray();
 
+    /// <summary>The definitions, sorted by name.</summary>
+    public IReadOnlyList<OptimizerDefinition> Definitions =>
+        _byKey.Values.OrderBy(d => d.Name, StringComparer.OrdinalIgnoreCase).ToArray();
+
     /// <summary>Adds a definition, replacing one of the same name.</summary>
     public OptimizerCatalog Add(OptimizerDefinition definition)
     {

@@ -406,7 +406,14 @@ internal sealed class StepBinder
 
     private static string Describe(IOperation operation)
     {
+        // Quote the first line only: a loop's whole body would make an unreadable one-line diagnostic.
         string text = operation.Syntax.ToString();
+        int lineBreak = text.IndexOfAny(new[] { '\r', '\n' });
+        if (lineBreak >= 0)
+        {
+            text = text.Substring(0, lineBreak).TrimEnd() + " ...";
+        }
+
         if (text.Length > 60)
         {
             text = text.Substring(0, 57) + "...";
