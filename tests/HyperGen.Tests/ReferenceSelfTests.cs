@@ -91,7 +91,7 @@ public sealed class ReferenceSelfTests(ITestOutputHelper output)
             // Five-point central difference: error O(h^4) + roundoff ~1e-12 * |f|.
             double fd = (8.0 * (F(h) - F(-h)) - (F(2 * h) - F(-2 * h))) / (12.0 * h);
             double scale = Math.Max(Math.Abs(fd), Math.Abs(tape));
-            output.WriteLine($"{hypers[j].Name}: tape {tape:R}, finite difference {fd:R}, relative error {Math.Abs(fd - tape) / scale:E2}");
+            output.WriteLine($"{hypers[j].Name}: tape {tape:R}, finite difference {fd:R}, relative error {(scale == 0 ? 0 : Math.Abs(fd - tape) / scale):E2}");
             Assert.True(
                 Math.Abs(fd - tape) <= 1e-6 * scale + 1e-13,
                 $"{spec}, level {level}, {hypers[j].Name}: tape {tape:R} vs finite difference {fd:R}");
