@@ -76,10 +76,7 @@ public static class CliApp
         };
         root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
-
-        // ---- train: added here by the lead, from the training sample (samples/HyperGen.Training). ----
-        // root.Subcommands.Add(<train command>);
-        // ---- end of train ----
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 

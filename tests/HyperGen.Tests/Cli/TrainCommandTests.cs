@@ -1,0 +1,79 @@
+using System;
+using System.IO;
+using System.Text.Json;
+using Xunit;
+
+namespace HyperGen.Tests.Cli;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    private static readonly string Subset = Path.Combine(AppContext.BaseDirectory, "data", "fashion-mnist-subset");
+    private readonly string _out = Path.Combine(Path.GetTempPath(), "hypergen-train-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_out))
+        {
+            Directory.Delete(_out, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Trains_on_the_shipped_subset_and_writes_the_summary_and_step_log()
+    {
+        CliResult result = CliResult.Run(
+            "train", "--tower", "adam(alpha=1e-3)/sgd(alpha=1e-5)", "--epochs", "1", "--seed", "3", "--data", Subset, "--out", _out);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("subset", result.Stdout, StringComparison.OrdinalIgnoreCase);
+
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "summary.json")));
+        double error = summary.RootElement.GetProperty("test_error_pct").GetDouble();
+        Assert.InRange(error, 0, 60); // ten classes: chance is 90 %, one epoch on the subset learns far better
+        Assert.Equal(1, summary.RootElement.GetProperty("epochs").GetInt32());
+        JsonElement levels = summary.RootElement.GetProperty("levels");
+        Assert.Equal(2, levels.GetArrayLength());
+        Assert.NotEqual(1e-3, levels[0].GetProperty("alpha").GetDouble(), 6); // the tower tuned Adam's step size
+        Assert.Equal(1e-5, levels[1].GetProperty("alpha").GetDouble(), 9);
+
+        string[] steps = File.ReadAllLines(Path.Combine(_out, "steps.csv"));
+        Assert.Equal("step,epoch,loss,level1.alpha,level1.beta1,level1.beta2,level2.alpha,level2.mu", steps[0]);
+        Assert.True(steps.Length > 10);
+    }
+
+    [Theory]
+    [InlineData("--tower", "adam(alpha=)", "--tower: Tower spec")]
+    [InlineData("--device", "gpu", "--device gpu")]
+    [InlineData("--epochs", "0", "--epochs: must be at least 1")]
+    [InlineData("--data", "/nonexistent/fashion", "--data:")]
+    public void Bad_input_is_one_error_line_and_exit_code_2(string option, string value, string message)
+    {
+        string[] args = option == "--data"
+            ? ["train", "--out", _out, option, value]
+            : ["train", "--data", Subset, "--out", _out, option, value];
+        CliResult result = CliResult.Run(args);
+
+        Assert.Equal(2, result.ExitCode);
+        string line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith("hypergen: error: ", line, StringComparison.Ordinal);
+        Assert.Contains(message, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_output_folder_that_cannot_be_created_is_reported()
+    {
+        string blocker = _out + ".file";
+        File.WriteAllText(blocker, "not a folder");
+        try
+        {
+            CliResult result = CliResult.Run("train", "--data", Subset, "--out", Path.Combine(blocker, "inside"));
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("--out: cannot create", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(blocker);
+        }
+    }
+}
