@@ -45,33 +45,54 @@ public static class FashionMnist
     /// <param name="directory">A directory holding the four idx files (raw or .gz), or null to search.</param>
     /// <exception cref="DirectoryNotFoundException">No copy of the dataset was found; the message lists where it looked.</exception>
     /// <exception cref="DatasetFileException">A copy was found but one of its files is missing, damaged or inconsistent.</exception>
-    public static FashionMnistDataset Load(string? directory = null)
+    public static FashionMnistDataset Load(string? directory = null) =>
+        directory is not null
+            ? LoadFrom(directory, DatasetSource.ExplicitDirectory)
+            : LoadFirstFound(DefaultLocations());
+
+    /// <summary>
+    /// The places <see cref="Load"/> searches, in order: the Debian package, the subset next to this assembly, then
+    /// <see cref="SubsetRelativePath"/> under the working directory and each of its parents (runs from a checkout).
+    /// </summary>
+    public static IReadOnlyList<DatasetLocation> DefaultLocations()
     {
-        if (directory is not null)
+        var locations = new List<DatasetLocation>
         {
-            return LoadFrom(directory, DatasetSource.ExplicitDirectory);
+            new(PackageDirectory, DatasetSource.DebianPackage),
+            new(Path.Combine(AppContext.BaseDirectory, SubsetRelativePath), DatasetSource.RepositorySubset),
+        };
+        for (DirectoryInfo? dir = new(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            locations.Add(new(Path.Combine(dir.FullName, SubsetRelativePath), DatasetSource.RepositorySubset));
         }
 
-        // A directory with none of the files does not count as a copy; one with some of them does, so that a
-        // half-installed package is reported rather than silently replaced by the subset.
-        if (HoldsAnyFile(PackageDirectory))
-        {
-            return LoadFrom(PackageDirectory, DatasetSource.DebianPackage);
-        }
+        return locations;
+    }
 
-        List<string> subsetCandidates = SubsetCandidates().ToList();
-        foreach (string candidate in subsetCandidates)
+    /// <summary>Loads the copy at the first of <paramref name="locations"/> that holds any of the dataset's files.</summary>
+    /// <remarks>
+    /// A directory with none of the files is skipped; one with some of them is taken, so that a half-installed or
+    /// damaged copy is reported (as a <see cref="DatasetFileException"/>) rather than silently replaced by the next.
+    /// </remarks>
+    /// <exception cref="DirectoryNotFoundException">No location holds the dataset; the message lists them all.</exception>
+    /// <exception cref="DatasetFileException">The copy found has a missing, damaged or inconsistent file.</exception>
+    public static FashionMnistDataset LoadFirstFound(IEnumerable<DatasetLocation> locations)
+    {
+        ArgumentNullException.ThrowIfNull(locations);
+        var searched = new List<string>();
+        foreach (DatasetLocation location in locations)
         {
-            if (HoldsAnyFile(candidate))
+            if (HoldsAnyFile(location.DirectoryPath))
             {
-                return LoadFrom(candidate, DatasetSource.RepositorySubset);
+                return LoadFrom(location.DirectoryPath, location.Source);
             }
+
+            searched.Add(location.DirectoryPath);
         }
 
         throw new DirectoryNotFoundException(
-            "Fashion-MNIST was not found. Looked in " + PackageDirectory + " (install it with " +
-            "'apt-get install -y dataset-fashion-mnist') and for the shipped subset in: " +
-            string.Join(", ", subsetCandidates) + ".");
+            "Fashion-MNIST was not found in any of: " + string.Join(", ", searched) + ". Install the full dataset " +
+            "with 'apt-get install -y dataset-fashion-mnist', or pass a directory holding the four idx files.");
     }
 
     /// <summary>Loads the four idx files from <paramref name="directory"/>, labelling the result with <paramref name="source"/>.</summary>
@@ -124,15 +145,4 @@ public static class FashionMnist
 
     private static bool HoldsAnyFile(string directory) =>
         Directory.Exists(directory) && AllFiles.Any(name => File.Exists(Resolve(directory, name)));
-
-    private static IEnumerable<string> SubsetCandidates()
-    {
-        // Next to the assembly (the build copies it there), then data/... in the working directory or any parent,
-        // for runs from a source checkout.
-        yield return Path.Combine(AppContext.BaseDirectory, SubsetRelativePath);
-        for (DirectoryInfo? dir = new(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            yield return Path.Combine(dir.FullName, SubsetRelativePath);
-        }
-    }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Numerics.Tensors;
 using HyperGen.Training.Numerics;
 
 namespace HyperGen.Training.Model;
@@ -37,8 +36,6 @@ namespace HyperGen.Training.Model;
 /// </remarks>
 public sealed class Mlp : IDisposable
 {
-    private const int TileRows = 4; // row tile of the matrix kernels: thread chunks are cut at multiples of it
-
     private readonly WorkerTeam _team;
     private readonly float[] _hidden;         // tanh(X W1^T + b1), batch x hidden
     private readonly float[] _output;         // tanh(H W2^T + b2), batch x classes
@@ -50,7 +47,7 @@ public sealed class Mlp : IDisposable
     private ReadOnlyMemory<float> _inputs;
     private int _batchSize;
 
-    /// <summary>Builds a model with zeroed parameters; call <see cref="InitializeParameters"/> before training.</summary>
+    /// <summary>Builds a model with zeroed parameters; call <see cref="InitializeParameters(int)"/> before training.</summary>
     /// <param name="shape">Layer sizes; <see cref="MlpShape.Paper"/> for the paper's 784-128-10.</param>
     /// <param name="maxBatchSize">Largest batch <see cref="Forward"/> will accept (activation buffers are sized for it).</param>
     /// <param name="threadCount">Threads for the large products, the caller's included; 1 runs everything inline.</param>
@@ -120,12 +117,12 @@ public sealed class Mlp : IDisposable
         _inputs = inputs;
         _batchSize = batchSize;
         MlpShape s = Shape;
-        _team.Run(_hiddenForward, batchSize, TileRows);
+        _team.Run(_hiddenForward, batchSize, MatrixKernels.DotTileRows);
 
         Span<float> output = _output.AsSpan(0, batchSize * s.Classes);
         MatrixKernels.MultiplyByTransposed(_hidden, Parameters.AsSpan(s.W2Offset, s.Classes * s.Hidden),
             Parameters.AsSpan(s.B2Offset, s.Classes), output, s.Classes, s.Hidden, 0, batchSize);
-        TensorPrimitives.Tanh(output, output);
+        VectorTanh.Tanh(output, output);
         for (int i = 0; i < batchSize; i++)
         {
             LogSoftmax(output.Slice(i * s.Classes, s.Classes), _logProbabilities.AsSpan(i * s.Classes, s.Classes));
@@ -153,8 +150,7 @@ public sealed class Mlp : IDisposable
         int correct = 0;
         for (int i = 0; i < labels.Length; i++)
         {
-            int predicted = TensorPrimitives.IndexOfMax(LogProbabilities.Slice(i * Shape.Classes, Shape.Classes));
-            correct += predicted == labels[i] ? 1 : 0;
+            correct += IndexOfMax(_logProbabilities.AsSpan(i * Shape.Classes, Shape.Classes)) == labels[i] ? 1 : 0;
         }
 
         return correct;
@@ -201,7 +197,7 @@ public sealed class Mlp : IDisposable
         MatrixKernels.MultiplyByTanhDerivative(hiddenGradient, _hidden.AsSpan(0, batch * s.Hidden));
         MatrixKernels.SumRows(hiddenGradient, batch, s.Hidden, gradients.Slice(s.B1Offset, s.Hidden));
 
-        _team.Run(_hiddenWeightGradient, s.Hidden, TileRows);
+        _team.Run(_hiddenWeightGradient, s.Hidden, MatrixKernels.OuterTileRows);
     }
 
     /// <summary>
@@ -244,11 +240,31 @@ public sealed class Mlp : IDisposable
         }
     }
 
+    // First index of the largest value; a NaN row (diverged weights) predicts class 0.
+    private static int IndexOfMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int c = 1; c < values.Length; c++)
+        {
+            if (values[c] > values[best])
+            {
+                best = c;
+            }
+        }
+
+        return best;
+    }
+
     private static void LogSoftmax(ReadOnlySpan<float> logits, Span<float> logProbabilities)
     {
         // Shifting by the maximum keeps exp from overflowing; with tanh logits in [-1, 1] it cannot, but the model
         // should not depend on that.
-        float max = TensorPrimitives.Max(logits);
+        float max = logits[0];
+        for (int c = 1; c < logits.Length; c++)
+        {
+            max = MathF.Max(max, logits[c]);
+        }
+
         float sum = 0f;
         for (int c = 0; c < logits.Length; c++)
         {
@@ -271,7 +287,7 @@ public sealed class Mlp : IDisposable
             MatrixKernels.MultiplyByTransposed(model._inputs.Span, model.Parameters.AsSpan(s.W1Offset, s.Hidden * s.Inputs),
                 model.Parameters.AsSpan(s.B1Offset, s.Hidden), model._hidden, s.Hidden, s.Inputs, start, end);
             Span<float> rows = model._hidden.AsSpan(start * s.Hidden, (end - start) * s.Hidden);
-            TensorPrimitives.Tanh(rows, rows);
+            VectorTanh.Tanh(rows, rows);
         }
     }
 

@@ -5,149 +5,163 @@ using System.Threading;
 namespace HyperGen.Training.Numerics;
 
 /// <summary>
-/// Splits a <see cref="RangeJob"/> into contiguous chunks run by the calling thread and ThreadCount - 1 dedicated
-/// background threads.
+/// Runs a <see cref="RangeJob"/> on the calling thread and ThreadCount - 1 dedicated background threads. The range
+/// is cut into a few chunks per thread which the threads claim one at a time, so a worker that the operating system
+/// has not scheduled yet (a busy machine) delays the job by at most one chunk: the caller takes the rest itself.
 /// </summary>
 /// <remarks>
-/// Why not Parallel.For: it allocates per call (closure, loop state, task objects), and a training step runs two
-/// parallel regions of a few hundred microseconds each, thousands of times per epoch; the tiny jobs here also do
-/// not need work stealing. Dedicated threads woken by <see cref="ManualResetEventSlim"/> (which spins briefly before
-/// blocking) cost nothing per call in allocations and a few microseconds in latency.
+/// <para>
+/// Why not Parallel.For: it allocates per call (closure, loop state, tasks), and a training step runs two parallel
+/// regions of a few hundred microseconds each, thousands of times per epoch. Here a call allocates nothing: jobs
+/// are preallocated objects, chunks are claimed with one compare-and-swap, and threads sleep on
+/// <see cref="ManualResetEventSlim"/>s (which spin briefly before blocking).
+/// </para>
+/// <para>
+/// Claiming: <see cref="_cursor"/> packs the run's generation (high 32 bits) and the next free chunk (low 32 bits).
+/// A thread reads it, reads the job fields, and claims the chunk by a CAS on the value it read. The caller rewrites
+/// the job fields only after every chunk of the previous run has completed, so a successful CAS always pairs the
+/// chunk with the fields of its own run; before rewriting them the caller moves the cursor to a new generation with
+/// no claimable chunk, so a late worker that read an old value just fails its CAS.
+/// </para>
 /// </remarks>
 internal sealed class WorkerTeam : IDisposable
 {
-    private readonly Worker[] _workers;
+    private const int ChunksPerThread = 4;
+    private const long Closed = int.MaxValue; // a "next chunk" no run reaches: nothing can be claimed
+
+    private readonly ManualResetEventSlim[] _wake;
+    private readonly ManualResetEventSlim _allDone = new(false);
+    private RangeJob? _job;
+    private int _count;
+    private int _chunkSize;
+    private int _chunkCount;
+    private long _cursor;
+    private int _completed;
+    private Exception? _failure;
+    private volatile bool _stopping;
 
     /// <summary>Starts <paramref name="threadCount"/> - 1 background threads (none for one thread).</summary>
     public WorkerTeam(int threadCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threadCount);
-        _workers = new Worker[threadCount - 1];
-        for (int i = 0; i < _workers.Length; i++)
+        _wake = new ManualResetEventSlim[threadCount - 1];
+        for (int i = 0; i < _wake.Length; i++)
         {
-            _workers[i] = new Worker(i + 1);
+            ManualResetEventSlim wake = _wake[i] = new ManualResetEventSlim(false);
+            var thread = new Thread(() => WorkerLoop(wake))
+            {
+                IsBackground = true, // never keeps the process alive if a model is not disposed
+                Name = $"HyperGen.Training worker {i + 1}",
+            };
+            thread.Start();
         }
     }
 
     /// <summary>Number of threads a job is split between, the caller's included.</summary>
-    public int ThreadCount => _workers.Length + 1;
+    public int ThreadCount => _wake.Length + 1;
 
     /// <summary>
     /// Runs <paramref name="job"/> over [0, <paramref name="count"/>) and returns when every chunk is done. Chunk
-    /// boundaries are multiples of <paramref name="grain"/> (a kernel's tile height) so that no thread gets a
-    /// ragged tile in the middle of the range.
+    /// boundaries are multiples of <paramref name="grain"/> (a kernel's tile height) so that no chunk ends in a
+    /// ragged tile in the middle of the range. Not reentrant: one run at a time.
     /// </summary>
     public void Run(RangeJob job, int count, int grain)
     {
-        int threads = ThreadCount;
-        int chunk = (count + threads - 1) / threads;
-        chunk = (chunk + grain - 1) / grain * grain;
-        if (threads == 1 || chunk >= count)
+        int pieces = ThreadCount * ChunksPerThread;
+        int chunkSize = (count + pieces - 1) / pieces;
+        chunkSize = Math.Max(grain, (chunkSize + grain - 1) / grain * grain);
+        int chunkCount = (count + chunkSize - 1) / chunkSize;
+        if (ThreadCount == 1 || chunkCount <= 1)
         {
             job.Execute(0, count);
             return;
         }
 
-        int started = 0;
-        for (int w = 0; w < _workers.Length; w++)
+        // Close the previous run first: a late worker that read its cursor value now fails its CAS instead of
+        // claiming a chunk while the fields below are being rewritten.
+        long generation = (Volatile.Read(ref _cursor) >> 32) + 1;
+        Interlocked.Exchange(ref _cursor, (generation << 32) | Closed);
+        _job = job;
+        _count = count;
+        _chunkSize = chunkSize;
+        _chunkCount = chunkCount;
+        _completed = 0;
+        _failure = null;
+        _allDone.Reset();
+        Volatile.Write(ref _cursor, generation << 32); // opens the run and publishes the fields above
+        foreach (ManualResetEventSlim wake in _wake)
         {
-            int start = (w + 1) * chunk;
-            if (start >= count)
-            {
-                break;
-            }
-
-            _workers[w].Start(job, start, Math.Min(count, start + chunk));
-            started++;
+            wake.Set();
         }
 
-        job.Execute(0, chunk);
+        ClaimAndRunChunks();
 
-        Exception? failure = null;
-        for (int w = 0; w < started; w++)
-        {
-            failure ??= _workers[w].WaitForCompletion();
-        }
+        // Always wait for the event, never just for the counter: the thread that completes the last chunk sets the
+        // event after counting it, and that Set must not land after the next run's Reset.
+        _allDone.Wait();
 
-        if (failure is not null)
+        if (_failure is not null)
         {
-            ExceptionDispatchInfo.Capture(failure).Throw();
+            ExceptionDispatchInfo.Capture(_failure).Throw();
         }
     }
 
     /// <summary>Stops the background threads.</summary>
     public void Dispose()
     {
-        foreach (Worker worker in _workers)
+        _stopping = true;
+        foreach (ManualResetEventSlim wake in _wake)
         {
-            worker.Stop();
+            wake.Set();
         }
     }
 
-    private sealed class Worker
+    private void WorkerLoop(ManualResetEventSlim wake)
     {
-        private readonly ManualResetEventSlim _go = new(false);
-        private readonly ManualResetEventSlim _done = new(false);
-        private RangeJob? _job;
-        private int _start;
-        private int _end;
-        private Exception? _failure;
-        private volatile bool _stopping;
-
-        public Worker(int index)
+        while (true)
         {
-            var thread = new Thread(Loop)
+            wake.Wait();
+            wake.Reset();
+            if (_stopping)
             {
-                IsBackground = true, // never keeps the process alive if a model is not disposed
-                Name = $"HyperGen.Training worker {index}",
-            };
-            thread.Start();
-        }
+                return;
+            }
 
-        public void Start(RangeJob job, int start, int end)
-        {
-            _job = job;
-            _start = start;
-            _end = end;
-            _failure = null;
-            _done.Reset();
-            _go.Set(); // publishes the fields above (Set is a full fence)
+            ClaimAndRunChunks();
         }
+    }
 
-        public Exception? WaitForCompletion()
+    private void ClaimAndRunChunks()
+    {
+        while (true)
         {
-            _done.Wait();
-            return _failure;
-        }
-
-        public void Stop()
-        {
-            _stopping = true;
-            _go.Set();
-        }
-
-        private void Loop()
-        {
-            while (true)
+            long cursor = Volatile.Read(ref _cursor);
+            int next = (int)(cursor & 0xFFFF_FFFF);
+            RangeJob? job = _job;
+            int count = _count, chunkSize = _chunkSize, chunkCount = _chunkCount;
+            if (next >= chunkCount || job is null)
             {
-                _go.Wait();
-                _go.Reset();
-                if (_stopping)
-                {
-                    return;
-                }
+                return;
+            }
 
-                try
-                {
-                    _job!.Execute(_start, _end);
-                }
-                catch (Exception e)
-                {
-                    _failure = e;
-                }
+            if (Interlocked.CompareExchange(ref _cursor, cursor + 1, cursor) != cursor)
+            {
+                continue;
+            }
 
-                _job = null;
-                _done.Set();
+            int start = next * chunkSize;
+            try
+            {
+                job.Execute(start, Math.Min(count, start + chunkSize));
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _failure, e, null);
+            }
+
+            if (Interlocked.Increment(ref _completed) == chunkCount)
+            {
+                _allDone.Set();
             }
         }
     }

@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using HyperGen.Training.Data;
+using HyperGen.Training.Model;
+
+namespace HyperGen.Training;
+
+/// <summary>
+/// Trains the paper's 784-128-10 tanh MLP on Fashion-MNIST with any <see cref="IParameterOptimizer"/>: each epoch
+/// shuffles the training set with the run's seeded generator, steps the optimizer once per batch, and then measures
+/// the test error.
+/// </summary>
+/// <example>
+/// <code>
+/// FashionMnistDataset data = FashionMnist.Load();            // full set from the Debian package, else the subset
+/// Console.WriteLine(data.Description);
+/// using var trainer = new Trainer(data, new TrainingOptions { Epochs = 5, Seed = 1 });
+/// TrainingResult result = trainer.Train(
+///     new SgdOptimizer(0.01f),                               // or an adapter around a HyperGen tower
+///     onStep: step =&gt; { if (step.Step % 100 == 0) Console.WriteLine($"{step.Step}: {step.Loss}"); },
+///     onEpoch: epoch =&gt; Console.WriteLine($"epoch {epoch.Epoch}: test error {epoch.TestErrorPercent:F2} %"));
+/// Console.WriteLine($"{result.TestErrorPercent:F2} % after {result.Epochs.Count} epochs");
+/// </code>
+/// </example>
+public sealed class Trainer : IDisposable
+{
+    private readonly Random _random;
+    private readonly int[] _trainOrder;
+    private readonly int[] _testOrder;
+    private readonly BatchAssembler _batch;
+    private int _step;
+
+    /// <summary>Builds the model for <paramref name="data"/> and initialises it from <see cref="TrainingOptions.Seed"/>.</summary>
+    /// <param name="data">The dataset; its images must be 28x28 with 10 classes.</param>
+    /// <param name="options">Run settings; null for the defaults (the paper's setup, one epoch).</param>
+    public Trainer(FashionMnistDataset data, TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Options = options ?? new TrainingOptions();
+        Options.Validate();
+        MlpShape shape = MlpShape.Paper;
+        if (data.Train.PixelsPerImage != shape.Inputs || data.Test.PixelsPerImage != shape.Inputs ||
+            data.Train.ClassCount != shape.Classes || data.Test.ClassCount != shape.Classes)
+        {
+            throw new ArgumentException(
+                $"The model takes {shape.Inputs}-pixel images in {shape.Classes} classes.", nameof(data));
+        }
+
+        Data = data;
+        Model = new Mlp(shape, Options.BatchSize, Options.ThreadCount);
+
+        // One generator for the initial weights and then every shuffle, so the seed fixes the whole run.
+        _random = new Random(Options.Seed);
+        Model.InitializeParameters(_random);
+        _trainOrder = Sequence(data.Train.Count);
+        _testOrder = Sequence(data.Test.Count);
+        _batch = new BatchAssembler(Options.BatchSize, shape.Inputs);
+    }
+
+    /// <summary>The dataset trained and evaluated on.</summary>
+    public FashionMnistDataset Data { get; }
+
+    /// <summary>The run's settings.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>The network; its <see cref="Mlp.Parameters"/> hold the trained weights after <see cref="Train"/>.</summary>
+    public Mlp Model { get; }
+
+    /// <summary>
+    /// Runs <see cref="TrainingOptions.Epochs"/> epochs, calling <paramref name="optimizer"/> with
+    /// (<see cref="Mlp.Parameters"/>, <see cref="Mlp.Gradients"/>) once per batch. Calling it again continues from
+    /// the current weights, generator state and step count.
+    /// </summary>
+    /// <param name="optimizer">Steps the weights.</param>
+    /// <param name="onStep">Called after every optimizer step, e.g. to log the loss and the optimizer's hyperparameters.</param>
+    /// <param name="onEpoch">Called after every epoch's evaluation.</param>
+    /// <param name="cancellationToken">Checked before every step.</param>
+    /// <returns>Per-epoch losses, test errors and timings.</returns>
+    public TrainingResult Train(
+        IParameterOptimizer optimizer,
+        Action<StepReport>? onStep = null,
+        Action<EpochReport>? onEpoch = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        var epochs = new List<EpochReport>(Options.Epochs);
+        bool diverged = false;
+        for (int epoch = 1; epoch <= Options.Epochs && !diverged; epoch++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            (int steps, double trainLoss, diverged) = RunEpoch(epoch, optimizer, onStep, cancellationToken);
+            double trainSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+            start = Stopwatch.GetTimestamp();
+            (double testLoss, double testError) = Evaluate(Data.Test);
+            double evaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+            var report = new EpochReport(epoch, steps, trainLoss, testLoss, testError, trainSeconds, evaluationSeconds);
+            epochs.Add(report);
+            onEpoch?.Invoke(report);
+        }
+
+        return new TrainingResult(epochs, diverged);
+    }
+
+    /// <summary>Mean loss and error (%) of the current weights on <paramref name="set"/>, in batches of <see cref="TrainingOptions.BatchSize"/>.</summary>
+    public (double Loss, double ErrorPercent) Evaluate(LabeledImages set)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        int[] order = ReferenceEquals(set, Data.Test) ? _testOrder : Sequence(set.Count);
+        double lossSum = 0;
+        int correct = 0;
+        for (int first = 0; first < set.Count; first += Options.BatchSize)
+        {
+            int count = Math.Min(Options.BatchSize, set.Count - first);
+            _batch.Assemble(set, order.AsSpan(first, count));
+            Model.Forward(_batch.Inputs, count);
+            lossSum += (double)Model.Loss(_batch.CurrentLabels) * count;
+            correct += Model.CountCorrect(_batch.CurrentLabels);
+        }
+
+        return (lossSum / set.Count, 100.0 * (set.Count - correct) / set.Count);
+    }
+
+    /// <summary>Stops the model's worker threads.</summary>
+    public void Dispose() => Model.Dispose();
+
+    private (int Steps, double MeanLoss, bool Diverged) RunEpoch(
+        int epoch, IParameterOptimizer optimizer, Action<StepReport>? onStep, CancellationToken cancellationToken)
+    {
+        LabeledImages train = Data.Train;
+        _random.Shuffle(_trainOrder);
+        double lossSum = 0;
+        int seen = 0;
+        int steps = 0;
+        for (int first = 0; first < train.Count; first += Options.BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(Options.BatchSize, train.Count - first);
+            _batch.Assemble(train, _trainOrder.AsSpan(first, count));
+            float loss = Model.ComputeGradients(_batch.Inputs, _batch.CurrentLabels);
+            steps++;
+            _step++;
+            if (!float.IsFinite(loss) && Options.StopOnDivergence)
+            {
+                onStep?.Invoke(new StepReport(epoch, steps, _step, count, loss));
+                return (steps, double.NaN, true);
+            }
+
+            optimizer.Step(Model.Parameters, Model.Gradients);
+            lossSum += (double)loss * count;
+            seen += count;
+            onStep?.Invoke(new StepReport(epoch, steps, _step, count, loss));
+        }
+
+        return (steps, lossSum / seen, false);
+    }
+
+    private static int[] Sequence(int count)
+    {
+        int[] indices = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            indices[i] = i;
+        }
+
+        return indices;
+    }
+}
