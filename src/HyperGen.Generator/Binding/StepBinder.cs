@@ -21,6 +21,9 @@ internal sealed class StepBinder
     private readonly List<DiagnosticInfo> _diagnostics;
     private readonly CancellationToken _cancellation;
     private readonly Dictionary<ILocalSymbol, Term> _locals = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Locals whose value could not be bound; already reported, so later reads stay silent.</summary>
+    private readonly HashSet<ILocalSymbol> _failedLocals = new(SymbolEqualityComparer.Default);
     private readonly Term[] _hyperValues;
 
     public StepBinder(
@@ -95,12 +98,14 @@ internal sealed class StepBinder
                         if (initializer is null)
                         {
                             Report(DiagnosticDescriptors.UnsupportedStatement, declarator, $"a local without an initial value ('{declarator.Symbol.Name}')");
+                            _failedLocals.Add(declarator.Symbol);
                             continue;
                         }
 
                         if (!IsSupportedLocalType(declarator.Symbol.Type))
                         {
                             Report(DiagnosticDescriptors.UnsupportedStatement, declarator, $"a local of type '{declarator.Symbol.Type.ToDisplayString()}'");
+                            _failedLocals.Add(declarator.Symbol);
                             continue;
                         }
 
@@ -109,6 +114,10 @@ internal sealed class StepBinder
                         {
                             _locals[declarator.Symbol] = value;
                             Name(value, declarator.Symbol.Name);
+                        }
+                        else
+                        {
+                            _failedLocals.Add(declarator.Symbol);
                         }
                     }
                 }
@@ -225,6 +234,11 @@ internal sealed class StepBinder
                 if (_locals.TryGetValue(local.Local, out Term? value))
                 {
                     return value;
+                }
+
+                if (_failedLocals.Contains(local.Local))
+                {
+                    return null;
                 }
 
                 Report(DiagnosticDescriptors.UnsupportedExpression, operation, $"the local '{local.Local.Name}' before it has a value");

@@ -20,6 +20,7 @@ internal sealed class KernelEmitter
     private readonly ProgramNode[] _nodes;
     private readonly string?[] _locals;
     private readonly bool[] _needsSplat;
+    private readonly string?[] _splats;
     private readonly HashSet<string> _taken;
 
     public KernelEmitter(OptimizerModel model, KernelProgram program, Precision precision)
@@ -30,6 +31,7 @@ internal sealed class KernelEmitter
         _nodes = program.Nodes.AsSpan().ToArray();
         _locals = new string?[_nodes.Length];
         _needsSplat = new bool[_nodes.Length];
+        _splats = new string?[_nodes.Length];
         _taken = new HashSet<string>(System.StringComparer.Ordinal)
         {
             "chunk", "raw", "stepIndex", "n", "i", "width",
@@ -122,6 +124,11 @@ internal sealed class KernelEmitter
             }
 
             _needsSplat[n] = invariantFeedingLoop;
+            if (invariantFeedingLoop)
+            {
+                // The vector copy is a name of its own: the user may have a local called alphaVector too.
+                _splats[n] = Unique(_locals[n] + "Vector");
+            }
         }
     }
 
@@ -233,7 +240,7 @@ internal sealed class KernelEmitter
             {
                 if (_needsSplat[n])
                 {
-                    w.Line($"{_p.Vector} {_locals[n]}Vector = new {_p.Vector}({_locals[n]});");
+                    w.Line($"{_p.Vector} {_splats[n]} = new {_p.Vector}({_locals[n]});");
                 }
             }
 
@@ -316,7 +323,7 @@ internal sealed class KernelEmitter
         ProgramNode node = _nodes[n];
         if (useLocal && _locals[n] is { } local)
         {
-            return vector && !node.IsVarying ? local + "Vector" : local;
+            return vector && !node.IsVarying ? _splats[n]! : local;
         }
 
         if (vector && !node.IsVarying && node.Op != Op.Const)

@@ -1,0 +1,474 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace HyperGen.Tests.Generator;
+
+/// <summary>
+/// One test per diagnostic the generator can report from source (HG0001..HG0015): the id, the severity, the exact
+/// location of the offending construct (marked <c>[|...|]</c> in the source), and no generated code for an erroneous
+/// step. HG9999 (internal error) is the generator's guard against its own bugs and cannot be produced from source.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    private const string Usings = """
+        using System;
+        using HyperGen;
+
+        namespace GeneratorTests.Diagnostics;
+
+
+        """;
+
+    /// <summary>
+    /// Runs the generator on <paramref name="markup"/>, asserts it reports exactly one diagnostic, <paramref name="id"/>,
+    /// at the marked span, and returns the run.
+    /// </summary>
+    private static GeneratorRun AssertSingleDiagnostic(string markup, string id, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+    {
+        MarkedSource source = MarkedSource.Parse(Usings + markup);
+        GeneratorRun run = GeneratorHarness.Run(source.Text);
+
+        // The test source itself must be valid C#: the diagnostic has to come from the generator's rules.
+        Assert.Empty(run.Input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+
+        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(severity, diagnostic.DefaultSeverity);
+        FileLinePositionSpan location = diagnostic.Location.GetLineSpan();
+        Assert.Equal("/src/File0.cs", location.Path);
+        Assert.Equal(source.LineSpan, location.Span);
+        Assert.Equal(source.Span, diagnostic.Location.SourceSpan);
+        return run;
+    }
+
+    private static void AssertNoSource(GeneratorRun run) => Assert.Empty(run.GeneratedSources);
+
+    public static TheoryData<string> ContainingTypeCases => new()
+    {
+        """
+        public static class [|NotPartial|]
+        {
+            [HyperOptimize]
+            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+        }
+        """,
+        """
+        public partial class [|NotStatic|]
+        {
+            [HyperOptimize]
+            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+        }
+        """,
+        """
+        public static partial class Outer
+        {
+            public static partial class [|Nested|]
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+            }
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(ContainingTypeCases))]
+    public void HG0001_class_must_be_top_level_static_partial(string markup) =>
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0001"));
+
+    public static TheoryData<string> MethodShapeCases => new()
+    {
+        """
+        public static partial class Generic
+        {
+            [HyperOptimize]
+            public static void [|Step|]<T>(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+        }
+        """,
+        """
+        public static partial class ReturnsValue
+        {
+            [HyperOptimize]
+            public static float [|Step|](ref float w, float g, [Hyper(0.1)] float alpha)
+            {
+                w -= alpha * g;
+                return w;
+            }
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(MethodShapeCases))]
+    public void HG0002_step_must_be_non_generic_static_void(string markup) =>
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0002"));
+
+    [Fact]
+    public void HG0003_step_without_a_ref_weight()
+    {
+        const string markup = """
+            public static partial class NoWeight
+            {
+                [HyperOptimize]
+                public static void [|Step|](float g, [Hyper(0.1)] float alpha)
+                {
+                }
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0003"));
+    }
+
+    [Fact]
+    public void HG0004_step_without_a_gradient()
+    {
+        const string markup = """
+            public static partial class NoGradient
+            {
+                [HyperOptimize]
+                public static void [|Step|](ref float w, ref float s, [Hyper(0.1)] float alpha)
+                {
+                    s = 0.5f * s + alpha;
+                    w -= s;
+                }
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0004"));
+    }
+
+    public static TheoryData<string> StatementCases => new()
+    {
+        """
+        public static partial class Loop
+        {
+            [HyperOptimize]
+            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+            {
+                float d = alpha * g;
+                [|for (int i = 0; i < 3; i++)
+                {
+                    w -= d;
+                }|]
+            }
+        }
+        """,
+        """
+        public static partial class If
+        {
+            [HyperOptimize]
+            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+            {
+                [|if (g > 0)
+                    w -= alpha * g;|]
+            }
+        }
+        """,
+        """
+        public static partial class Uninitialized
+        {
+            [HyperOptimize]
+            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+            {
+                float [|d|];
+                d = alpha * g;
+                w -= d;
+            }
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(StatementCases))]
+    public void HG0005_unsupported_statement(string markup) =>
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0005"));
+
+    public static TheoryData<string> ExpressionCases => new()
+    {
+        """
+        public static partial class Remainder
+        {
+            [HyperOptimize]
+            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+            {
+                w -= alpha * ([|g % 2f|]);
+            }
+        }
+        """,
+        """
+        public static partial class Field
+        {
+            public static float Scale = 2f;
+
+            [HyperOptimize]
+            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+            {
+                w -= alpha * [|Scale|] * g;
+            }
+        }
+        """,
+        """
+        public static partial class Condition
+        {
+            [HyperOptimize]
+            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+            {
+                w -= [|g > 0 && alpha > 0|] ? alpha * g : 0f;
+            }
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(ExpressionCases))]
+    public void HG0006_unsupported_expression(string markup) =>
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0006"));
+
+    public static TheoryData<string> CallCases => new()
+    {
+        """
+        public static partial class Round
+        {
+            [HyperOptimize]
+            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+            {
+                w -= alpha * [|MathF.Round(g)|];
+            }
+        }
+        """,
+        """
+        public static partial class UserHelper
+        {
+            private static float Twice(float x) => 2 * x;
+
+            [HyperOptimize]
+            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+            {
+                w -= alpha * [|Twice(g)|];
+            }
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(CallCases))]
+    public void HG0007_unsupported_call(string markup) =>
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0007"));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("65")]
+    [InlineData("-3")]
+    public void HG0008_depth_out_of_range(string depth)
+    {
+        string markup = $$"""
+            public static partial class Deep
+            {
+                [HyperOptimize([|Depth = {{depth}}|])]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+            }
+            """;
+        GeneratorRun run = AssertSingleDiagnostic(markup, "HG0008");
+        Assert.Contains($"Depth = {depth} ", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        AssertNoSource(run);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    public void Depth_at_the_limits_is_accepted(int depth)
+    {
+        GeneratorRun run = GeneratorHarness.Run(Usings + $$"""
+            public static partial class Deep
+            {
+                [HyperOptimize(Depth = {{depth}})]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+            }
+            """);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains($"defaultDepth: {depth})", Assert.Single(run.GeneratedSources).Value, System.StringComparison.Ordinal);
+        Assert.Empty(run.OutputErrors);
+    }
+
+    public static TheoryData<string> InitialCases => new()
+    {
+        "[[|Hyper(1.5, Domain = HyperDomain.UnitInterval)|]] float beta",
+        "[[|Hyper(0.0, Domain = HyperDomain.UnitInterval)|]] float beta",
+        "[[|Hyper(-0.1, Domain = HyperDomain.Squared)|]] float beta",
+        "[[|Hyper(double.PositiveInfinity)|]] float beta",
+    };
+
+    [Theory]
+    [MemberData(nameof(InitialCases))]
+    public void HG0009_initial_value_outside_domain(string hyper)
+    {
+        string markup = $$"""
+            public static partial class Initial
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha, {{hyper}})
+                {
+                    w -= alpha * beta * g;
+                }
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0009"));
+    }
+
+    [Fact]
+    public void HG0010_above_names_a_type_without_a_step()
+    {
+        const string markup = """
+            public static class NotAnOptimizer
+            {
+                public static void Step(ref float w, float g) => w -= g;
+            }
+
+            public static partial class Below
+            {
+                [HyperOptimize(Depth = 2, [|Above = typeof(NotAnOptimizer)|])]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0010"));
+    }
+
+    public static TheoryData<string> MixedCases => new()
+    {
+        "ref float w, double [|g|], [Hyper(0.1)] float alpha",
+        "ref float w, float g, [Hyper(0.1)] double [|alpha|]",
+        "ref double w, float [|g|], [Hyper(0.1)] double alpha",
+    };
+
+    [Theory]
+    [MemberData(nameof(MixedCases))]
+    public void HG0011_float_and_double_mixed(string parameters)
+    {
+        string markup = $$"""
+            public static partial class Mixed
+            {
+                [HyperOptimize]
+                public static void Step({{parameters}})
+                {
+                    w -= (float)(alpha * g);
+                }
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0011"));
+    }
+
+    [Fact]
+    public void HG0012_hyperparameter_that_never_influences_the_weight_is_a_warning_and_code_is_generated()
+    {
+        // beta only feeds the state, which the weight does not read in the same step.
+        const string markup = """
+            public static partial class Unused
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, ref float s, [Hyper(0.1)] float alpha, [Hyper(0.5)] float [|beta|])
+                {
+                    w -= alpha * g;
+                    s = beta * s + g;
+                }
+            }
+            """;
+        GeneratorRun run = AssertSingleDiagnostic(markup, "HG0012", DiagnosticSeverity.Warning);
+        Assert.Contains("'beta'", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        Assert.Equal("GeneratorTests.Diagnostics.Unused.HyperGen.g.cs", Assert.Single(run.GeneratedSources).Key);
+        Assert.Empty(run.OutputErrors);
+    }
+
+    public static TheoryData<string> ParameterCases => new()
+    {
+        "ref float w, float g, [Hyper(0.1)] float alpha, long [|count|]",
+        "ref float w, float g, [Hyper(0.1)] float alpha, int [|count|]",
+        "ref float w, float g, [Hyper(0.1)] float alpha, in float [|s|]",
+        "ref float w, float g, [Hyper(0.1)] float alpha, float [|second|]",
+        "ref float w, float g, [Hyper(0.1)] ref float [|alpha|]",
+        "ref float w, float g, [Hyper(0.1)] float alpha, [StepIndex] float [|t|]",
+        "ref float w, float g, [Hyper(0.1)] float alpha, [StepIndex] int t, [StepIndex] int [|u|]",
+    };
+
+    [Theory]
+    [MemberData(nameof(ParameterCases))]
+    public void HG0013_unsupported_parameter(string parameters)
+    {
+        string markup = $$"""
+            public static partial class Parameters
+            {
+                [HyperOptimize]
+                public static void Step({{parameters}})
+                {
+                    w -= alpha * g;
+                }
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0013"));
+    }
+
+    public static TheoryData<string> ReadOnlyCases => new()
+    {
+        "[|g|] = 2 * g;",
+        "[|alpha|] *= 0.5f;",
+        "[|t|]++;",
+    };
+
+    [Theory]
+    [MemberData(nameof(ReadOnlyCases))]
+    public void HG0014_assignment_to_an_input(string statement)
+    {
+        string markup = $$"""
+            public static partial class Assigns
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha, [StepIndex] int t)
+                {
+                    {{statement}}
+                    w -= alpha * g;
+                }
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0014"));
+    }
+
+    [Fact]
+    public void HG0015_second_step_in_a_class()
+    {
+        const string markup = """
+            public static partial class Twice
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+
+                [HyperOptimize]
+                public static void [|Other|](ref float w, float g, [Hyper(0.2)] float alpha) => w -= alpha * g;
+            }
+            """;
+        GeneratorRun run = AssertSingleDiagnostic(markup, "HG0015");
+
+        // The first step is generated; the second, erroneous one is not.
+        string generated = Assert.Single(run.GeneratedSources).Value;
+        Assert.Contains("new(\"alpha\", 0.1,", generated, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("0.2", generated, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unsupported_initializer_is_reported_once_not_again_where_the_local_is_read()
+    {
+        // The call is the one problem in this step. Reporting the later read of d as well ("the local 'd' before it
+        // has a value") is a cascade: d does have a value as written, and the second message misleads.
+        const string markup = """
+            public static partial class Cascade
+            {
+                private static float Twice(float x) => 2 * x;
+
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+                {
+                    float d = [|Twice(g)|];
+                    w -= alpha * d;
+                }
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0007"));
+    }
+}
