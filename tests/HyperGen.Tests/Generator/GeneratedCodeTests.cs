@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Xunit;
 
@@ -19,9 +18,29 @@ public sealed class GeneratedCodeTests
     /// </summary>
     private const string UpdateBaselinesVariable = "HYPERGEN_UPDATE_BASELINES";
 
-    private static string ThisDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    /// <summary>
+    /// The repository, found by walking up from the test binaries to HyperGen.sln. Not [CallerFilePath]: CI builds are
+    /// deterministic, which maps source paths to /_/ in the compiled test assembly.
+    /// </summary>
+    private static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    private static string RepositoryRoot => Path.GetFullPath(Path.Combine(ThisDirectory(), "..", "..", ".."));
+    private static string ThisDirectory() => Path.Combine(RepositoryRoot, "tests", "HyperGen.Tests", "Generator");
+
+    private static string FindRepositoryRoot()
+    {
+        foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "HyperGen.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No HyperGen.sln above {AppContext.BaseDirectory}.");
+    }
 
     [Fact]
     public void Built_in_optimizers_and_test_definitions_generate_code_that_compiles_with_warnings_as_errors()
