@@ -19,7 +19,7 @@ public sealed class GeneratedCodeTests
     private const string UpdateBaselinesVariable = "HYPERGEN_UPDATE_BASELINES";
 
     /// <summary>
-    /// The repository, found by walking up from the test binaries to HyperGen.sln. Not [CallerFilePath]: CI builds are
+    /// The repository, as recorded at build time, else found by walking up to HyperGen.sln. Not [CallerFilePath]: CI builds are
     /// deterministic, which maps source paths to /_/ in the compiled test assembly.
     /// </summary>
     private static string RepositoryRoot { get; } = FindRepositoryRoot();
@@ -28,6 +28,15 @@ public sealed class GeneratedCodeTests
 
     private static string FindRepositoryRoot()
     {
+        string? recorded = typeof(GeneratedCodeTests).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (recorded is not null && File.Exists(Path.Combine(recorded, "HyperGen.sln")))
+        {
+            return recorded;
+        }
+
         foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
             for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)

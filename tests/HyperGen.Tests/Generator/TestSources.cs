@@ -71,24 +71,7 @@ internal static class TestSources
         """;
 
     /// <summary>The example of design notes section 2, verbatim.</summary>
-    public const string NesterovRms = Header + """
-        public static partial class NesterovRms
-        {
-            [HyperOptimize(Depth = 3)]
-            public static void Step(ref float w, float g,
-                ref float buf, [State(Init = 1e-8f)] ref float s,
-                [Hyper(0.01f)] float alpha,
-                [Hyper(0.9f, Domain = HyperDomain.UnitInterval)] float mu,
-                [Hyper(0.99f, Domain = HyperDomain.UnitInterval)] float gamma,
-                [StepIndex] int t)
-            {
-                s = gamma * s + (1 - gamma) * g * g;
-                float d = g / MathF.Sqrt(s / (1 - MathF.Pow(gamma, t)) + 1e-8f);
-                buf = mu * buf + d;
-                w -= alpha * (d + mu * buf);
-            }
-        }
-        """;
+    public const string NesterovRms = Header + DesignExamples.NesterovRms;
 
     /// <summary>Gradient clipping: ?: on a comparison, MathF.Abs and MathF.Max (the third baseline).</summary>
     public const string Clip = Header + """

@@ -24,23 +24,8 @@ public sealed class CustomDefinitionParityTests(ITestOutputHelper output)
 
         namespace ParityDefinitions;
 
-        public static partial class NesterovRms
-        {
-            [HyperOptimize(Depth = 3)]
-            public static void Step(ref float w, float g,
-                ref float buf, [State(Init = 1e-8f)] ref float s,
-                [Hyper(0.01f)] float alpha,
-                [Hyper(0.9f, Domain = HyperDomain.UnitInterval)] float mu,
-                [Hyper(0.99f, Domain = HyperDomain.UnitInterval)] float gamma,
-                [StepIndex] int t)
-            {
-                s = gamma * s + (1 - gamma) * g * g;
-                float d = g / MathF.Sqrt(s / (1 - MathF.Pow(gamma, t)) + 1e-8f);
-                buf = mu * buf + d;
-                w -= alpha * (d + mu * buf);
-            }
-        }
-        """;
+
+        """ + DesignExamples.NesterovRms;
 
     /// <summary>The generator version given in <see cref="ReferenceClippedSgd"/>'s XML comment.</summary>
     internal const string ClippedSgdSource = """
