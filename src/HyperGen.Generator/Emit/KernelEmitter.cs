@@ -19,7 +19,6 @@ internal sealed class KernelEmitter
     private readonly Precision _p;
     private readonly ProgramNode[] _nodes;
     private readonly string?[] _locals;
-    private readonly bool[] _needsSplat;
     private readonly string?[] _splats;
     private readonly HashSet<string> _taken;
 
@@ -30,7 +29,6 @@ internal sealed class KernelEmitter
         _p = precision;
         _nodes = program.Nodes.AsSpan().ToArray();
         _locals = new string?[_nodes.Length];
-        _needsSplat = new bool[_nodes.Length];
         _splats = new string?[_nodes.Length];
         _taken = new HashSet<string>(System.StringComparer.Ordinal)
         {
@@ -123,7 +121,6 @@ internal sealed class KernelEmitter
                 _locals[n] = Unique(LeafName(node) ?? node.Name ?? (node.IsVarying ? "u" : "k"));
             }
 
-            _needsSplat[n] = invariantFeedingLoop;
             if (invariantFeedingLoop)
             {
                 // The vector copy is a name of its own: the user may have a local called alphaVector too.
@@ -238,7 +235,7 @@ internal sealed class KernelEmitter
         {
             for (int n = 0; n < _nodes.Length; n++)
             {
-                if (_needsSplat[n])
+                if (_splats[n] is not null)
                 {
                     w.Line($"{_p.Vector} {_splats[n]} = new {_p.Vector}({_locals[n]});");
                 }
