@@ -42,7 +42,14 @@ internal sealed class Precision
 
         if (IsSingle)
         {
-            return ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f";
+            // A constant folded in double can exceed float's range; it must still be a valid float literal.
+            float single = (float)value;
+            if (float.IsInfinity(single))
+            {
+                return single > 0 ? "float.PositiveInfinity" : "float.NegativeInfinity";
+            }
+
+            return single.ToString("R", CultureInfo.InvariantCulture) + "f";
         }
 
         string text = value.ToString("R", CultureInfo.InvariantCulture);

@@ -147,6 +147,32 @@ public sealed class GeneratedCodeTests
     }
 
     [Fact]
+    public void A_constant_beyond_float_range_is_written_as_a_valid_float()
+    {
+        // Constants fold in double; Exp(100) is finite there but infinite as a float, and was once emitted as
+        // "Infinityf" (found by the property test).
+        const string source = """
+            using System;
+            using HyperGen;
+            namespace GeneratorTests.Overflow;
+            public static partial class Huge
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+                {
+                    w -= alpha * g / (MathF.Exp(100f) - MathF.Exp(100f) * 2f);
+                }
+            }
+            """;
+
+        GeneratorRun run = GeneratorHarness.Run(source);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputDiagnostics);
+        Assert.Contains("float.NegativeInfinity", string.Concat(run.GeneratedSources.Values), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Names_the_generator_reserves_are_renamed()
     {
         // Parameters and state named like the kernel's own variables (i, n, raw, width): these are handled.
