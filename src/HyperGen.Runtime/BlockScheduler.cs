@@ -47,8 +47,6 @@ internal abstract class BlockJob
                 Interlocked.CompareExchange(ref _failure, exception, null);
             }
 
-            // Before the decrement that may release the caller, so the count covers this block.
-            BlockScheduler.RecordWorkerAllocations();
             if (Interlocked.Decrement(ref _remaining) == 0)
             {
                 _done.Set();
@@ -78,10 +76,6 @@ internal static class BlockScheduler
     private static BlockJob? s_current;
     private static long[] s_workerAllocatedBytes = [];
 
-    /// <summary>One more than this thread's slot in <see cref="s_workerAllocatedBytes"/>; 0 on threads that are not workers.</summary>
-    [ThreadStatic]
-    private static int t_workerIndex;
-
     /// <summary>How many threads, the caller included, share a job.</summary>
     public static int Parallelism => s_workerCount.Value + 1;
 
@@ -107,18 +101,8 @@ internal static class BlockScheduler
         }
     }
 
-    /// <summary>Publishes the calling worker's allocation count; does nothing on other threads.</summary>
-    internal static void RecordWorkerAllocations()
-    {
-        int index = t_workerIndex - 1;
-        if (index >= 0)
-        {
-            Volatile.Write(ref s_workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
-        }
-    }
-
     /// <summary>
-    /// Bytes the worker threads have allocated so far, as each published it after its last block; lets tests prove that a
+    /// Bytes the worker threads have allocated so far, as each last saw it after a job; lets tests prove that a
     /// parallel step allocates nothing on any thread without counting the rest of the process.
     /// </summary>
     internal static long WorkerAllocatedBytes()
@@ -153,15 +137,11 @@ internal static class BlockScheduler
 
     private static void WorkerLoop(int index)
     {
-        // Stored 1-based so that the default 0 of every other thread means "not a worker".
-        t_workerIndex = index + 1;
-
-        // Publish once before the first job, so that a job's count starts from the thread's own start-up.
-        RecordWorkerAllocations();
         while (true)
         {
             s_wake.Wait();
             Volatile.Read(ref s_current)?.Work();
+            Volatile.Write(ref s_workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
         }
     }
 }
