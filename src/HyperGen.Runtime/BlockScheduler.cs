@@ -13,7 +13,6 @@ internal abstract class BlockJob
     private int _blockCount;
     private int _remaining;
     private Exception? _failure;
-    private readonly ManualResetEventSlim _done = new(false);
 
     /// <summary>Processes block <paramref name="block"/>; called at most once per block and run.</summary>
     protected abstract void RunBlock(int block);
@@ -21,7 +20,6 @@ internal abstract class BlockJob
     internal void Prepare(int blockCount)
     {
         _failure = null;
-        _done.Reset();
         Volatile.Write(ref _blockCount, blockCount);
         Volatile.Write(ref _remaining, blockCount);
         Interlocked.Exchange(ref _nextBlock, 0);
@@ -47,16 +45,23 @@ internal abstract class BlockJob
                 Interlocked.CompareExchange(ref _failure, exception, null);
             }
 
-            if (Interlocked.Decrement(ref _remaining) == 0)
-            {
-                _done.Set();
-            }
+            Interlocked.Decrement(ref _remaining);
         }
     }
 
+    /// <summary>
+    /// Waits for the blocks other threads claimed. The caller has run blocks itself until none was left, so this
+    /// waits for at most one block per worker: spinning is right, and unlike ManualResetEventSlim, whose first
+    /// blocking wait allocates its lock object, it never allocates.
+    /// </summary>
     internal void WaitAndRethrow()
     {
-        _done.Wait();
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref _remaining) != 0)
+        {
+            spinner.SpinOnce();
+        }
+
         if (_failure is { } failure)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
