@@ -45,6 +45,8 @@ internal abstract class BlockJob
                 Interlocked.CompareExchange(ref _failure, exception, null);
             }
 
+            // Before the decrement that may release the caller, so the count covers this block.
+            BlockScheduler.RecordWorkerAllocations();
             Interlocked.Decrement(ref _remaining);
         }
     }
@@ -81,6 +83,10 @@ internal static class BlockScheduler
     private static BlockJob? s_current;
     private static long[] s_workerAllocatedBytes = [];
 
+    /// <summary>One more than this thread's slot in <see cref="s_workerAllocatedBytes"/>; 0 on threads that are not workers.</summary>
+    [ThreadStatic]
+    private static int t_workerIndex;
+
     /// <summary>How many threads, the caller included, share a job.</summary>
     public static int Parallelism => s_workerCount.Value + 1;
 
@@ -106,8 +112,18 @@ internal static class BlockScheduler
         }
     }
 
+    /// <summary>Publishes the calling worker's allocation count; does nothing on other threads.</summary>
+    internal static void RecordWorkerAllocations()
+    {
+        int index = t_workerIndex - 1;
+        if (index >= 0)
+        {
+            Volatile.Write(ref s_workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
+        }
+    }
+
     /// <summary>
-    /// Bytes the worker threads have allocated so far, as each last saw it after a job; lets tests prove that a
+    /// Bytes the worker threads have allocated so far, as each published it after its last block; lets tests prove that a
     /// parallel step allocates nothing on any thread without counting the rest of the process.
     /// </summary>
     internal static long WorkerAllocatedBytes()
@@ -142,11 +158,14 @@ internal static class BlockScheduler
 
     private static void WorkerLoop(int index)
     {
+        // Stored 1-based so that the default 0 of every other thread means "not a worker"; published once before
+        // the first job so that a job's count starts from the thread's own start-up.
+        t_workerIndex = index + 1;
+        RecordWorkerAllocations();
         while (true)
         {
             s_wake.Wait();
             Volatile.Read(ref s_current)?.Work();
-            Volatile.Write(ref s_workerAllocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
         }
     }
 }
