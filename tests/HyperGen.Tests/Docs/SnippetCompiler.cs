@@ -53,10 +53,12 @@ internal static class SnippetCompiler
     public static SyntaxTree File(MarkdownSnippet snippet) =>
         CSharpSyntaxTree.ParseText(MapLines(snippet, snippet.Code), ParseOptions, path: snippet.Location);
 
-    /// <summary>A fragment, wrapped in a method whose parameters are the marker's argument.</summary>
+    /// <summary>A fragment, wrapped in a method whose parameters are the marker's argument, in a file that uses HyperGen.</summary>
     public static SyntaxTree Fragment(MarkdownSnippet snippet)
     {
         string wrapped = $$"""
+            using HyperGen;
+
             internal static class Snippet_Line{{snippet.Line}}
             {
                 internal static void Run({{snippet.Argument}})
