@@ -17,8 +17,9 @@ internal sealed class GpuLevel<T> : IDisposable
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _initialRaw;
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _state;
     private readonly MemoryBuffer1D<T, Stride1D.Dense>? _ownPartials;
-    private readonly Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int> _step;
+    private readonly Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, int> _step;
     private readonly ArrayView<T> _stateView;
+    private readonly int _threads;
 
     /// <param name="accelerator">Where the buffers live.</param>
     /// <param name="spec">The level's optimizer and initial hyperparameters.</param>
@@ -76,9 +77,19 @@ internal sealed class GpuLevel<T> : IDisposable
 
         Hypergradient = hypergradient;
         MethodInfo kernel = GpuKernelCatalog.GetLevelKernel(Definition, typeof(T), withPartials: learnedByLevelAbove);
-        var step = kernel.CreateDelegate<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int>>();
+        var step = kernel.CreateDelegate<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, int>>();
         _step = accelerator.LoadAutoGroupedStreamKernel(step);
+        _threads = (int)Math.Min(count, LaunchThreads(accelerator));
     }
+
+    /// <summary>
+    /// Threads per launch: enough to fill a CUDA device (every multiprocessor at full occupancy); each walks the
+    /// elements with a grid stride. On the CPU accelerator few, so the tests cover the stride.
+    /// </summary>
+    private static long LaunchThreads(Accelerator accelerator) =>
+        accelerator.AcceleratorType == AcceleratorType.Cuda
+            ? (long)accelerator.NumMultiprocessors * accelerator.MaxNumThreadsPerMultiprocessor
+            : 1024;
 
     public OptimizerDefinition Definition { get; }
 
@@ -107,7 +118,7 @@ internal sealed class GpuLevel<T> : IDisposable
     {
         if (Count > 0)
         {
-            _step(Count, values, gradients, _stateView, Partials, _raw.View, Count, stepIndex);
+            _step(_threads, values, gradients, _stateView, Partials, _raw.View, Count, stepIndex, _threads);
         }
     }
 

@@ -15,17 +15,18 @@ namespace HyperGen.Generator.Emit;
 /// <remarks>
 /// Every kernel has the same signature, so a tower loads any optimizer's kernel through one delegate type:
 /// <c>(Index1D index, ArrayView&lt;T&gt; weights, ArrayView&lt;T&gt; gradients, ArrayView&lt;T&gt; state,
-/// ArrayView&lt;T&gt; partials, ArrayView&lt;T&gt; raw, int count, int stepIndex)</c>. State variable k of element i
+/// ArrayView&lt;T&gt; partials, ArrayView&lt;T&gt; raw, int count, int stepIndex, int threads)</c>. State variable k of element i
 /// is <c>state[k * count + i]</c> and partial j is <c>partials[j * count + i]</c>, the CPU tower's layout. The
 /// raw hyperparameters are read from device memory, so the level above can update them without a copy to the host.
-/// Hyperparameter-only values are recomputed per thread: they are a few flops against a memory-bound update.
+/// Each thread walks the elements with a grid stride, so the hyperparameter-only values (tanh, pow of the step
+/// index...) are computed once per thread, not once per element, and the update stays memory-bound.
 /// </remarks>
 internal sealed class GpuKernelEmitter
 {
     /// <summary>Names the kernel's parameters take; user names that collide get a suffix.</summary>
     private static readonly string[] s_reserved =
     {
-        "index", "i", "weights", "gradients", "state", "partials", "raw", "count", "stepIndex",
+        "index", "i", "weights", "gradients", "state", "partials", "raw", "count", "stepIndex", "threads",
     };
 
     private readonly OptimizerModel _model;
@@ -58,52 +59,83 @@ internal sealed class GpuKernelEmitter
         w.Line("/// <param name=\"raw\">This level's raw hyperparameters, on the device.</param>");
         w.Line("/// <param name=\"count\">The number of elements, the stride of state and partials.</param>");
         w.Line("/// <param name=\"stepIndex\">The 1-based step index of this level.</param>");
-        using (w.Block($"public static void {methodName}(global::ILGPU.Index1D index, {view} weights, {view} gradients, {view} state, {view} partials, {view} raw, int count, int stepIndex)"))
+        w.Line("/// <param name=\"threads\">The threads launched: each updates every threads-th element from its index on.</param>");
+        using (w.Block($"public static void {methodName}(global::ILGPU.Index1D index, {view} weights, {view} gradients, {view} state, {view} partials, {view} raw, int count, int stepIndex, int threads)"))
         {
-            w.Line("int i = index;");
+            bool anyInvariant = false;
             for (int n = 0; n < _nodes.Length; n++)
             {
-                if (_locals[n] is null)
+                if (_locals[n] is not null && !_nodes[n].IsVarying)
                 {
-                    continue;
-                }
+                    if (!anyInvariant)
+                    {
+                        w.Line("// The hyperparameters in their domains and what depends only on them: once per thread, not per element.");
+                        anyInvariant = true;
+                    }
 
-                ProgramNode node = _nodes[n];
-                string value = node.Op switch
-                {
-                    Op.Weight => "weights[i]",
-                    Op.Gradient => "gradients[i]",
-                    Op.State => node.Index == 0 ? "state[i]" : $"state[{Int(node.Index)} * count + i]",
-                    Op.Hyper => $"raw[{Int(node.Index)}]",
-                    Op.StepIndex => "stepIndex",
-                    _ => Expression(n, parentPrecedence: 0, useLocal: false),
-                };
-                w.Line($"{_p.Type} {_locals[n]} = {value};");
-            }
-
-            if (_nodes[_program.WeightOutput].Op != Op.Weight)
-            {
-                w.Line($"weights[i] = {Expression(_program.WeightOutput, 0)};");
-            }
-
-            for (int k = 0; k < _program.StateOutputs.Count; k++)
-            {
-                int output = _program.StateOutputs[k];
-                if (output >= 0)
-                {
-                    string at = k == 0 ? "i" : $"{Int(k)} * count + i";
-                    w.Line($"state[{at}] = {Expression(output, 0)};");
+                    WriteLocal(w, n);
                 }
             }
 
-            for (int j = 0; j < _program.PartialOutputs.Count; j++)
+            if (anyInvariant)
             {
-                string at = j == 0 ? "i" : $"{Int(j)} * count + i";
-                int output = _program.PartialOutputs[j];
-
-                // A partial that is identically zero is still written: the buffer is shared by all steps.
-                w.Line($"partials[{at}] = {(output >= 0 ? Expression(output, 0) : _p.Literal(0))};");
+                w.Line();
             }
+
+            using (w.Block("for (int i = index; i < count; i += threads)"))
+            {
+                for (int n = 0; n < _nodes.Length; n++)
+                {
+                    if (_locals[n] is not null && _nodes[n].IsVarying)
+                    {
+                        WriteLocal(w, n);
+                    }
+                }
+
+                WriteStores(w);
+            }
+        }
+    }
+
+    private void WriteLocal(CodeWriter w, int n)
+    {
+        ProgramNode node = _nodes[n];
+        string value = node.Op switch
+        {
+            Op.Weight => "weights[i]",
+            Op.Gradient => "gradients[i]",
+            Op.State => node.Index == 0 ? "state[i]" : $"state[{Int(node.Index)} * count + i]",
+            Op.Hyper => $"raw[{Int(node.Index)}]",
+            Op.StepIndex => "stepIndex",
+            _ => Expression(n, parentPrecedence: 0, useLocal: false),
+        };
+        w.Line($"{_p.Type} {_locals[n]} = {value};");
+    }
+
+    private void WriteStores(CodeWriter w)
+    {
+        if (_nodes[_program.WeightOutput].Op != Op.Weight)
+        {
+            w.Line($"weights[i] = {Expression(_program.WeightOutput, 0)};");
+        }
+
+        for (int k = 0; k < _program.StateOutputs.Count; k++)
+        {
+            int output = _program.StateOutputs[k];
+            if (output >= 0)
+            {
+                string at = k == 0 ? "i" : $"{Int(k)} * count + i";
+                w.Line($"state[{at}] = {Expression(output, 0)};");
+            }
+        }
+
+        for (int j = 0; j < _program.PartialOutputs.Count; j++)
+        {
+            string at = j == 0 ? "i" : $"{Int(j)} * count + i";
+            int output = _program.PartialOutputs[j];
+
+            // A partial that is identically zero is still written: the buffer is shared by all steps.
+            w.Line($"partials[{at}] = {(output >= 0 ? Expression(output, 0) : _p.Literal(0))};");
         }
     }
 
@@ -111,6 +143,19 @@ internal sealed class GpuKernelEmitter
 
     private void PlanLocals()
     {
+        // An invariant value read inside the element loop gets a local before the loop, so it is computed once.
+        var feedsLoop = new bool[_nodes.Length];
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            if (_nodes[n].IsVarying)
+            {
+                foreach (int arg in _nodes[n].Args)
+                {
+                    feedsLoop[arg] = true;
+                }
+            }
+        }
+
         for (int n = 0; n < _nodes.Length; n++)
         {
             ProgramNode node = _nodes[n];
@@ -120,12 +165,16 @@ internal sealed class GpuKernelEmitter
             }
 
             bool leaf = node.Op is Op.Weight or Op.Gradient or Op.State or Op.Hyper or Op.StepIndex;
-            if (leaf || node.Uses > 1 || node.Name is not null)
+            bool invariantFeedingLoop = !node.IsVarying && (feedsLoop[n] || IsOutput(n));
+            if (leaf || node.Uses > 1 || node.Name is not null || invariantFeedingLoop)
             {
                 _locals[n] = Unique(LeafName(node) ?? node.Name ?? (node.IsVarying ? "u" : "k"));
             }
         }
     }
+
+    private bool IsOutput(int n) =>
+        n == _program.WeightOutput || _program.StateOutputs.AsSpan().ToArray().Contains(n) || _program.PartialOutputs.AsSpan().ToArray().Contains(n);
 
     private string? LeafName(ProgramNode node) => node.Op switch
     {

@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using HyperGen.Kernels;
+using HyperGen.Tests.Generator;
+using ILGPU;
+using ILGPU.Runtime;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace HyperGen.Tests.Gpu;
+
+/// <summary>The generator's ILGPU output: only where ILGPU is referenced, compilable, and usable by a GPU tower.</summary>
+public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
+{
+    private static readonly string GpuHintName = $"{TestSources.Namespace}.AdamCopy.HyperGen.Gpu.g.cs";
+    private readonly Accelerator _accelerator;
+
+    public GpuGeneratorTests(CpuAcceleratorFixture fixture) => _accelerator = fixture.Device.Accelerator;
+
+    [Fact]
+    public void Without_ilgpu_no_kernels_are_written()
+    {
+        GeneratorRun run = GeneratorHarness.Run(TestSources.Adam);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.DoesNotContain(run.GeneratedSources.Keys, name => name.EndsWith(".Gpu.g.cs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void With_ilgpu_and_hypergen_kernels_the_kernels_compile_and_are_registered()
+    {
+        GeneratorRun run = GeneratorHarness.Run(WithGpuReferences(GeneratorHarness.CreateCompilation(TestSources.Adam)));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputErrors);
+        string source = run.GeneratedSources[GpuHintName];
+        Assert.Contains("[assembly: global::HyperGen.Kernels.GpuKernelsAttribute(", source, StringComparison.Ordinal);
+        foreach (string kernel in new[] { "StepSingle", "StepWithPartialsSingle", "StepDouble", "StepWithPartialsDouble" })
+        {
+            Assert.Contains($"public static void {kernel}(global::ILGPU.Index1D index,", source, StringComparison.Ordinal);
+        }
+
+        // ILGPU cannot compile these in kernels (they throw, or need the stack): the program never contains them.
+        foreach (string forbidden in new[] { "MathF.Sign", "Math.Clamp", "stackalloc", "System.Half" })
+        {
+            Assert.DoesNotContain(forbidden, source, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void With_ilgpu_alone_the_kernels_are_written_without_registration()
+    {
+        CSharpCompilation compilation = WithIlgpu(GeneratorHarness.CreateCompilation(TestSources.Adam));
+        GeneratorRun run = GeneratorHarness.Run(compilation);
+        Assert.Empty(run.OutputErrors);
+        string source = run.GeneratedSources[GpuHintName];
+        Assert.DoesNotContain("GpuKernelsAttribute", source, StringComparison.Ordinal);
+        Assert.Contains("public static class Gpu", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_users_optimizer_runs_on_the_gpu_tower_and_agrees_with_its_cpu_tower()
+    {
+        GeneratorRun run = GeneratorHarness.Run(WithGpuReferences(GeneratorHarness.CreateCompilation(TestSources.Adam)));
+        using LoadedAssembly loaded = run.CompileAndLoad();
+        OptimizerDefinition definition = loaded.Definition(TestSources.Full("AdamCopy"));
+        var spec = new TowerSpec([new LevelSpec(definition), new LevelSpec(definition)]);
+        const int n = 777;
+        var cpu = new Tower<double>(spec, n);
+        using var gpu = new GpuTower<double>(_accelerator, spec, n);
+        double[] weights = Enumerable.Range(0, n).Select(i => Math.Cos(i * 0.3)).ToArray();
+        using MemoryBuffer1D<double, Stride1D.Dense> deviceWeights = _accelerator.Allocate1D(weights);
+        using MemoryBuffer1D<double, Stride1D.Dense> deviceGradients = _accelerator.Allocate1D<double>(n);
+        for (int step = 0; step < 5; step++)
+        {
+            double[] gradients = weights.Select((w, i) => w - Math.Sin(i + step)).ToArray();
+            deviceGradients.CopyFromCPU(gradients);
+            cpu.Step(weights, gradients);
+            gpu.Step(deviceWeights.View, deviceGradients.View);
+        }
+
+        double[] onDevice = deviceWeights.GetAsArray1D();
+        for (int i = 0; i < n; i++)
+        {
+            Assert.True(Math.Abs(onDevice[i] - weights[i]) <= 1e-14 + (1e-11 * Math.Abs(weights[i])), $"weight {i}: GPU {onDevice[i]:R}, CPU {weights[i]:R}");
+        }
+
+        Assert.Equal(cpu.Levels[0].GetValue(0), gpu.ReadHyperparameters(1)[0], 1e-12);
+        Assert.NotEqual(definition.HyperParameters[0].Initial, gpu.ReadHyperparameters(1)[0]);
+    }
+
+    private static CSharpCompilation WithGpuReferences(CSharpCompilation compilation) => WithIlgpu(compilation)
+        .AddReferences(MetadataReference.CreateFromFile(typeof(GpuTower<>).Assembly.Location));
+
+    /// <summary>
+    /// ILGPU is built against an older System.Runtime; like the SDK (NoWarn 1701;1702), accept the unification of
+    /// its framework references, which TreatWarningsAsErrors would otherwise turn into errors.
+    /// </summary>
+    private static CSharpCompilation WithIlgpu(CSharpCompilation compilation) => compilation
+        .AddReferences(MetadataReference.CreateFromFile(typeof(Context).Assembly.Location))
+        .WithOptions(compilation.Options.WithSpecificDiagnosticOptions(
+            ImmutableDictionary<string, ReportDiagnostic>.Empty
+                .Add("CS1701", ReportDiagnostic.Suppress)
+                .Add("CS1702", ReportDiagnostic.Suppress)));
+}
