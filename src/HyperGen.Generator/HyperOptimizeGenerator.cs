@@ -42,6 +42,34 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(
             models.Combine(gpuTarget).Where(static pair => pair.Right.HasIlgpu),
             static (output, pair) => EmitGpu(output, pair.Left, pair.Right));
+
+        // One upper-level dispatcher per compilation that references HyperGen.Kernels, over all its optimizers.
+        context.RegisterSourceOutput(
+            models.Collect().Combine(gpuTarget),
+            static (output, pair) =>
+            {
+                if (pair.Right.HasKernelRegistry && pair.Left.Length > 0)
+                {
+                    EmitGpuDispatcher(output, pair.Left);
+                }
+            });
+    }
+
+    private static void EmitGpuDispatcher(SourceProductionContext output, System.Collections.Immutable.ImmutableArray<OptimizerModel> models)
+    {
+        string source;
+        try
+        {
+            source = GpuDispatcherEmitter.Emit(models);
+        }
+        catch (System.Exception exception)
+        {
+            output.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.InternalError, Location.None, "GPU dispatcher", $"{exception.GetType().Name}: {exception.Message}"));
+            return;
+        }
+
+        output.AddSource(GpuDispatcherEmitter.HintName, source);
     }
 
     private static void EmitGpu(SourceProductionContext output, OptimizerModel model, GpuTarget target)

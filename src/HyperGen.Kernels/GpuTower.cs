@@ -1,5 +1,7 @@
 using System;
+using System.Linq;
 using System.Numerics;
+using System.Reflection;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -8,29 +10,38 @@ namespace HyperGen.Kernels;
 /// <summary>
 /// A running tower of optimizers whose weights, gradients, state and every level's hyperparameters live on an
 /// accelerator. <see cref="Step"/> only enqueues kernels: level 1's hypergradient (block sums, then one thread that
-/// finishes and chains every hypergradient), each upper level's update (tiny kernels over the hyperparameters),
-/// and the fused update of the weights. Nothing is copied to the host and nothing waits for the device; reading
-/// the hyperparameters is the separate <see cref="ReadHyperparameters"/>.
+/// finishes and chains every hypergradient), all upper levels' updates (one thread, one launch), and the fused
+/// update of the weights. Nothing is copied to the host and nothing waits for the device; reading the
+/// hyperparameters is the separate <see cref="ReadHyperparameters"/>.
 /// </summary>
 /// <remarks>
 /// The semantics are <see cref="Tower{T}"/>'s (design notes, section 1) and the numbers agree with it up to
-/// rounding (fused multiply-adds, device math functions, summation order). Level 1 stores its partials (H floats
+/// rounding (fused multiply-adds, device math functions, summation order). Level 1 stores its partials (H values
 /// per weight) for the next step's reduction. Kernels are loaded once, in the constructor; a step allocates
-/// nothing on the host. Not thread-safe.
+/// nothing on the host. Not thread-safe. See docs/gpu.md.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class GpuTower<T> : IDisposable
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    private const int FinishStride = 4;
+    private const int DispatchStride = 12;
+
     private readonly Accelerator _accelerator;
     private readonly GpuLevel<T>[] _levels;
     private readonly TowerKernels<T> _kernels;
-    private readonly MemoryBuffer1D<T, Stride1D.Dense> _hypergradients;
-    private readonly MemoryBuffer1D<int, Stride1D.Dense> _learned;
-    private readonly MemoryBuffer1D<T, Stride1D.Dense> _upperPartials;
-    private readonly MemoryBuffer1D<int, Stride1D.Dense> _levelTable;
-    private readonly MemoryBuffer1D<double, Stride1D.Dense> _blockSums;
+    private readonly MemoryBuffer[] _buffers;
+    private readonly ArrayView<T> _raw;
+    private readonly ArrayView<T> _initialRaw;
+    private readonly ArrayView<int> _learned;
+    private readonly ArrayView<T> _hypergradients;
+    private readonly ArrayView<T> _upperState;
+    private readonly ArrayView<T> _upperPartials;
+    private readonly ArrayView<int> _finishTable;
+    private readonly ArrayView<int> _dispatchTable;
+    private readonly ArrayView<double> _blockSums;
     private readonly KernelConfig _reductionConfig;
+    private readonly Action<Index1D, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int>? _upperLevels;
     private bool _disposed;
 
     /// <summary>Creates a tower over <paramref name="parameterCount"/> weights on <paramref name="accelerator"/>.</summary>
@@ -51,61 +62,106 @@ public sealed class GpuTower<T> : IDisposable
         _accelerator = accelerator;
         Spec = spec;
         ParameterCount = parameterCount;
+        var layout = new TowerLayout(spec, parameterCount);
         int depth = spec.Depth;
-        _levels = new GpuLevel<T>[depth];
-
-        // Learned levels (all but the top) pack their hypergradients, learned flags and (above level 1) partials
-        // into shared buffers, so one thread can finish and chain them all.
-        var table = new int[Math.Max(1, (depth - 1) * 4)];
-        int gradientTotal = 0;
-        long upperPartialTotal = 0;
-        for (int level = 0; level < depth - 1; level++)
-        {
-            int count = level == 0 ? parameterCount : spec.Levels[level - 1].Definition.HyperParameters.Count;
-            int hypers = spec.Levels[level].Definition.HyperParameters.Count;
-            table[level * 4] = count;
-            table[(level * 4) + 1] = hypers;
-            table[(level * 4) + 2] = gradientTotal;
-            table[(level * 4) + 3] = level == 0 ? 0 : (int)upperPartialTotal;
-            gradientTotal += hypers;
-            upperPartialTotal += level == 0 ? 0 : (long)hypers * count;
-        }
-
-        int levelOneHypers = spec.Levels[0].Definition.HyperParameters.Count;
-        if (depth > 1 && (long)levelOneHypers * parameterCount > int.MaxValue)
+        if (depth > 1 && (long)layout.Hypers[0] * parameterCount > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(parameterCount), $"{parameterCount} weights times {levelOneHypers} partials exceed what one device buffer indexes with int.");
+                nameof(parameterCount), $"{parameterCount} weights times {layout.Hypers[0]} partials exceed what one device buffer indexes with int.");
         }
 
-        var learned = new int[Math.Max(1, gradientTotal)];
-        _hypergradients = accelerator.Allocate1D<T>(Math.Max(1, gradientTotal));
-        _hypergradients.MemSetToZero();
-        _upperPartials = accelerator.Allocate1D<T>(Math.Max(1, upperPartialTotal));
-        _upperPartials.MemSetToZero();
+        // Host images of the packed buffers: every level's raw hyperparameters, learned flags and hypergradients
+        // share one offset (the hyperparameters below it), upper levels' state and partials are packed likewise.
+        var raw = new T[Math.Max(1, layout.TotalHypers)];
+        var learned = new int[raw.Length];
+        var upperState = new T[Math.Max(1, layout.TotalUpperState)];
+        var inactive = new bool[depth];
         for (int level = 0; level < depth; level++)
         {
-            bool isLearned = level < depth - 1;
-            int count = level == 0 ? parameterCount : spec.Levels[level - 1].Definition.HyperParameters.Count;
-            ArrayView<T> gradient = isLearned ? _hypergradients.View.SubView(table[(level * 4) + 2], table[(level * 4) + 1]) : default;
-            ArrayView<T> partials = !isLearned ? default
-                : level == 0 ? default
-                : _upperPartials.View.SubView(table[(level * 4) + 3], (long)table[(level * 4) + 1] * count);
-            _levels[level] = new GpuLevel<T>(accelerator, spec.Levels[level], count, isLearned, partials, gradient, learned, isLearned ? table[(level * 4) + 2] : 0);
+            LevelSpec levelSpec = spec.Levels[level];
+            for (int j = 0; j < layout.Hypers[level]; j++)
+            {
+                HyperParameterInfo info = levelSpec.Definition.HyperParameters[j];
+                double initial = levelSpec.InitialValues[j];
+                raw[layout.HyperAt[level] + j] = T.CreateTruncating(HyperDomains.ToRaw(info.Domain, initial));
+                bool isLearned = level < depth - 1 && !(info.InactiveAtZero && initial == 0);
+                learned[layout.HyperAt[level] + j] = isLearned ? 1 : 0;
+                inactive[level] |= level < depth - 1 && !isLearned;
+            }
+
+            if (level > 0)
+            {
+                FillState(upperState.AsSpan(layout.StateAt[level]), levelSpec.Definition, layout.Counts[level]);
+            }
         }
 
-        _learned = accelerator.Allocate1D(learned);
-        for (int level = 0; level < depth - 1; level++)
-        {
-            _levels[level].SetLearnedView(_learned.View.SubView(table[(level * 4) + 2], table[(level * 4) + 1]));
-        }
+        var levelOneState = new T[Math.Max(1, (long)layout.States[0] * parameterCount)];
+        FillState(levelOneState, spec.Levels[0].Definition, parameterCount);
 
-        _levelTable = accelerator.Allocate1D(table);
         int groupSize = ReductionGroupSize(accelerator);
         int maxBlocks = accelerator.AcceleratorType == AcceleratorType.Cuda ? accelerator.NumMultiprocessors * 4 : 4;
         int blocks = (int)Math.Clamp(((long)parameterCount + groupSize - 1) / groupSize, 1, maxBlocks);
         _reductionConfig = new KernelConfig(blocks, groupSize);
-        _blockSums = accelerator.Allocate1D<double>(Math.Max(1, blocks * levelOneHypers));
+
+        MemoryBuffer1D<T, Stride1D.Dense> rawBuffer = accelerator.Allocate1D(raw);
+        MemoryBuffer1D<T, Stride1D.Dense> initialBuffer = accelerator.Allocate1D(raw);
+        MemoryBuffer1D<int, Stride1D.Dense> learnedBuffer = accelerator.Allocate1D(learned);
+        MemoryBuffer1D<T, Stride1D.Dense> hypergradientBuffer = accelerator.Allocate1D<T>(raw.Length);
+        MemoryBuffer1D<T, Stride1D.Dense> upperStateBuffer = accelerator.Allocate1D(upperState);
+        MemoryBuffer1D<T, Stride1D.Dense> upperPartialBuffer = accelerator.Allocate1D<T>(Math.Max(1, layout.TotalUpperPartials));
+        MemoryBuffer1D<T, Stride1D.Dense> levelOneStateBuffer = accelerator.Allocate1D(levelOneState);
+        MemoryBuffer1D<T, Stride1D.Dense> levelOnePartialBuffer = accelerator.Allocate1D<T>(depth > 1 ? Math.Max(1, (long)layout.Hypers[0] * parameterCount) : 1);
+        MemoryBuffer1D<int, Stride1D.Dense> finishBuffer = accelerator.Allocate1D(FinishTable(layout));
+        MemoryBuffer1D<double, Stride1D.Dense> blockSumBuffer = accelerator.Allocate1D<double>(Math.Max(1, blocks * layout.Hypers[0]));
+
+        // Zero partials and hypergradients: the first step's hypergradients are zero, as the algorithm requires.
+        hypergradientBuffer.MemSetToZero();
+        upperPartialBuffer.MemSetToZero();
+        levelOnePartialBuffer.MemSetToZero();
+        _raw = rawBuffer.View;
+        _initialRaw = initialBuffer.View;
+        _learned = learnedBuffer.View;
+        _hypergradients = hypergradientBuffer.View;
+        _upperState = upperStateBuffer.View;
+        _upperPartials = upperPartialBuffer.View;
+        _finishTable = finishBuffer.View;
+        _blockSums = blockSumBuffer.View;
+
+        _levels = new GpuLevel<T>[depth];
+        for (int level = 0; level < depth; level++)
+        {
+            bool isLearned = level < depth - 1;
+            int hypers = layout.Hypers[level];
+            int at = layout.HyperAt[level];
+            var views = new GpuLevelViews<T>(
+                _raw.SubView(at, hypers),
+                _initialRaw.SubView(at, hypers),
+                level == 0 ? levelOneStateBuffer.View : _upperState.SubView(layout.StateAt[level], (long)layout.States[level] * layout.Counts[level]),
+                !isLearned ? default : level == 0 ? levelOnePartialBuffer.View : _upperPartials.SubView(layout.PartialAt[level], (long)hypers * layout.Counts[level]),
+                _hypergradients.SubView(at, hypers),
+                _learned.SubView(at, hypers));
+            _levels[level] = new GpuLevel<T>(accelerator, spec.Levels[level].Definition, layout.Counts[level], isLearned, views)
+            {
+                HasInactiveHyperparameters = inactive[level],
+            };
+        }
+
+        OptimizerDefinition[] upper = spec.Levels.Skip(1).Select(l => l.Definition).ToArray();
+        (MethodInfo Kernel, int[] Indexes)? dispatcher = depth > 1 ? GpuKernelCatalog.FindDispatcher(upper, typeof(T)) : null;
+        MemoryBuffer1D<int, Stride1D.Dense> dispatchBuffer = accelerator.Allocate1D(
+            dispatcher is { } found ? DispatchTable(layout, found.Indexes, inactive) : [0]);
+        _dispatchTable = dispatchBuffer.View;
+        if (dispatcher is { } d)
+        {
+            _upperLevels = accelerator.LoadAutoGroupedStreamKernel(d.Kernel.CreateDelegate<
+                Action<Index1D, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int>>());
+        }
+
+        _buffers =
+        [
+            rawBuffer, initialBuffer, learnedBuffer, hypergradientBuffer, upperStateBuffer, upperPartialBuffer,
+            levelOneStateBuffer, levelOnePartialBuffer, finishBuffer, blockSumBuffer, dispatchBuffer,
+        ];
         _kernels = new TowerKernels<T>(accelerator);
         accelerator.Synchronize();
     }
@@ -126,6 +182,12 @@ public sealed class GpuTower<T> : IDisposable
     public Accelerator Accelerator => _accelerator;
 
     /// <summary>
+    /// Whether all upper levels run in one launch of the generated dispatcher (their optimizers are all compiled
+    /// into one assembly with kernels); otherwise each upper level is its own launch.
+    /// </summary>
+    public bool UpperLevelsInOneLaunch => _upperLevels is not null;
+
+    /// <summary>
     /// Enqueues one training step on the accelerator's default stream and returns without waiting: the
     /// hypergradients from the previous step's partials, every level's update top-down, then the weights.
     /// </summary>
@@ -144,19 +206,26 @@ public sealed class GpuTower<T> : IDisposable
         if (Depth > 1)
         {
             EnqueueHypergradients(gradients);
-            for (int level = Depth - 1; level >= 1; level--)
+            if (_upperLevels is not null)
             {
-                GpuLevel<T> upper = _levels[level];
-                GpuLevel<T> lower = _levels[level - 1];
-                upper.EnqueueStep(lower.Raw, lower.Hypergradient, stepIndex);
-                if (lower.HasInactiveHyperparameters)
+                _upperLevels(1, _dispatchTable, _raw, _initialRaw, _learned, _hypergradients, _upperState, _upperPartials, stepIndex);
+            }
+            else
+            {
+                for (int level = Depth - 1; level >= 1; level--)
                 {
-                    _kernels.HoldInactive(lower.HyperCount, lower.Raw, lower.InitialRaw, lower.Learned);
+                    GpuLevel<T> lower = _levels[level - 1];
+                    _levels[level].EnqueueStep(lower.Views.Raw, lower.Views.Hypergradient, stepIndex);
+                    if (lower.HasInactiveHyperparameters)
+                    {
+                        _kernels.HoldInactive(lower.HyperCount, lower.Views.Raw, lower.Views.InitialRaw, lower.Views.Learned);
+                    }
                 }
             }
         }
 
-        _levels[0].EnqueueStep(weights, gradients, stepIndex);
+        GpuLevel<T> bottom = _levels[0];
+        bottom.EnqueueStep(weights, gradients, stepIndex);
         StepCount++;
     }
 
@@ -174,12 +243,11 @@ public sealed class GpuTower<T> : IDisposable
         {
             int passCount = Math.Min(TowerKernels<T>.HypersPerPass, bottom.HyperCount - first);
             _kernels.BlockDots(
-                _reductionConfig, gradients, bottom.Partials, _blockSums.View, ParameterCount, bottom.HyperCount, first, passCount);
+                _reductionConfig, gradients, bottom.Views.Partials, _blockSums, ParameterCount, bottom.HyperCount, first, passCount);
         }
 
         _kernels.FinishHypergradients(
-            1, _blockSums.View, _reductionConfig.GridDim.X, _levelTable.View, Depth - 1,
-            _hypergradients.View, _learned.View, _upperPartials.View);
+            1, _blockSums, _reductionConfig.GridDim.X, _finishTable, Depth - 1, _hypergradients, _learned, _upperPartials);
     }
 
     /// <summary>
@@ -209,14 +277,8 @@ public sealed class GpuTower<T> : IDisposable
         GpuLevel<T> state = _levels[level - 1];
         var values = new T[state.HyperCount];
         _accelerator.Synchronize();
-        state.Raw.CopyToCPU(values);
-        var result = new double[values.Length];
-        for (int j = 0; j < values.Length; j++)
-        {
-            result[j] = double.CreateTruncating(values[j]);
-        }
-
-        return result;
+        state.Views.Raw.CopyToCPU(values);
+        return values.Select(double.CreateTruncating).ToArray();
     }
 
     /// <inheritdoc/>
@@ -228,16 +290,61 @@ public sealed class GpuTower<T> : IDisposable
         }
 
         _disposed = true;
-        foreach (GpuLevel<T> level in _levels)
+        foreach (MemoryBuffer buffer in _buffers)
         {
-            level.Dispose();
+            buffer.Dispose();
+        }
+    }
+
+    private static void FillState(Span<T> state, OptimizerDefinition definition, int count)
+    {
+        for (int k = 0; k < definition.StateVariables.Count; k++)
+        {
+            state.Slice(k * count, count).Fill(T.CreateTruncating(definition.StateVariables[k].Initial));
+        }
+    }
+
+    /// <summary>Per learned level: count, hyperparameters, hypergradient offset, partial offset (for the one-thread finish).</summary>
+    private static int[] FinishTable(TowerLayout layout)
+    {
+        int learnedLevels = layout.Hypers.Length - 1;
+        var table = new int[Math.Max(1, learnedLevels * FinishStride)];
+        for (int level = 0; level < learnedLevels; level++)
+        {
+            table[level * FinishStride] = layout.Counts[level];
+            table[(level * FinishStride) + 1] = layout.Hypers[level];
+            table[(level * FinishStride) + 2] = layout.HyperAt[level];
+            table[(level * FinishStride) + 3] = layout.PartialAt[level];
         }
 
-        _hypergradients.Dispose();
-        _learned.Dispose();
-        _upperPartials.Dispose();
-        _levelTable.Dispose();
-        _blockSums.Dispose();
+        return table;
+    }
+
+    /// <summary>The generated dispatcher's level table (layout documented in GpuDispatcherEmitter).</summary>
+    private static int[] DispatchTable(TowerLayout layout, int[] indexes, bool[] inactive)
+    {
+        int depth = layout.Hypers.Length;
+        var table = new int[1 + ((depth - 1) * DispatchStride)];
+        table[0] = depth;
+        for (int level = 1; level < depth; level++)
+        {
+            int at = 1 + ((level - 1) * DispatchStride);
+            bool isLearned = level < depth - 1;
+            table[at] = indexes[level - 1];
+            table[at + 1] = layout.Counts[level];
+            table[at + 2] = layout.HyperAt[level - 1];
+            table[at + 3] = layout.HyperAt[level - 1];
+            table[at + 4] = layout.StateAt[level];
+            table[at + 5] = layout.States[level] * layout.Counts[level];
+            table[at + 6] = isLearned ? layout.PartialAt[level] : 0;
+            table[at + 7] = isLearned ? layout.Hypers[level] * layout.Counts[level] : 0;
+            table[at + 8] = layout.HyperAt[level];
+            table[at + 9] = inactive[level - 1] ? 1 : 0;
+            table[at + 10] = layout.HyperAt[level - 1];
+            table[at + 11] = layout.Hypers[level];
+        }
+
+        return table;
     }
 
     private static int ReductionGroupSize(Accelerator accelerator)

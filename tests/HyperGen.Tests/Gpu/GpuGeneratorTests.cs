@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using HyperGen.Kernels;
@@ -15,6 +16,7 @@ namespace HyperGen.Tests.Gpu;
 public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
 {
     private static readonly string GpuHintName = $"{TestSources.Namespace}.AdamCopy.HyperGen.Gpu.g.cs";
+    private const string GpuDispatcherHintName = "HyperGen.GpuDispatcher.g.cs";
     private readonly Accelerator _accelerator;
 
     public GpuGeneratorTests(CpuAcceleratorFixture fixture) => _accelerator = fixture.Device.Accelerator;
@@ -59,15 +61,35 @@ public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
     }
 
     [Fact]
-    public void A_users_optimizer_runs_on_the_gpu_tower_and_agrees_with_its_cpu_tower()
+    public void A_users_optimizer_runs_on_the_gpu_tower_with_its_assemblys_dispatcher()
+    {
+        GeneratorRun run = GeneratorHarness.Run(WithGpuReferences(GeneratorHarness.CreateCompilation(TestSources.Adam)));
+        Assert.Contains(GpuDispatcherHintName, run.GeneratedSources.Keys);
+        using LoadedAssembly loaded = run.CompileAndLoad();
+        OptimizerDefinition definition = loaded.Definition(TestSources.Full("AdamCopy"));
+        AgreesWithCpu(new TowerSpec([new LevelSpec(definition), new LevelSpec(definition), new LevelSpec(definition)]), expectOneLaunch: true);
+    }
+
+    [Fact]
+    public void A_tower_mixing_assemblies_steps_its_upper_levels_one_launch_each()
     {
         GeneratorRun run = GeneratorHarness.Run(WithGpuReferences(GeneratorHarness.CreateCompilation(TestSources.Adam)));
         using LoadedAssembly loaded = run.CompileAndLoad();
         OptimizerDefinition definition = loaded.Definition(TestSources.Full("AdamCopy"));
-        var spec = new TowerSpec([new LevelSpec(definition), new LevelSpec(definition)]);
+        var spec = new TowerSpec([
+            new LevelSpec(HyperGen.Optimizers.Sgd.Definition, new Dictionary<string, double> { ["alpha"] = 0.05, ["mu"] = 0.9 }),
+            new LevelSpec(definition, new Dictionary<string, double> { ["alpha"] = 1e-4 }),
+            new LevelSpec(HyperGen.Optimizers.Sgd.Definition, new Dictionary<string, double> { ["alpha"] = 1e-6 }),
+        ]);
+        AgreesWithCpu(spec, expectOneLaunch: false);
+    }
+
+    private void AgreesWithCpu(TowerSpec spec, bool expectOneLaunch)
+    {
         const int n = 777;
         var cpu = new Tower<double>(spec, n);
         using var gpu = new GpuTower<double>(_accelerator, spec, n);
+        Assert.Equal(expectOneLaunch, gpu.UpperLevelsInOneLaunch);
         double[] weights = Enumerable.Range(0, n).Select(i => Math.Cos(i * 0.3)).ToArray();
         using MemoryBuffer1D<double, Stride1D.Dense> deviceWeights = _accelerator.Allocate1D(weights);
         using MemoryBuffer1D<double, Stride1D.Dense> deviceGradients = _accelerator.Allocate1D<double>(n);
@@ -85,8 +107,17 @@ public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
             Assert.True(Math.Abs(onDevice[i] - weights[i]) <= 1e-14 + (1e-11 * Math.Abs(weights[i])), $"weight {i}: GPU {onDevice[i]:R}, CPU {weights[i]:R}");
         }
 
-        Assert.Equal(cpu.Levels[0].GetValue(0), gpu.ReadHyperparameters(1)[0], 1e-12);
-        Assert.NotEqual(definition.HyperParameters[0].Initial, gpu.ReadHyperparameters(1)[0]);
+        for (int level = 1; level <= spec.Depth; level++)
+        {
+            double[] values = gpu.ReadHyperparameters(level);
+            for (int j = 0; j < values.Length; j++)
+            {
+                double expected = cpu.Levels[level - 1].GetValue(j);
+                Assert.True(Math.Abs(values[j] - expected) <= 1e-14 + (1e-11 * Math.Abs(expected)), $"level {level} hyperparameter {j}: GPU {values[j]:R}, CPU {expected:R}");
+            }
+        }
+
+        Assert.NotEqual(spec.Levels[0].InitialValues[0], gpu.ReadHyperparameters(1)[0]);
     }
 
     private static CSharpCompilation WithGpuReferences(CSharpCompilation compilation) => WithIlgpu(compilation)

@@ -138,6 +138,9 @@ public sealed class GpuTowerTests : IClassFixture<CpuAcceleratorFixture>
         TowerSpec spec = TowerSpec.Parse(specText);
         var cpu = new Tower<T>(spec, parameterCount);
         using var gpu = new GpuTower<T>(_accelerator, spec, parameterCount);
+
+        // The built-ins' upper levels all run in HyperGen.Kernels' generated dispatcher, one launch per step.
+        Assert.Equal(spec.Depth > 1, gpu.UpperLevelsInOneLaunch);
         T[] cpuWeights = Weights<T>(parameterCount);
         using MemoryBuffer1D<T, Stride1D.Dense> weights = _accelerator.Allocate1D(cpuWeights);
         using MemoryBuffer1D<T, Stride1D.Dense> gradients = _accelerator.Allocate1D<T>(parameterCount);
