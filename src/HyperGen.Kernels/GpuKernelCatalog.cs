@@ -65,6 +65,19 @@ internal static class GpuKernelCatalog
         ReferenceEquals(definition, compiled)
         || (IsBuiltIn(definition) && compiled.GetType().Assembly == typeof(GpuKernelCatalog).Assembly && compiled.Name == definition.Name);
 
+    /// <summary>
+    /// The kernels of level 1's recomputing design (update keeping its inputs, reduction recomputing the partials),
+    /// or null where the generator did not write them (partials that read the weight).
+    /// </summary>
+    public static (MethodInfo Update, MethodInfo Reduction)? FindRecomputingKernels(OptimizerDefinition definition, Type precision)
+    {
+        Type kernels = s_kernels.GetOrAdd(definition, FindKernels);
+        string suffix = precision == typeof(float) ? "Single" : "Double";
+        MethodInfo? update = kernels.GetMethod("StepKeepingInputs" + suffix, BindingFlags.Public | BindingFlags.Static);
+        MethodInfo? reduction = kernels.GetMethod("PartialsDot" + suffix, BindingFlags.Public | BindingFlags.Static);
+        return update is not null && reduction is not null ? (update, reduction) : null;
+    }
+
     private static Type FindKernels(OptimizerDefinition definition)
     {
         Assembly home = definition.GetType().Assembly;

@@ -16,13 +16,19 @@ internal sealed class GpuLevel<T>
     private readonly Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, int> _step;
     private readonly int _threads;
 
-    public GpuLevel(Accelerator accelerator, OptimizerDefinition definition, int count, bool learnedByLevelAbove, GpuLevelViews<T> views)
+    /// <param name="accelerator">Where the kernel runs.</param>
+    /// <param name="definition">The level's optimizer.</param>
+    /// <param name="count">The elements it updates.</param>
+    /// <param name="learnedByLevelAbove">Whether it records partials for a level above.</param>
+    /// <param name="views">Its slices of the tower's buffers.</param>
+    /// <param name="kernel">The kernel to run instead of the plain or partial-recording step (level 1's input-keeping update).</param>
+    public GpuLevel(Accelerator accelerator, OptimizerDefinition definition, int count, bool learnedByLevelAbove, GpuLevelViews<T> views, MethodInfo? kernel = null)
     {
         Definition = definition;
         Count = count;
         HyperCount = definition.HyperParameters.Count;
         Views = views;
-        MethodInfo kernel = GpuKernelCatalog.GetLevelKernel(definition, typeof(T), withPartials: learnedByLevelAbove);
+        kernel ??= GpuKernelCatalog.GetLevelKernel(definition, typeof(T), withPartials: learnedByLevelAbove);
         var step = kernel.CreateDelegate<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, int>>();
         _step = accelerator.LoadAutoGroupedStreamKernel(step);
         _threads = (int)Math.Min(count, LaunchThreads(accelerator));
@@ -40,11 +46,15 @@ internal sealed class GpuLevel<T>
     public bool HasInactiveHyperparameters { get; init; }
 
     /// <summary>Enqueues this level's update of <paramref name="values"/> (weights or the raw hyperparameters below).</summary>
-    public void EnqueueStep(ArrayView<T> values, ArrayView<T> gradients, int stepIndex)
+    public void EnqueueStep(ArrayView<T> values, ArrayView<T> gradients, int stepIndex) =>
+        EnqueueStep(values, gradients, Views.State, Views.Partials, stepIndex);
+
+    /// <summary>Enqueues the update with explicit state and partial (or state-out) views: level 1 double-buffers its inputs.</summary>
+    public void EnqueueStep(ArrayView<T> values, ArrayView<T> gradients, ArrayView<T> state, ArrayView<T> partials, int stepIndex)
     {
         if (Count > 0)
         {
-            _step(_threads, values, gradients, Views.State, Views.Partials, Views.Raw, Count, stepIndex, _threads);
+            _step(_threads, values, gradients, state, partials, Views.Raw, Count, stepIndex, _threads);
         }
     }
 

@@ -42,6 +42,10 @@ public sealed class GpuTower<T> : IDisposable
     private readonly ArrayView<double> _blockSums;
     private readonly KernelConfig _reductionConfig;
     private readonly Action<Index1D, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int>? _upperLevels;
+    private readonly Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int>? _partialsDot;
+    private readonly ArrayView<T>[] _inputs = new ArrayView<T>[2];
+    private readonly ArrayView<T>[] _savedGradients = new ArrayView<T>[2];
+    private int _parity;
     private bool _disposed;
 
     /// <summary>Creates a tower over <paramref name="parameterCount"/> weights on <paramref name="accelerator"/>.</summary>
@@ -95,7 +99,13 @@ public sealed class GpuTower<T> : IDisposable
             }
         }
 
-        var levelOneState = new T[Math.Max(1, (long)layout.States[0] * parameterCount)];
+        // Level 1 recomputes its partials in the reduction where the generator could write that (partials that do
+        // not read the weight): its state is double-buffered, each buffer followed by the gradient it was used with.
+        (MethodInfo Update, MethodInfo Reduction)? recomputing = depth > 1
+            ? GpuKernelCatalog.FindRecomputingKernels(spec.Levels[0].Definition, typeof(T))
+            : null;
+        int levelOneSlots = layout.States[0] + (recomputing is null ? 0 : 1);
+        var levelOneState = new T[Math.Max(1, (long)levelOneSlots * parameterCount)];
         FillState(levelOneState, spec.Levels[0].Definition, parameterCount);
 
         int groupSize = ReductionGroupSize(accelerator);
@@ -110,7 +120,9 @@ public sealed class GpuTower<T> : IDisposable
         MemoryBuffer1D<T, Stride1D.Dense> upperStateBuffer = accelerator.Allocate1D(upperState);
         MemoryBuffer1D<T, Stride1D.Dense> upperPartialBuffer = accelerator.Allocate1D<T>(Math.Max(1, layout.TotalUpperPartials));
         MemoryBuffer1D<T, Stride1D.Dense> levelOneStateBuffer = accelerator.Allocate1D(levelOneState);
-        MemoryBuffer1D<T, Stride1D.Dense> levelOnePartialBuffer = accelerator.Allocate1D<T>(depth > 1 ? Math.Max(1, (long)layout.Hypers[0] * parameterCount) : 1);
+        MemoryBuffer1D<T, Stride1D.Dense> levelOneInputBuffer = accelerator.Allocate1D<T>(recomputing is null ? 1 : levelOneState.Length);
+        MemoryBuffer1D<T, Stride1D.Dense> levelOnePartialBuffer = accelerator.Allocate1D<T>(
+            depth > 1 && recomputing is null ? Math.Max(1, (long)layout.Hypers[0] * parameterCount) : 1);
         MemoryBuffer1D<int, Stride1D.Dense> finishBuffer = accelerator.Allocate1D(FinishTable(layout));
         MemoryBuffer1D<double, Stride1D.Dense> blockSumBuffer = accelerator.Allocate1D<double>(Math.Max(1, blocks * layout.Hypers[0]));
 
@@ -127,6 +139,20 @@ public sealed class GpuTower<T> : IDisposable
         _finishTable = finishBuffer.View;
         _blockSums = blockSumBuffer.View;
 
+        if (recomputing is { } kernels)
+        {
+            levelOneInputBuffer.CopyFromCPU(levelOneState);
+            _inputs[0] = levelOneStateBuffer.View;
+            _inputs[1] = levelOneInputBuffer.View;
+            for (int buffer = 0; buffer < 2; buffer++)
+            {
+                _savedGradients[buffer] = _inputs[buffer].SubView((long)layout.States[0] * parameterCount, parameterCount);
+            }
+
+            _partialsDot = accelerator.LoadStreamKernel(kernels.Reduction.CreateDelegate<
+                Action<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int>>());
+        }
+
         _levels = new GpuLevel<T>[depth];
         for (int level = 0; level < depth; level++)
         {
@@ -140,7 +166,7 @@ public sealed class GpuTower<T> : IDisposable
                 !isLearned ? default : level == 0 ? levelOnePartialBuffer.View : _upperPartials.SubView(layout.PartialAt[level], (long)hypers * layout.Counts[level]),
                 _hypergradients.SubView(at, hypers),
                 _learned.SubView(at, hypers));
-            _levels[level] = new GpuLevel<T>(accelerator, spec.Levels[level].Definition, layout.Counts[level], isLearned, views)
+            _levels[level] = new GpuLevel<T>(accelerator, spec.Levels[level].Definition, layout.Counts[level], isLearned, views, level == 0 ? recomputing?.Update : null)
             {
                 HasInactiveHyperparameters = inactive[level],
             };
@@ -160,7 +186,7 @@ public sealed class GpuTower<T> : IDisposable
         _buffers =
         [
             rawBuffer, initialBuffer, learnedBuffer, hypergradientBuffer, upperStateBuffer, upperPartialBuffer,
-            levelOneStateBuffer, levelOnePartialBuffer, finishBuffer, blockSumBuffer, dispatchBuffer,
+            levelOneStateBuffer, levelOneInputBuffer, levelOnePartialBuffer, finishBuffer, blockSumBuffer, dispatchBuffer,
         ];
         _kernels = new TowerKernels<T>(accelerator);
         accelerator.Synchronize();
@@ -186,6 +212,12 @@ public sealed class GpuTower<T> : IDisposable
     /// into one assembly with kernels); otherwise each upper level is its own launch.
     /// </summary>
     public bool UpperLevelsInOneLaunch => _upperLevels is not null;
+
+    /// <summary>
+    /// Whether level 1 recomputes its partials in the reduction from its kept inputs (fewer bytes per step) rather
+    /// than storing them; the generator writes that wherever the partials do not read the weight.
+    /// </summary>
+    public bool RecomputesPartials => _partialsDot is not null;
 
     /// <summary>
     /// Enqueues one training step on the accelerator's default stream and returns without waiting: the
@@ -225,7 +257,17 @@ public sealed class GpuTower<T> : IDisposable
         }
 
         GpuLevel<T> bottom = _levels[0];
-        bottom.EnqueueStep(weights, gradients, stepIndex);
+        if (_partialsDot is not null)
+        {
+            // Reads the state in _inputs[_parity], writes the new state and keeps the gradient in the other buffer.
+            bottom.EnqueueStep(weights, gradients, _inputs[_parity], _inputs[1 - _parity], stepIndex);
+            _parity = 1 - _parity;
+        }
+        else
+        {
+            bottom.EnqueueStep(weights, gradients, stepIndex);
+        }
+
         StepCount++;
     }
 
@@ -239,15 +281,31 @@ public sealed class GpuTower<T> : IDisposable
         }
 
         GpuLevel<T> bottom = _levels[0];
+        if (_partialsDot is not null)
+        {
+            // The previous update read the state in _inputs[1 - _parity] and kept its gradient in _inputs[_parity];
+            // level 1's raw hyperparameters are still the ones it used (the upper levels run after this).
+            _partialsDot(
+                _reductionConfig, gradients, _inputs[1 - _parity], _savedGradients[_parity], bottom.Views.Raw, _blockSums, ParameterCount, StepCount);
+        }
+        else
+        {
+            EnqueueStoredPartialDots(gradients, bottom);
+        }
+
+        _kernels.FinishHypergradients(
+            1, _blockSums, _reductionConfig.GridDim.X, _finishTable, Depth - 1, _hypergradients, _learned, _upperPartials);
+    }
+
+    /// <summary>Level 1's block sums from the partials its previous update stored.</summary>
+    private void EnqueueStoredPartialDots(ArrayView<T> gradients, GpuLevel<T> bottom)
+    {
         for (int first = 0; first < bottom.HyperCount; first += TowerKernels<T>.HypersPerPass)
         {
             int passCount = Math.Min(TowerKernels<T>.HypersPerPass, bottom.HyperCount - first);
             _kernels.BlockDots(
                 _reductionConfig, gradients, bottom.Views.Partials, _blockSums, ParameterCount, bottom.HyperCount, first, passCount);
         }
-
-        _kernels.FinishHypergradients(
-            1, _blockSums, _reductionConfig.GridDim.X, _finishTable, Depth - 1, _hypergradients, _learned, _upperPartials);
     }
 
     /// <summary>

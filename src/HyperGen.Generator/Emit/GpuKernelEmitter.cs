@@ -27,6 +27,7 @@ internal sealed class GpuKernelEmitter
     private static readonly string[] s_reserved =
     {
         "index", "i", "weights", "gradients", "state", "partials", "raw", "count", "stepIndex", "threads",
+        "stateIn", "stateOut", "stateBefore", "savedGradients", "blockSums", "stride", "thread", "shared", "half", "gradient",
     };
 
     private readonly OptimizerModel _model;
@@ -35,8 +36,11 @@ internal sealed class GpuKernelEmitter
     private readonly ProgramNode[] _nodes;
     private readonly string?[] _locals;
     private readonly HashSet<string> _taken;
+    private readonly bool[] _alive;
+    private string _stateRead = "state";
+    private string _gradientRead = "gradients";
 
-    public GpuKernelEmitter(OptimizerModel model, KernelProgram program, Precision precision)
+    public GpuKernelEmitter(OptimizerModel model, KernelProgram program, Precision precision, bool partialsOnly = false)
     {
         _model = model;
         _program = program;
@@ -44,7 +48,213 @@ internal sealed class GpuKernelEmitter
         _nodes = program.Nodes.AsSpan().ToArray();
         _locals = new string?[_nodes.Length];
         _taken = new HashSet<string>(s_reserved, System.StringComparer.Ordinal);
+        _alive = partialsOnly ? LiveNodes(program.PartialOutputs.AsSpan().ToArray()) : Enumerable.Repeat(true, _nodes.Length).ToArray();
         PlanLocals();
+    }
+
+    /// <summary>
+    /// Whether the partials can be recomputed after the step from its saved inputs (gradient and state before it):
+    /// only if they do not read the weight, which the step overwrites.
+    /// </summary>
+    public static bool CanRecomputePartials(KernelProgram program)
+    {
+        int[] partials = program.PartialOutputs.AsSpan().ToArray();
+        if (!partials.Any(p => p >= 0))
+        {
+            return false;
+        }
+
+        bool[] live = LiveNodes(program.Nodes.AsSpan().ToArray(), partials);
+        return !program.Nodes.AsSpan().ToArray().Where((node, n) => live[n] && node.Op == Op.Weight).Any();
+    }
+
+    private bool[] LiveNodes(int[] roots) => LiveNodes(_nodes, roots);
+
+    /// <summary>Dead-code elimination: the nodes the given outputs depend on.</summary>
+    private static bool[] LiveNodes(ProgramNode[] nodes, int[] roots)
+    {
+        var live = new bool[nodes.Length];
+        foreach (int root in roots)
+        {
+            if (root >= 0)
+            {
+                live[root] = true;
+            }
+        }
+
+        for (int n = nodes.Length - 1; n >= 0; n--)
+        {
+            if (live[n])
+            {
+                foreach (int arg in nodes[n].Args)
+                {
+                    live[arg] = true;
+                }
+            }
+        }
+
+        return live;
+    }
+
+    /// <summary>
+    /// The level-1 update that keeps its inputs for the next step's reduction: reads the state from
+    /// <c>stateIn</c>, writes the new state to <c>stateOut</c> (double-buffered, so the old state survives) and
+    /// saves the gradient after the state in <c>stateOut</c>. Used with <see cref="WriteReduction"/>.
+    /// </summary>
+    public void WriteKeepingInputs(CodeWriter w, string methodName, string summary)
+    {
+        string view = $"global::ILGPU.ArrayView<{_p.Type}>";
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Line("/// <param name=\"index\">The first element this thread updates.</param>");
+        w.Line("/// <param name=\"weights\">The weights, updated in place.</param>");
+        w.Line("/// <param name=\"gradients\">Their gradients.</param>");
+        w.Line("/// <param name=\"stateIn\">The state before the step, variable-major: variable k of element i at k * count + i.</param>");
+        w.Line($"/// <param name=\"stateOut\">The state after the step, same layout, followed by the saved gradients at {Int(_model.States.Count)} * count + i.</param>");
+        w.Line("/// <param name=\"raw\">The raw hyperparameters, on the device.</param>");
+        w.Line("/// <param name=\"count\">The number of elements.</param>");
+        w.Line("/// <param name=\"stepIndex\">The 1-based step index.</param>");
+        w.Line("/// <param name=\"threads\">The threads launched: each updates every threads-th element from its index on.</param>");
+        _stateRead = "stateIn";
+        using (w.Block($"public static void {methodName}(global::ILGPU.Index1D index, {view} weights, {view} gradients, {view} stateIn, {view} stateOut, {view} raw, int count, int stepIndex, int threads)"))
+        {
+            WriteInvariants(w);
+            using (w.Block("for (int i = index; i < count; i += threads)"))
+            {
+                WriteVaryingLocals(w);
+                if (_nodes[_program.WeightOutput].Op != Op.Weight)
+                {
+                    w.Line($"weights[i] = {Expression(_program.WeightOutput, 0)};");
+                }
+
+                for (int k = 0; k < _model.States.Count; k++)
+                {
+                    int output = _program.StateOutputs[k];
+                    string at = k == 0 ? "i" : $"{Int(k)} * count + i";
+                    w.Line($"stateOut[{at}] = {(output >= 0 ? Expression(output, 0) : $"stateIn[{at}]")};");
+                }
+
+                int gradient = System.Array.FindIndex(_nodes, node => node.Op == Op.Gradient);
+                string saved = gradient >= 0 && _locals[gradient] is { } local ? local : "gradients[i]";
+                w.Line($"stateOut[{Int(_model.States.Count)} * count + i] = {saved};");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The hypergradient reduction of level 1 with the partials recomputed: per block, sum over its elements of
+    /// the new gradient times each partial of the previous step, the partials computed from that step's saved
+    /// gradient, the state before it, and the raw hyperparameters it used (not yet updated when this runs).
+    /// Explicitly grouped: a grid-stride loop, then a tree in shared memory; sums in double.
+    /// </summary>
+    public void WriteReduction(CodeWriter w, string methodName, string summary)
+    {
+        string view = $"global::ILGPU.ArrayView<{_p.Type}>";
+        int hypers = _model.Hypers.Count;
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Line("/// <param name=\"gradients\">The new gradients.</param>");
+        w.Line("/// <param name=\"stateBefore\">The state before the previous step (variable-major).</param>");
+        w.Line("/// <param name=\"savedGradients\">The previous step's gradients.</param>");
+        w.Line("/// <param name=\"raw\">The raw hyperparameters the previous step used.</param>");
+        w.Line($"/// <param name=\"blockSums\">Per block, the {Int(hypers)} sums, block-major.</param>");
+        w.Line("/// <param name=\"count\">The number of elements.</param>");
+        w.Line("/// <param name=\"stepIndex\">The previous step's 1-based index.</param>");
+        _stateRead = "stateBefore";
+        _gradientRead = "savedGradients";
+        using (w.Block($"public static void {methodName}({view} gradients, {view} stateBefore, {view} savedGradients, {view} raw, global::ILGPU.ArrayView<double> blockSums, int count, int stepIndex)"))
+        {
+            WriteInvariants(w);
+            for (int j = 0; j < hypers; j++)
+            {
+                w.Line($"double sum{Int(j)} = 0;");
+            }
+
+            w.Line("int stride = global::ILGPU.Grid.DimX * global::ILGPU.Group.DimX;");
+            using (w.Block("for (int i = global::ILGPU.Grid.GlobalIndex.X; i < count; i += stride)"))
+            {
+                WriteVaryingLocals(w);
+                w.Line("double gradient = gradients[i];");
+                for (int j = 0; j < hypers; j++)
+                {
+                    int output = _program.PartialOutputs[j];
+                    if (output >= 0)
+                    {
+                        w.Line($"sum{Int(j)} += gradient * {Expression(output, 3)};");
+                    }
+                }
+            }
+
+            w.Line();
+            w.Line($"// Tree reduction in shared memory, {Int(GroupSize)} threads at most per block.");
+            w.Line($"global::ILGPU.ArrayView<double> shared = global::ILGPU.SharedMemory.Allocate<double>({Int(GroupSize * hypers)});");
+            w.Line("int thread = global::ILGPU.Group.IdxX;");
+            for (int j = 0; j < hypers; j++)
+            {
+                w.Line($"shared[{Offset(j)}thread] = sum{Int(j)};");
+            }
+
+            w.Line("global::ILGPU.Group.Barrier();");
+            using (w.Block("for (int half = global::ILGPU.Group.DimX / 2; half > 0; half /= 2)"))
+            {
+                using (w.Block("if (thread < half)"))
+                {
+                    for (int j = 0; j < hypers; j++)
+                    {
+                        w.Line($"shared[{Offset(j)}thread] += shared[{Offset(j)}thread + half];");
+                    }
+                }
+
+                w.Line();
+                w.Line("global::ILGPU.Group.Barrier();");
+            }
+
+            w.Line();
+            using (w.Block("if (thread == 0)"))
+            {
+                for (int j = 0; j < hypers; j++)
+                {
+                    w.Line($"blockSums[(global::ILGPU.Grid.IdxX * {Int(hypers)}) + {Int(j)}] = shared[{Int(j * GroupSize)}];");
+                }
+            }
+        }
+    }
+
+    /// <summary>The most threads per block the generated reductions handle (HyperGen.Kernels launches at most this).</summary>
+    public const int GroupSize = 256;
+
+    private static string Offset(int j) => j == 0 ? "" : $"{Int(j * GroupSize)} + ";
+
+    private void WriteInvariants(CodeWriter w)
+    {
+        bool any = false;
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            if (_locals[n] is not null && !_nodes[n].IsVarying)
+            {
+                if (!any)
+                {
+                    w.Line("// The hyperparameters in their domains and what depends only on them: once per thread, not per element.");
+                    any = true;
+                }
+
+                WriteLocal(w, n);
+            }
+        }
+
+        if (any)
+        {
+            w.Line();
+        }
+    }
+
+    private void WriteVaryingLocals(CodeWriter w)
+    {
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            if (_locals[n] is not null && _nodes[n].IsVarying)
+            {
+                WriteLocal(w, n);
+            }
+        }
     }
 
     public void Write(CodeWriter w, string methodName, string summary)
@@ -103,8 +313,8 @@ internal sealed class GpuKernelEmitter
         string value = node.Op switch
         {
             Op.Weight => "weights[i]",
-            Op.Gradient => "gradients[i]",
-            Op.State => node.Index == 0 ? "state[i]" : $"state[{Int(node.Index)} * count + i]",
+            Op.Gradient => $"{_gradientRead}[i]",
+            Op.State => node.Index == 0 ? $"{_stateRead}[i]" : $"{_stateRead}[{Int(node.Index)} * count + i]",
             Op.Hyper => $"raw[{Int(node.Index)}]",
             Op.StepIndex => "stepIndex",
             _ => Expression(n, parentPrecedence: 0, useLocal: false),
@@ -147,7 +357,7 @@ internal sealed class GpuKernelEmitter
         var feedsLoop = new bool[_nodes.Length];
         for (int n = 0; n < _nodes.Length; n++)
         {
-            if (_nodes[n].IsVarying)
+            if (_nodes[n].IsVarying && _alive[n])
             {
                 foreach (int arg in _nodes[n].Args)
                 {
@@ -159,13 +369,14 @@ internal sealed class GpuKernelEmitter
         for (int n = 0; n < _nodes.Length; n++)
         {
             ProgramNode node = _nodes[n];
-            if (node.Op == Op.Const)
+            if (node.Op == Op.Const || !_alive[n])
             {
                 continue;
             }
 
+            bool invariantOutput = !node.IsVarying && IsOutput(n);
             bool leaf = node.Op is Op.Weight or Op.Gradient or Op.State or Op.Hyper or Op.StepIndex;
-            bool invariantFeedingLoop = !node.IsVarying && (feedsLoop[n] || IsOutput(n));
+            bool invariantFeedingLoop = !node.IsVarying && (feedsLoop[n] || invariantOutput);
             if (leaf || node.Uses > 1 || node.Name is not null || invariantFeedingLoop)
             {
                 _locals[n] = Unique(LeafName(node) ?? node.Name ?? (node.IsVarying ? "u" : "k"));

@@ -84,12 +84,43 @@ public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
         AgreesWithCpu(spec, expectOneLaunch: false);
     }
 
-    private void AgreesWithCpu(TowerSpec spec, bool expectOneLaunch)
+    /// <summary>Weight decay's partial reads the weight, which the step overwrites: level 1 must store its partials.</summary>
+    private const string DecaySgd = """
+        using HyperGen;
+
+        namespace GeneratorTests.Defs;
+
+        public static partial class DecaySgd
+        {
+            [HyperOptimize]
+            public static void Step(ref float w, float g, [Hyper(0.05)] float alpha, [Hyper(0.01)] float decay)
+            {
+                w -= alpha * (g + decay * w);
+            }
+        }
+        """;
+
+    [Fact]
+    public void Partials_that_read_the_weight_are_stored_and_still_agree_with_the_cpu_tower()
+    {
+        GeneratorRun run = GeneratorHarness.Run(WithGpuReferences(GeneratorHarness.CreateCompilation(DecaySgd)));
+        Assert.DoesNotContain("PartialsDot", run.GeneratedSources[$"{TestSources.Namespace}.DecaySgd.HyperGen.Gpu.g.cs"], StringComparison.Ordinal);
+        using LoadedAssembly loaded = run.CompileAndLoad();
+        OptimizerDefinition definition = loaded.Definition(TestSources.Full("DecaySgd"));
+        var spec = new TowerSpec([
+            new LevelSpec(definition),
+            new LevelSpec(definition, new Dictionary<string, double> { ["alpha"] = 1e-4, ["decay"] = 0 }),
+        ]);
+        AgreesWithCpu(spec, expectOneLaunch: true, expectRecompute: false);
+    }
+
+    private void AgreesWithCpu(TowerSpec spec, bool expectOneLaunch, bool expectRecompute = true)
     {
         const int n = 777;
         var cpu = new Tower<double>(spec, n);
         using var gpu = new GpuTower<double>(_accelerator, spec, n);
         Assert.Equal(expectOneLaunch, gpu.UpperLevelsInOneLaunch);
+        Assert.Equal(expectRecompute, gpu.RecomputesPartials);
         double[] weights = Enumerable.Range(0, n).Select(i => Math.Cos(i * 0.3)).ToArray();
         using MemoryBuffer1D<double, Stride1D.Dense> deviceWeights = _accelerator.Allocate1D(weights);
         using MemoryBuffer1D<double, Stride1D.Dense> deviceGradients = _accelerator.Allocate1D<double>(n);

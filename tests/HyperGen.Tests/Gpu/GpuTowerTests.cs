@@ -141,6 +141,9 @@ public sealed class GpuTowerTests : IClassFixture<CpuAcceleratorFixture>
 
         // The built-ins' upper levels all run in HyperGen.Kernels' generated dispatcher, one launch per step.
         Assert.Equal(spec.Depth > 1, gpu.UpperLevelsInOneLaunch);
+
+        // Their partials never read the weight: level 1 recomputes them in the reduction instead of storing them.
+        Assert.Equal(spec.Depth > 1, gpu.RecomputesPartials);
         T[] cpuWeights = Weights<T>(parameterCount);
         using MemoryBuffer1D<T, Stride1D.Dense> weights = _accelerator.Allocate1D(cpuWeights);
         using MemoryBuffer1D<T, Stride1D.Dense> gradients = _accelerator.Allocate1D<T>(parameterCount);
