@@ -41,7 +41,8 @@ public sealed class GpuTower<T> : IDisposable
     private readonly ArrayView<int> _dispatchTable;
     private readonly ArrayView<double> _blockSums;
     private readonly KernelConfig _reductionConfig;
-    private readonly Action<Index1D, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int>? _upperLevels;
+    private readonly Action<KernelConfig, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int>? _upperLevels;
+    private readonly KernelConfig _upperLevelsConfig;
     private readonly Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int>? _partialsDot;
     private readonly ArrayView<T>[] _inputs = new ArrayView<T>[2];
     private readonly ArrayView<T>[] _savedGradients = new ArrayView<T>[2];
@@ -179,8 +180,12 @@ public sealed class GpuTower<T> : IDisposable
         _dispatchTable = dispatchBuffer.View;
         if (dispatcher is { } d)
         {
-            _upperLevels = accelerator.LoadAutoGroupedStreamKernel(d.Kernel.CreateDelegate<
-                Action<Index1D, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int>>());
+            _upperLevels = accelerator.LoadStreamKernel(d.Kernel.CreateDelegate<
+                Action<ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int>>());
+
+            // One group; a thread per hyperparameter of the widest level (a warp covers every built-in).
+            int widest = layout.Hypers.Take(depth - 1).DefaultIfEmpty(1).Max();
+            _upperLevelsConfig = new KernelConfig(1, Math.Clamp(widest, 1, Math.Min(accelerator.WarpSize, accelerator.MaxNumThreadsPerGroup)));
         }
 
         _buffers =
@@ -240,7 +245,7 @@ public sealed class GpuTower<T> : IDisposable
             EnqueueHypergradients(gradients);
             if (_upperLevels is not null)
             {
-                _upperLevels(1, _dispatchTable, _raw, _initialRaw, _learned, _hypergradients, _upperState, _upperPartials, stepIndex);
+                _upperLevels(_upperLevelsConfig, _dispatchTable, _raw, _initialRaw, _learned, _hypergradients, _upperState, _upperPartials, stepIndex);
             }
             else
             {

@@ -8,9 +8,10 @@ namespace HyperGen.Generator.Emit;
 
 /// <summary>
 /// Writes, once per compilation that references HyperGen.Kernels, a kernel that runs every upper level of a GPU
-/// tower in one launch and one thread: top-down, each level's generated step (a switch on the optimizer's index in
-/// this compilation) over the raw hyperparameters below, then the hold of the hyperparameters that are not learned.
-/// One launch instead of one per level keeps a Depth-32 step as cheap as a Depth-2 one.
+/// tower in one launch of one small thread group: top-down, each level's generated step (a switch on the
+/// optimizer's index in this compilation) over the raw hyperparameters below, thread j taking element j (and every
+/// group-size-th after it), then the hold of the hyperparameters that are not learned, and a group barrier before
+/// the next level reads them. One launch instead of one per level keeps a Depth-32 step close to a Depth-2 one.
 /// </summary>
 /// <remarks>
 /// The level table (ints) starts with the depth; then, per upper level L = 1 .. depth - 1, <see cref="TableStride"/>
@@ -63,10 +64,13 @@ internal static class GpuDispatcherEmitter
     private static void WriteKernel(CodeWriter w, OptimizerModel[] models, Precision p)
     {
         string view = $"global::ILGPU.ArrayView<{p.Type}>";
-        w.Line($"/// <summary>Every upper level, top-down, in {(p.IsSingle ? "single" : "double")} precision; one thread.</summary>");
-        using (w.Block($"public static void UpperLevels{p.Name}(global::ILGPU.Index1D index, global::ILGPU.ArrayView<int> table, {view} raw, {view} initialRaw, global::ILGPU.ArrayView<int> learned, {view} hypergradients, {view} state, {view} partials, int stepIndex)"))
+        w.Line($"/// <summary>Every upper level, top-down, in {(p.IsSingle ? "single" : "double")} precision; one thread group (explicitly grouped).</summary>");
+        using (w.Block($"public static void UpperLevels{p.Name}(global::ILGPU.ArrayView<int> table, {view} raw, {view} initialRaw, global::ILGPU.ArrayView<int> learned, {view} hypergradients, {view} state, {view} partials, int stepIndex)"))
         {
             w.Line("int depth = table[0];");
+            w.Line("int thread = global::ILGPU.Group.IdxX;");
+            w.Line("int threads = global::ILGPU.Group.DimX;");
+            w.Line("global::ILGPU.Index1D first = new global::ILGPU.Index1D(thread);");
             using (w.Block("for (int level = depth - 1; level >= 1; level--)"))
             {
                 w.Line($"int at = 1 + ((level - 1) * {TableStride.ToString(CultureInfo.InvariantCulture)});");
@@ -78,7 +82,6 @@ internal static class GpuDispatcherEmitter
                 w.Line("int partialLength = table[at + 7];");
                 w.Line($"{view} levelPartials = partials.SubView(table[at + 6], partialLength);");
                 w.Line($"{view} levelRaw = raw.SubView(table[at + 8], table[at + 11]);");
-                w.Line("global::ILGPU.Index1D first = new global::ILGPU.Index1D(0);");
                 using (w.Block("switch (table[at])"))
                 {
                     for (int id = 0; id < models.Length; id++)
@@ -87,11 +90,11 @@ internal static class GpuDispatcherEmitter
                         w.Line($"case {id.ToString(CultureInfo.InvariantCulture)}:");
                         w.Line("    if (partialLength > 0)");
                         w.Line("    {");
-                        w.Line($"        {kernels}.StepWithPartials{p.Name}(first, below, gradient, levelState, levelPartials, levelRaw, count, stepIndex, 1);");
+                        w.Line($"        {kernels}.StepWithPartials{p.Name}(first, below, gradient, levelState, levelPartials, levelRaw, count, stepIndex, threads);");
                         w.Line("    }");
                         w.Line("    else");
                         w.Line("    {");
-                        w.Line($"        {kernels}.Step{p.Name}(first, below, gradient, levelState, levelPartials, levelRaw, count, stepIndex, 1);");
+                        w.Line($"        {kernels}.Step{p.Name}(first, below, gradient, levelState, levelPartials, levelRaw, count, stepIndex, threads);");
                         w.Line("    }");
                         w.Line();
                         w.Line("    break;");
@@ -102,7 +105,7 @@ internal static class GpuDispatcherEmitter
                 w.Line("// Hyperparameters the level above does not learn (momentum that starts at 0) keep their initial value.");
                 using (w.Block("if (table[at + 9] != 0)"))
                 {
-                    using (w.Block("for (int j = 0; j < count; j++)"))
+                    using (w.Block("for (int j = thread; j < count; j += threads)"))
                     {
                         using (w.Block("if (learned[table[at + 10] + j] == 0)"))
                         {
@@ -110,6 +113,10 @@ internal static class GpuDispatcherEmitter
                         }
                     }
                 }
+
+                w.Line();
+                w.Line("// The level below reads these values: all threads finish this level first.");
+                w.Line("global::ILGPU.Group.Barrier();");
             }
         }
     }
