@@ -69,10 +69,12 @@ public sealed class GpuTower<T> : IDisposable
         ParameterCount = parameterCount;
         var layout = new TowerLayout(spec, parameterCount);
         int depth = spec.Depth;
-        if (depth > 1 && (long)layout.Hypers[0] * parameterCount > int.MaxValue)
+        // Kernels index level 1's state (plus the kept gradient) and partials with int.
+        long perWeight = Math.Max(layout.States[0] + 1, layout.Hypers[0]);
+        if (perWeight * parameterCount > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(parameterCount), $"{parameterCount} weights times {layout.Hypers[0]} partials exceed what one device buffer indexes with int.");
+                nameof(parameterCount), $"{parameterCount} weights times {perWeight} values per weight exceed what a kernel indexes with int.");
         }
 
         // Host images of the packed buffers: every level's raw hyperparameters, learned flags and hypergradients
