@@ -261,7 +261,7 @@ internal sealed class GpuKernelEmitter
     {
         string view = $"global::ILGPU.ArrayView<{_p.Type}>";
         w.Line($"/// <summary>{summary}</summary>");
-        w.Line("/// <param name=\"index\">The element this thread updates.</param>");
+        w.Line("/// <param name=\"index\">The first element this thread updates.</param>");
         w.Line("/// <param name=\"weights\">The values this level updates: the weights, or the raw hyperparameters of the level below.</param>");
         w.Line("/// <param name=\"gradients\">Their gradients (the hypergradient, above level 1).</param>");
         w.Line("/// <param name=\"state\">The per-element state, variable-major: variable k of element i at k * count + i.</param>");
@@ -272,36 +272,10 @@ internal sealed class GpuKernelEmitter
         w.Line("/// <param name=\"threads\">The threads launched: each updates every threads-th element from its index on.</param>");
         using (w.Block($"public static void {methodName}(global::ILGPU.Index1D index, {view} weights, {view} gradients, {view} state, {view} partials, {view} raw, int count, int stepIndex, int threads)"))
         {
-            bool anyInvariant = false;
-            for (int n = 0; n < _nodes.Length; n++)
-            {
-                if (_locals[n] is not null && !_nodes[n].IsVarying)
-                {
-                    if (!anyInvariant)
-                    {
-                        w.Line("// The hyperparameters in their domains and what depends only on them: once per thread, not per element.");
-                        anyInvariant = true;
-                    }
-
-                    WriteLocal(w, n);
-                }
-            }
-
-            if (anyInvariant)
-            {
-                w.Line();
-            }
-
+            WriteInvariants(w);
             using (w.Block("for (int i = index; i < count; i += threads)"))
             {
-                for (int n = 0; n < _nodes.Length; n++)
-                {
-                    if (_locals[n] is not null && _nodes[n].IsVarying)
-                    {
-                        WriteLocal(w, n);
-                    }
-                }
-
+                WriteVaryingLocals(w);
                 WriteStores(w);
             }
         }
