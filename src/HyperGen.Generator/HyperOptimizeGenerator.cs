@@ -34,6 +34,59 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Model!)
             .WithTrackingName(TrackingNames.Models);
         context.RegisterSourceOutput(models, static (output, model) => Emit(output, model));
+
+        // ILGPU kernels only where ILGPU is referenced; the target is a value, so models stay cached.
+        IncrementalValueProvider<GpuTarget> gpuTarget = context.CompilationProvider
+            .Select(static (compilation, _) => GpuTarget.From(compilation))
+            .WithTrackingName(TrackingNames.GpuTarget);
+        context.RegisterSourceOutput(
+            models.Combine(gpuTarget).Where(static pair => pair.Right.HasIlgpu),
+            static (output, pair) => EmitGpu(output, pair.Left, pair.Right));
+
+        // One upper-level dispatcher per compilation that references HyperGen.Kernels, over all its optimizers.
+        context.RegisterSourceOutput(
+            models.Collect().Combine(gpuTarget),
+            static (output, pair) =>
+            {
+                if (pair.Right.HasKernelRegistry && pair.Left.Length > 0)
+                {
+                    EmitGpuDispatcher(output, pair.Left);
+                }
+            });
+    }
+
+    private static void EmitGpuDispatcher(SourceProductionContext output, System.Collections.Immutable.ImmutableArray<OptimizerModel> models)
+    {
+        string source;
+        try
+        {
+            source = GpuDispatcherEmitter.Emit(models);
+        }
+        catch (System.Exception exception)
+        {
+            output.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.InternalError, Location.None, "GPU dispatcher", $"{exception.GetType().Name}: {exception.Message}"));
+            return;
+        }
+
+        output.AddSource(GpuDispatcherEmitter.HintName, source);
+    }
+
+    private static void EmitGpu(SourceProductionContext output, OptimizerModel model, GpuTarget target)
+    {
+        string source;
+        try
+        {
+            source = GpuOptimizerEmitter.Emit(model, target);
+        }
+        catch (System.Exception exception)
+        {
+            output.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.InternalError, Location.None, model.ClassName, $"{exception.GetType().Name}: {exception.Message}"));
+            return;
+        }
+
+        output.AddSource(GpuOptimizerEmitter.HintName(model), source);
     }
 
     private static void Emit(SourceProductionContext output, OptimizerModel model)
@@ -66,4 +119,7 @@ public static class TrackingNames
 
     /// <summary>The models that are emitted.</summary>
     public const string Models = "HyperGen.Models";
+
+    /// <summary>Whether the compilation references ILGPU (and HyperGen.Kernels), which decides the GPU kernels.</summary>
+    public const string GpuTarget = "HyperGen.GpuTarget";
 }

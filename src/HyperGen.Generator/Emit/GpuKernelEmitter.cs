@@ -1,0 +1,441 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using HyperGen.Generator.Helpers;
+using HyperGen.Generator.Ir;
+using HyperGen.Generator.Model;
+
+namespace HyperGen.Generator.Emit;
+
+/// <summary>
+/// Writes one ILGPU kernel from a <see cref="KernelProgram"/>: one thread updates one element. The kernel is a
+/// plain static method, as ILGPU wants it: the index first, then array views and scalars; no allocation, no
+/// exceptions, no MathF.Sign or Math.Clamp (the program never contains them), every value a scalar local.
+/// </summary>
+/// <remarks>
+/// Every kernel has the same signature, so a tower loads any optimizer's kernel through one delegate type:
+/// <c>(Index1D index, ArrayView&lt;T&gt; weights, ArrayView&lt;T&gt; gradients, ArrayView&lt;T&gt; state,
+/// ArrayView&lt;T&gt; partials, ArrayView&lt;T&gt; raw, int count, int stepIndex, int threads)</c>. State variable k of element i
+/// is <c>state[k * count + i]</c> and partial j is <c>partials[j * count + i]</c>, the CPU tower's layout. The
+/// raw hyperparameters are read from device memory, so the level above can update them without a copy to the host.
+/// Each thread walks the elements with a grid stride, so the hyperparameter-only values (tanh, pow of the step
+/// index...) are computed once per thread, not once per element, and the update stays memory-bound.
+/// </remarks>
+internal sealed class GpuKernelEmitter
+{
+    /// <summary>Names the kernel's parameters take; user names that collide get a suffix.</summary>
+    private static readonly string[] s_reserved =
+    {
+        "index", "i", "weights", "gradients", "state", "partials", "raw", "count", "stepIndex", "threads",
+        "stateIn", "stateOut", "stateBefore", "savedGradients", "blockSums", "stride", "thread", "shared", "half", "gradient",
+    };
+
+    private readonly OptimizerModel _model;
+    private readonly KernelProgram _program;
+    private readonly Precision _p;
+    private readonly ProgramNode[] _nodes;
+    private readonly string?[] _locals;
+    private readonly HashSet<string> _taken;
+    private readonly bool[] _alive;
+    private string _stateRead = "state";
+    private string _gradientRead = "gradients";
+
+    public GpuKernelEmitter(OptimizerModel model, KernelProgram program, Precision precision, bool partialsOnly = false)
+    {
+        _model = model;
+        _program = program;
+        _p = precision;
+        _nodes = program.Nodes.AsSpan().ToArray();
+        _locals = new string?[_nodes.Length];
+        _taken = new HashSet<string>(s_reserved, System.StringComparer.Ordinal);
+        _alive = partialsOnly ? LiveNodes(program.PartialOutputs.AsSpan().ToArray()) : Enumerable.Repeat(true, _nodes.Length).ToArray();
+        PlanLocals();
+    }
+
+    /// <summary>
+    /// Whether the partials can be recomputed after the step from its saved inputs (gradient and state before it):
+    /// only if they do not read the weight, which the step overwrites.
+    /// </summary>
+    public static bool CanRecomputePartials(KernelProgram program)
+    {
+        int[] partials = program.PartialOutputs.AsSpan().ToArray();
+        if (!partials.Any(p => p >= 0))
+        {
+            return false;
+        }
+
+        bool[] live = LiveNodes(program.Nodes.AsSpan().ToArray(), partials);
+        return !program.Nodes.AsSpan().ToArray().Where((node, n) => live[n] && node.Op == Op.Weight).Any();
+    }
+
+    private bool[] LiveNodes(int[] roots) => LiveNodes(_nodes, roots);
+
+    /// <summary>Dead-code elimination: the nodes the given outputs depend on.</summary>
+    private static bool[] LiveNodes(ProgramNode[] nodes, int[] roots)
+    {
+        var live = new bool[nodes.Length];
+        foreach (int root in roots)
+        {
+            if (root >= 0)
+            {
+                live[root] = true;
+            }
+        }
+
+        for (int n = nodes.Length - 1; n >= 0; n--)
+        {
+            if (live[n])
+            {
+                foreach (int arg in nodes[n].Args)
+                {
+                    live[arg] = true;
+                }
+            }
+        }
+
+        return live;
+    }
+
+    /// <summary>
+    /// The level-1 update that keeps its inputs for the next step's reduction: reads the state from
+    /// <c>stateIn</c>, writes the new state to <c>stateOut</c> (double-buffered, so the old state survives) and
+    /// saves the gradient after the state in <c>stateOut</c>. Used with <see cref="WriteReduction"/>.
+    /// </summary>
+    public void WriteKeepingInputs(CodeWriter w, string methodName, string summary)
+    {
+        string view = $"global::ILGPU.ArrayView<{_p.Type}>";
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Line("/// <param name=\"index\">The first element this thread updates.</param>");
+        w.Line("/// <param name=\"weights\">The weights, updated in place.</param>");
+        w.Line("/// <param name=\"gradients\">Their gradients.</param>");
+        w.Line("/// <param name=\"stateIn\">The state before the step, variable-major: variable k of element i at k * count + i.</param>");
+        w.Line($"/// <param name=\"stateOut\">The state after the step, same layout, followed by the saved gradients at {Int(_model.States.Count)} * count + i.</param>");
+        w.Line("/// <param name=\"raw\">The raw hyperparameters, on the device.</param>");
+        w.Line("/// <param name=\"count\">The number of elements.</param>");
+        w.Line("/// <param name=\"stepIndex\">The 1-based step index.</param>");
+        w.Line("/// <param name=\"threads\">The threads launched: each updates every threads-th element from its index on.</param>");
+        _stateRead = "stateIn";
+        using (w.Block($"public static void {methodName}(global::ILGPU.Index1D index, {view} weights, {view} gradients, {view} stateIn, {view} stateOut, {view} raw, int count, int stepIndex, int threads)"))
+        {
+            WriteInvariants(w);
+            using (w.Block("for (int i = index; i < count; i += threads)"))
+            {
+                WriteVaryingLocals(w);
+                if (_nodes[_program.WeightOutput].Op != Op.Weight)
+                {
+                    w.Line($"weights[i] = {Expression(_program.WeightOutput, 0)};");
+                }
+
+                for (int k = 0; k < _model.States.Count; k++)
+                {
+                    int output = _program.StateOutputs[k];
+                    string at = k == 0 ? "i" : $"{Int(k)} * count + i";
+                    w.Line($"stateOut[{at}] = {(output >= 0 ? Expression(output, 0) : $"stateIn[{at}]")};");
+                }
+
+                int gradient = System.Array.FindIndex(_nodes, node => node.Op == Op.Gradient);
+                string saved = gradient >= 0 && _locals[gradient] is { } local ? local : "gradients[i]";
+                w.Line($"stateOut[{Int(_model.States.Count)} * count + i] = {saved};");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The hypergradient reduction of level 1 with the partials recomputed: per block, sum over its elements of
+    /// the new gradient times each partial of the previous step, the partials computed from that step's saved
+    /// gradient, the state before it, and the raw hyperparameters it used (not yet updated when this runs).
+    /// Explicitly grouped: a grid-stride loop, then a tree in shared memory; sums in double.
+    /// </summary>
+    public void WriteReduction(CodeWriter w, string methodName, string summary)
+    {
+        string view = $"global::ILGPU.ArrayView<{_p.Type}>";
+        int hypers = _model.Hypers.Count;
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Line("/// <param name=\"gradients\">The new gradients.</param>");
+        w.Line("/// <param name=\"stateBefore\">The state before the previous step (variable-major).</param>");
+        w.Line("/// <param name=\"savedGradients\">The previous step's gradients.</param>");
+        w.Line("/// <param name=\"raw\">The raw hyperparameters the previous step used.</param>");
+        w.Line($"/// <param name=\"blockSums\">Per block, the {Int(hypers)} sums, block-major.</param>");
+        w.Line("/// <param name=\"count\">The number of elements.</param>");
+        w.Line("/// <param name=\"stepIndex\">The previous step's 1-based index.</param>");
+        _stateRead = "stateBefore";
+        _gradientRead = "savedGradients";
+        using (w.Block($"public static void {methodName}({view} gradients, {view} stateBefore, {view} savedGradients, {view} raw, global::ILGPU.ArrayView<double> blockSums, int count, int stepIndex)"))
+        {
+            WriteInvariants(w);
+            for (int j = 0; j < hypers; j++)
+            {
+                w.Line($"double sum{Int(j)} = 0;");
+            }
+
+            w.Line("int stride = global::ILGPU.Grid.DimX * global::ILGPU.Group.DimX;");
+            using (w.Block("for (int i = global::ILGPU.Grid.GlobalIndex.X; i < count; i += stride)"))
+            {
+                WriteVaryingLocals(w);
+                w.Line("double gradient = gradients[i];");
+                for (int j = 0; j < hypers; j++)
+                {
+                    int output = _program.PartialOutputs[j];
+                    if (output >= 0)
+                    {
+                        w.Line($"sum{Int(j)} += gradient * {Expression(output, 3)};");
+                    }
+                }
+            }
+
+            w.Line();
+            w.Line($"// Tree reduction in shared memory, {Int(GroupSize)} threads at most per block.");
+            w.Line($"global::ILGPU.ArrayView<double> shared = global::ILGPU.SharedMemory.Allocate<double>({Int(GroupSize * hypers)});");
+            w.Line("int thread = global::ILGPU.Group.IdxX;");
+            for (int j = 0; j < hypers; j++)
+            {
+                w.Line($"shared[{Offset(j)}thread] = sum{Int(j)};");
+            }
+
+            w.Line("global::ILGPU.Group.Barrier();");
+            using (w.Block("for (int half = global::ILGPU.Group.DimX / 2; half > 0; half /= 2)"))
+            {
+                using (w.Block("if (thread < half)"))
+                {
+                    for (int j = 0; j < hypers; j++)
+                    {
+                        w.Line($"shared[{Offset(j)}thread] += shared[{Offset(j)}thread + half];");
+                    }
+                }
+
+                w.Line();
+                w.Line("global::ILGPU.Group.Barrier();");
+            }
+
+            w.Line();
+            using (w.Block("if (thread == 0)"))
+            {
+                for (int j = 0; j < hypers; j++)
+                {
+                    w.Line($"blockSums[(global::ILGPU.Grid.IdxX * {Int(hypers)}) + {Int(j)}] = shared[{Int(j * GroupSize)}];");
+                }
+            }
+        }
+    }
+
+    /// <summary>The most threads per block the generated reductions handle (HyperGen.Kernels launches at most this).</summary>
+    public const int GroupSize = 256;
+
+    private static string Offset(int j) => j == 0 ? "" : $"{Int(j * GroupSize)} + ";
+
+    private void WriteInvariants(CodeWriter w)
+    {
+        bool any = false;
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            if (_locals[n] is not null && !_nodes[n].IsVarying)
+            {
+                if (!any)
+                {
+                    w.Line("// The hyperparameters in their domains and what depends only on them: once per thread, not per element.");
+                    any = true;
+                }
+
+                WriteLocal(w, n);
+            }
+        }
+
+        if (any)
+        {
+            w.Line();
+        }
+    }
+
+    private void WriteVaryingLocals(CodeWriter w)
+    {
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            if (_locals[n] is not null && _nodes[n].IsVarying)
+            {
+                WriteLocal(w, n);
+            }
+        }
+    }
+
+    public void Write(CodeWriter w, string methodName, string summary)
+    {
+        string view = $"global::ILGPU.ArrayView<{_p.Type}>";
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Line("/// <param name=\"index\">The first element this thread updates.</param>");
+        w.Line("/// <param name=\"weights\">The values this level updates: the weights, or the raw hyperparameters of the level below.</param>");
+        w.Line("/// <param name=\"gradients\">Their gradients (the hypergradient, above level 1).</param>");
+        w.Line("/// <param name=\"state\">The per-element state, variable-major: variable k of element i at k * count + i.</param>");
+        w.Line("/// <param name=\"partials\">Where the partials go, hyperparameter-major like the state (unused by a plain step).</param>");
+        w.Line("/// <param name=\"raw\">This level's raw hyperparameters, on the device.</param>");
+        w.Line("/// <param name=\"count\">The number of elements, the stride of state and partials.</param>");
+        w.Line("/// <param name=\"stepIndex\">The 1-based step index of this level.</param>");
+        w.Line("/// <param name=\"threads\">The threads launched: each updates every threads-th element from its index on.</param>");
+        using (w.Block($"public static void {methodName}(global::ILGPU.Index1D index, {view} weights, {view} gradients, {view} state, {view} partials, {view} raw, int count, int stepIndex, int threads)"))
+        {
+            WriteInvariants(w);
+            using (w.Block("for (int i = index; i < count; i += threads)"))
+            {
+                WriteVaryingLocals(w);
+                WriteStores(w);
+            }
+        }
+    }
+
+    private void WriteLocal(CodeWriter w, int n)
+    {
+        ProgramNode node = _nodes[n];
+        string value = node.Op switch
+        {
+            Op.Weight => "weights[i]",
+            Op.Gradient => $"{_gradientRead}[i]",
+            Op.State => node.Index == 0 ? $"{_stateRead}[i]" : $"{_stateRead}[{Int(node.Index)} * count + i]",
+            Op.Hyper => $"raw[{Int(node.Index)}]",
+            Op.StepIndex => "stepIndex",
+            _ => Expression(n, parentPrecedence: 0, useLocal: false),
+        };
+        w.Line($"{_p.Type} {_locals[n]} = {value};");
+    }
+
+    private void WriteStores(CodeWriter w)
+    {
+        if (_nodes[_program.WeightOutput].Op != Op.Weight)
+        {
+            w.Line($"weights[i] = {Expression(_program.WeightOutput, 0)};");
+        }
+
+        for (int k = 0; k < _program.StateOutputs.Count; k++)
+        {
+            int output = _program.StateOutputs[k];
+            if (output >= 0)
+            {
+                string at = k == 0 ? "i" : $"{Int(k)} * count + i";
+                w.Line($"state[{at}] = {Expression(output, 0)};");
+            }
+        }
+
+        for (int j = 0; j < _program.PartialOutputs.Count; j++)
+        {
+            string at = j == 0 ? "i" : $"{Int(j)} * count + i";
+            int output = _program.PartialOutputs[j];
+
+            // A partial that is identically zero is still written: the buffer is shared by all steps.
+            w.Line($"partials[{at}] = {(output >= 0 ? Expression(output, 0) : _p.Literal(0))};");
+        }
+    }
+
+    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private void PlanLocals()
+    {
+        // An invariant value read inside the element loop gets a local before the loop, so it is computed once.
+        var feedsLoop = new bool[_nodes.Length];
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            if (_nodes[n].IsVarying && _alive[n])
+            {
+                foreach (int arg in _nodes[n].Args)
+                {
+                    feedsLoop[arg] = true;
+                }
+            }
+        }
+
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            ProgramNode node = _nodes[n];
+            if (node.Op == Op.Const || !_alive[n])
+            {
+                continue;
+            }
+
+            bool invariantOutput = !node.IsVarying && IsOutput(n);
+            bool leaf = node.Op is Op.Weight or Op.Gradient or Op.State or Op.Hyper or Op.StepIndex;
+            bool invariantFeedingLoop = !node.IsVarying && (feedsLoop[n] || invariantOutput);
+            if (leaf || node.Uses > 1 || node.Name is not null || invariantFeedingLoop)
+            {
+                _locals[n] = Unique(LeafName(node) ?? node.Name ?? (node.IsVarying ? "u" : "k"));
+            }
+        }
+    }
+
+    private bool IsOutput(int n) =>
+        n == _program.WeightOutput || _program.StateOutputs.AsSpan().ToArray().Contains(n) || _program.PartialOutputs.AsSpan().ToArray().Contains(n);
+
+    private string? LeafName(ProgramNode node) => node.Op switch
+    {
+        Op.Weight => _model.WeightName,
+        Op.Gradient => _model.GradientName,
+        Op.State => _model.States[node.Index].Name,
+        Op.StepIndex => _model.StepIndexName ?? "t",
+        Op.Hyper => node.Name ?? _model.Hypers[node.Index].Name,
+        _ => null,
+    };
+
+    private string Unique(string name)
+    {
+        string candidate = name;
+        for (int suffix = 1; !_taken.Add(candidate); suffix++)
+        {
+            candidate = name + suffix.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return candidate;
+    }
+
+    /// <summary>Renders node <paramref name="n"/>; precedences: 1 additive, 2 multiplicative, 3 unary, 4 primary.</summary>
+    private string Expression(int n, int parentPrecedence, bool useLocal = true)
+    {
+        ProgramNode node = _nodes[n];
+        if (useLocal && _locals[n] is { } local)
+        {
+            return local;
+        }
+
+        string Arg(int index, int precedence) => Expression(node.Args[index], precedence);
+
+        switch (node.Op)
+        {
+            case Op.Const:
+                string literal = _p.Literal(node.Value);
+                return node.Value < 0 && parentPrecedence > 0 ? $"({literal})" : literal;
+            case Op.Add:
+                return Wrap($"{Arg(0, 1)} + {Arg(1, 1)}", 1, parentPrecedence);
+            case Op.Sub:
+                return Wrap($"{Arg(0, 1)} - {Arg(1, 2)}", 1, parentPrecedence);
+            case Op.Mul:
+                return Wrap($"{Arg(0, 2)} * {Arg(1, 2)}", 2, parentPrecedence);
+            case Op.Div:
+                return Wrap($"{Arg(0, 2)} / {Arg(1, 3)}", 2, parentPrecedence);
+            case Op.Neg:
+                return Wrap($"-{Arg(0, 3)}", 3, parentPrecedence);
+            case Op.Call:
+            {
+                // System.MathF/Math: ILGPU maps them to device intrinsics (CUDA needs the context's algorithms or
+                // LibDevice enabled, which HyperGen.Kernels does), and the CPU accelerator runs them as written.
+                FunctionInfo info = FunctionTable.Get(node.Func);
+                string args = string.Join(", ", node.Args.Select(a => Expression(a, 0)));
+                return $"{_p.Math}.{info.MethodName}({args})";
+            }
+
+            case Op.Select:
+            {
+                string op = node.Cmp switch
+                {
+                    Cmp.Lt => "<",
+                    Cmp.Le => "<=",
+                    Cmp.Gt => ">",
+                    Cmp.Ge => ">=",
+                    Cmp.Eq => "==",
+                    _ => "!=",
+                };
+                return $"({Arg(0, 1)} {op} {Arg(1, 1)} ? {Arg(2, 0)} : {Arg(3, 0)})";
+            }
+
+            default:
+                return _locals[n] ?? node.Op.ToString();
+        }
+    }
+
+    private static string Wrap(string text, int precedence, int parentPrecedence) =>
+        precedence < parentPrecedence ? $"({text})" : text;
+}

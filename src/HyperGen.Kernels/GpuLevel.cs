@@ -1,0 +1,74 @@
+using System;
+using System.Numerics;
+using System.Reflection;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace HyperGen.Kernels;
+
+/// <summary>
+/// One level of a <see cref="GpuTower{T}"/>: views of its slices of the tower's device buffers (raw hyperparameters,
+/// state, partials recorded for the level above, hypergradient, learned flags) and its optimizer's loaded kernel.
+/// </summary>
+internal sealed class GpuLevel<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, int> _step;
+    private readonly int _threads;
+
+    /// <param name="accelerator">Where the kernel runs.</param>
+    /// <param name="definition">The level's optimizer.</param>
+    /// <param name="count">The elements it updates.</param>
+    /// <param name="learnedByLevelAbove">Whether it records partials for a level above.</param>
+    /// <param name="views">Its slices of the tower's buffers.</param>
+    /// <param name="kernel">The kernel to run instead of the plain or partial-recording step (level 1's input-keeping update).</param>
+    public GpuLevel(Accelerator accelerator, OptimizerDefinition definition, int count, bool learnedByLevelAbove, GpuLevelViews<T> views, MethodInfo? kernel = null)
+    {
+        Definition = definition;
+        Count = count;
+        HyperCount = definition.HyperParameters.Count;
+        Views = views;
+        kernel ??= GpuKernelCatalog.GetLevelKernel(definition, typeof(T), withPartials: learnedByLevelAbove);
+        var step = kernel.CreateDelegate<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, int>>();
+        _step = accelerator.LoadAutoGroupedStreamKernel(step);
+        _threads = (int)Math.Min(count, LaunchThreads(accelerator));
+    }
+
+    public OptimizerDefinition Definition { get; }
+
+    public int Count { get; }
+
+    public int HyperCount { get; }
+
+    public GpuLevelViews<T> Views { get; }
+
+    /// <summary>Whether some hyperparameter is held at its initial value (momentum that starts at 0).</summary>
+    public bool HasInactiveHyperparameters { get; init; }
+
+    /// <summary>Enqueues this level's update of <paramref name="values"/> (weights or the raw hyperparameters below).</summary>
+    public void EnqueueStep(ArrayView<T> values, ArrayView<T> gradients, int stepIndex) =>
+        EnqueueStep(values, gradients, Views.State, Views.Partials, stepIndex);
+
+    /// <summary>Enqueues the update with explicit state and partial (or state-out) views: level 1 double-buffers its inputs.</summary>
+    public void EnqueueStep(ArrayView<T> values, ArrayView<T> gradients, ArrayView<T> state, ArrayView<T> partials, int stepIndex)
+    {
+        if (Count > 0)
+        {
+            _step(_threads, values, gradients, state, partials, Views.Raw, Count, stepIndex, _threads);
+        }
+    }
+
+    /// <summary>
+    /// Threads per launch: enough to fill a CUDA device (every multiprocessor at full occupancy); each walks the
+    /// elements with a grid stride. On the CPU accelerator few, so the tests cover the stride.
+    /// </summary>
+    private static long LaunchThreads(Accelerator accelerator) =>
+        accelerator.AcceleratorType == AcceleratorType.Cuda
+            ? (long)accelerator.NumMultiprocessors * accelerator.MaxNumThreadsPerMultiprocessor
+            : 1024;
+}
+
+/// <summary>A level's slices of the tower's buffers; empty views where the level has none.</summary>
+internal readonly record struct GpuLevelViews<T>(
+    ArrayView<T> Raw, ArrayView<T> InitialRaw, ArrayView<T> State, ArrayView<T> Partials, ArrayView<T> Hypergradient, ArrayView<int> Learned)
+    where T : unmanaged;

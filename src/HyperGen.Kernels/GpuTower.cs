@@ -1,0 +1,425 @@
+using System;
+using System.Linq;
+using System.Numerics;
+using System.Reflection;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace HyperGen.Kernels;
+
+/// <summary>
+/// A running tower of optimizers whose weights, gradients, state and every level's hyperparameters live on an
+/// accelerator. <see cref="Step"/> only enqueues kernels: level 1's hypergradient (block sums, then one thread that
+/// finishes and chains every hypergradient), all upper levels' updates (one thread, one launch), and the fused
+/// update of the weights. Nothing is copied to the host and nothing waits for the device; reading the
+/// hyperparameters is the separate <see cref="ReadHyperparameters"/>.
+/// </summary>
+/// <remarks>
+/// The semantics are <see cref="Tower{T}"/>'s (design notes, section 1) and the numbers agree with it up to
+/// rounding (fused multiply-adds, device math functions, summation order). Level 1 stores its partials (H values
+/// per weight) for the next step's reduction. Kernels are loaded once, in the constructor; a step allocates
+/// nothing on the host. Not thread-safe. See docs/gpu.md.
+/// </remarks>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class GpuTower<T> : IDisposable
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private const int FinishStride = 4;
+    private const int DispatchStride = 12;
+
+    private readonly Accelerator _accelerator;
+    private readonly GpuLevel<T>[] _levels;
+    private readonly TowerKernels<T> _kernels;
+    private readonly MemoryBuffer[] _buffers;
+    private readonly ArrayView<T> _raw;
+    private readonly ArrayView<T> _initialRaw;
+    private readonly ArrayView<int> _learned;
+    private readonly ArrayView<T> _hypergradients;
+    private readonly ArrayView<T> _upperState;
+    private readonly ArrayView<T> _upperPartials;
+    private readonly ArrayView<int> _finishTable;
+    private readonly ArrayView<int> _dispatchTable;
+    private readonly ArrayView<double> _blockSums;
+    private readonly KernelConfig _reductionConfig;
+    private readonly Action<KernelConfig, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int>? _upperLevels;
+    private readonly KernelConfig _upperLevelsConfig;
+    private readonly Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int>? _partialsDot;
+    private readonly ArrayView<T>[] _inputs = new ArrayView<T>[2];
+    private readonly ArrayView<T>[] _savedGradients = new ArrayView<T>[2];
+    private int _parity;
+    private bool _disposed;
+
+    /// <summary>Creates a tower over <paramref name="parameterCount"/> weights on <paramref name="accelerator"/>.</summary>
+    /// <param name="accelerator">Where everything lives and runs (see <see cref="GpuDevice"/>).</param>
+    /// <param name="spec">The levels, bottom first; every optimizer needs generated GPU kernels.</param>
+    /// <param name="parameterCount">The number of weights.</param>
+    /// <exception cref="NotSupportedException">T is neither float nor double, or an optimizer has no GPU kernels.</exception>
+    public GpuTower(Accelerator accelerator, TowerSpec spec, int parameterCount)
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+        {
+            throw new NotSupportedException($"HyperGen towers run in float or double, not {typeof(T).Name}.");
+        }
+
+        _accelerator = accelerator;
+        Spec = spec;
+        ParameterCount = parameterCount;
+        var layout = new TowerLayout(spec, parameterCount);
+        int depth = spec.Depth;
+        // Kernels index level 1's state (plus the kept gradient) and partials with int.
+        long perWeight = Math.Max(layout.States[0] + 1, layout.Hypers[0]);
+        if (perWeight * parameterCount > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(parameterCount), $"{parameterCount} weights times {perWeight} values per weight exceed what a kernel indexes with int.");
+        }
+
+        // Host images of the packed buffers: every level's raw hyperparameters, learned flags and hypergradients
+        // share one offset (the hyperparameters below it), upper levels' state and partials are packed likewise.
+        var raw = new T[Math.Max(1, layout.TotalHypers)];
+        var learned = new int[raw.Length];
+        var upperState = new T[Math.Max(1, layout.TotalUpperState)];
+        var inactive = new bool[depth];
+        for (int level = 0; level < depth; level++)
+        {
+            LevelSpec levelSpec = spec.Levels[level];
+            for (int j = 0; j < layout.Hypers[level]; j++)
+            {
+                HyperParameterInfo info = levelSpec.Definition.HyperParameters[j];
+                double initial = levelSpec.InitialValues[j];
+                raw[layout.HyperAt[level] + j] = T.CreateTruncating(HyperDomains.ToRaw(info.Domain, initial));
+                bool isLearned = level < depth - 1 && !(info.InactiveAtZero && initial == 0);
+                learned[layout.HyperAt[level] + j] = isLearned ? 1 : 0;
+                inactive[level] |= level < depth - 1 && !isLearned;
+            }
+
+            if (level > 0)
+            {
+                FillState(upperState.AsSpan(layout.StateAt[level]), levelSpec.Definition, layout.Counts[level]);
+            }
+        }
+
+        // Level 1 recomputes its partials in the reduction where the generator could write that (partials that do
+        // not read the weight): its state is double-buffered, each buffer followed by the gradient it was used with.
+        (MethodInfo Update, MethodInfo Reduction)? recomputing = depth > 1
+            ? GpuKernelCatalog.FindRecomputingKernels(spec.Levels[0].Definition, typeof(T))
+            : null;
+        int levelOneSlots = layout.States[0] + (recomputing is null ? 0 : 1);
+        var levelOneState = new T[Math.Max(1, (long)levelOneSlots * parameterCount)];
+        FillState(levelOneState, spec.Levels[0].Definition, parameterCount);
+
+        int groupSize = ReductionGroupSize(accelerator);
+        int maxBlocks = accelerator.AcceleratorType == AcceleratorType.Cuda ? accelerator.NumMultiprocessors * 4 : 4;
+        int blocks = (int)Math.Clamp(((long)parameterCount + groupSize - 1) / groupSize, 1, maxBlocks);
+        _reductionConfig = new KernelConfig(blocks, groupSize);
+
+        MemoryBuffer1D<T, Stride1D.Dense> rawBuffer = accelerator.Allocate1D(raw);
+        MemoryBuffer1D<T, Stride1D.Dense> initialBuffer = accelerator.Allocate1D(raw);
+        MemoryBuffer1D<int, Stride1D.Dense> learnedBuffer = accelerator.Allocate1D(learned);
+        MemoryBuffer1D<T, Stride1D.Dense> hypergradientBuffer = accelerator.Allocate1D<T>(raw.Length);
+        MemoryBuffer1D<T, Stride1D.Dense> upperStateBuffer = accelerator.Allocate1D(upperState);
+        MemoryBuffer1D<T, Stride1D.Dense> upperPartialBuffer = accelerator.Allocate1D<T>(Math.Max(1, layout.TotalUpperPartials));
+        MemoryBuffer1D<T, Stride1D.Dense> levelOneStateBuffer = accelerator.Allocate1D(levelOneState);
+        MemoryBuffer1D<T, Stride1D.Dense> levelOneInputBuffer = accelerator.Allocate1D<T>(recomputing is null ? 1 : levelOneState.Length);
+        MemoryBuffer1D<T, Stride1D.Dense> levelOnePartialBuffer = accelerator.Allocate1D<T>(
+            depth > 1 && recomputing is null ? Math.Max(1, (long)layout.Hypers[0] * parameterCount) : 1);
+        MemoryBuffer1D<int, Stride1D.Dense> finishBuffer = accelerator.Allocate1D(FinishTable(layout));
+        MemoryBuffer1D<double, Stride1D.Dense> blockSumBuffer = accelerator.Allocate1D<double>(Math.Max(1, blocks * layout.Hypers[0]));
+
+        // Zero partials and hypergradients: the first step's hypergradients are zero, as the algorithm requires.
+        hypergradientBuffer.MemSetToZero();
+        upperPartialBuffer.MemSetToZero();
+        levelOnePartialBuffer.MemSetToZero();
+        _raw = rawBuffer.View;
+        _initialRaw = initialBuffer.View;
+        _learned = learnedBuffer.View;
+        _hypergradients = hypergradientBuffer.View;
+        _upperState = upperStateBuffer.View;
+        _upperPartials = upperPartialBuffer.View;
+        _finishTable = finishBuffer.View;
+        _blockSums = blockSumBuffer.View;
+
+        if (recomputing is { } kernels)
+        {
+            levelOneInputBuffer.CopyFromCPU(levelOneState);
+            _inputs[0] = levelOneStateBuffer.View;
+            _inputs[1] = levelOneInputBuffer.View;
+            for (int buffer = 0; buffer < 2; buffer++)
+            {
+                _savedGradients[buffer] = _inputs[buffer].SubView((long)layout.States[0] * parameterCount, parameterCount);
+            }
+
+            _partialsDot = accelerator.LoadStreamKernel(kernels.Reduction.CreateDelegate<
+                Action<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int>>());
+        }
+
+        _levels = new GpuLevel<T>[depth];
+        for (int level = 0; level < depth; level++)
+        {
+            bool isLearned = level < depth - 1;
+            int hypers = layout.Hypers[level];
+            int at = layout.HyperAt[level];
+            var views = new GpuLevelViews<T>(
+                _raw.SubView(at, hypers),
+                _initialRaw.SubView(at, hypers),
+                level == 0 ? levelOneStateBuffer.View : _upperState.SubView(layout.StateAt[level], (long)layout.States[level] * layout.Counts[level]),
+                !isLearned ? default : level == 0 ? levelOnePartialBuffer.View : _upperPartials.SubView(layout.PartialAt[level], (long)hypers * layout.Counts[level]),
+                _hypergradients.SubView(at, hypers),
+                _learned.SubView(at, hypers));
+            _levels[level] = new GpuLevel<T>(accelerator, spec.Levels[level].Definition, layout.Counts[level], isLearned, views, level == 0 ? recomputing?.Update : null)
+            {
+                HasInactiveHyperparameters = inactive[level],
+            };
+        }
+
+        OptimizerDefinition[] upper = spec.Levels.Skip(1).Select(l => l.Definition).ToArray();
+        (MethodInfo Kernel, int[] Indexes)? dispatcher = depth > 1 ? GpuKernelCatalog.FindDispatcher(upper, typeof(T)) : null;
+        MemoryBuffer1D<int, Stride1D.Dense> dispatchBuffer = accelerator.Allocate1D(
+            dispatcher is { } found ? DispatchTable(layout, found.Indexes, inactive) : [0]);
+        _dispatchTable = dispatchBuffer.View;
+        if (dispatcher is { } d)
+        {
+            _upperLevels = accelerator.LoadStreamKernel(d.Kernel.CreateDelegate<
+                Action<ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int>>());
+
+            // One group; a thread per hyperparameter of the widest level (a warp covers every built-in).
+            int widest = layout.Hypers.Take(depth - 1).DefaultIfEmpty(1).Max();
+            _upperLevelsConfig = new KernelConfig(1, Math.Clamp(widest, 1, Math.Min(accelerator.WarpSize, accelerator.MaxNumThreadsPerGroup)));
+        }
+
+        _buffers =
+        [
+            rawBuffer, initialBuffer, learnedBuffer, hypergradientBuffer, upperStateBuffer, upperPartialBuffer,
+            levelOneStateBuffer, levelOneInputBuffer, levelOnePartialBuffer, finishBuffer, blockSumBuffer, dispatchBuffer,
+        ];
+        _kernels = new TowerKernels<T>(accelerator);
+        accelerator.Synchronize();
+    }
+
+    /// <summary>The specification the tower was built from.</summary>
+    public TowerSpec Spec { get; }
+
+    /// <summary>The number of levels.</summary>
+    public int Depth => _levels.Length;
+
+    /// <summary>The number of weights.</summary>
+    public int ParameterCount { get; }
+
+    /// <summary>How many steps the tower has taken (enqueued).</summary>
+    public int StepCount { get; private set; }
+
+    /// <summary>The accelerator the tower runs on.</summary>
+    public Accelerator Accelerator => _accelerator;
+
+    /// <summary>
+    /// Whether all upper levels run in one launch of the generated dispatcher (their optimizers are all compiled
+    /// into one assembly with kernels); otherwise each upper level is its own launch.
+    /// </summary>
+    public bool UpperLevelsInOneLaunch => _upperLevels is not null;
+
+    /// <summary>
+    /// Whether level 1 recomputes its partials in the reduction from its kept inputs (fewer bytes per step) rather
+    /// than storing them; the generator writes that wherever the partials do not read the weight.
+    /// </summary>
+    public bool RecomputesPartials => _partialsDot is not null;
+
+    /// <summary>
+    /// Enqueues one training step on the accelerator's default stream and returns without waiting: the
+    /// hypergradients from the previous step's partials, every level's update top-down, then the weights.
+    /// </summary>
+    /// <param name="weights">The weights, on the accelerator, updated in place; as many as <see cref="ParameterCount"/>.</param>
+    /// <param name="gradients">The loss gradient at <paramref name="weights"/>, on the accelerator.</param>
+    public void Step(ArrayView<T> weights, ArrayView<T> gradients)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (weights.Length != ParameterCount || gradients.Length != ParameterCount)
+        {
+            throw new ArgumentException(
+                $"The tower has {ParameterCount} weights; got {weights.Length} weights and {gradients.Length} gradients.");
+        }
+
+        int stepIndex = StepCount + 1;
+        if (Depth > 1)
+        {
+            EnqueueHypergradients(gradients);
+            if (_upperLevels is not null)
+            {
+                _upperLevels(_upperLevelsConfig, _dispatchTable, _raw, _initialRaw, _learned, _hypergradients, _upperState, _upperPartials, stepIndex);
+            }
+            else
+            {
+                for (int level = Depth - 1; level >= 1; level--)
+                {
+                    GpuLevel<T> lower = _levels[level - 1];
+                    _levels[level].EnqueueStep(lower.Views.Raw, lower.Views.Hypergradient, stepIndex);
+                    if (lower.HasInactiveHyperparameters)
+                    {
+                        _kernels.HoldInactive(lower.HyperCount, lower.Views.Raw, lower.Views.InitialRaw, lower.Views.Learned);
+                    }
+                }
+            }
+        }
+
+        GpuLevel<T> bottom = _levels[0];
+        if (_partialsDot is not null)
+        {
+            // Reads the state in _inputs[_parity], writes the new state and keeps the gradient in the other buffer.
+            bottom.EnqueueStep(weights, gradients, _inputs[_parity], _inputs[1 - _parity], stepIndex);
+            _parity = 1 - _parity;
+        }
+        else
+        {
+            bottom.EnqueueStep(weights, gradients, stepIndex);
+        }
+
+        StepCount++;
+    }
+
+    /// <summary>Level 1's hypergradient from the partials of the previous step, and every level's above it.</summary>
+    private void EnqueueHypergradients(ArrayView<T> gradients)
+    {
+        if (StepCount == 0)
+        {
+            // The partials are zero before the first step, and so are the zero-initialised hypergradients.
+            return;
+        }
+
+        GpuLevel<T> bottom = _levels[0];
+        if (_partialsDot is not null)
+        {
+            // The previous update read the state in _inputs[1 - _parity] and kept its gradient in _inputs[_parity];
+            // level 1's raw hyperparameters are still the ones it used (the upper levels run after this).
+            _partialsDot(
+                _reductionConfig, gradients, _inputs[1 - _parity], _savedGradients[_parity], bottom.Views.Raw, _blockSums, ParameterCount, StepCount);
+        }
+        else
+        {
+            EnqueueStoredPartialDots(gradients, bottom);
+        }
+
+        _kernels.FinishHypergradients(
+            1, _blockSums, _reductionConfig.GridDim.X, _finishTable, Depth - 1, _hypergradients, _learned, _upperPartials);
+    }
+
+    /// <summary>Level 1's block sums from the partials its previous update stored.</summary>
+    private void EnqueueStoredPartialDots(ArrayView<T> gradients, GpuLevel<T> bottom)
+    {
+        for (int first = 0; first < bottom.HyperCount; first += TowerKernels<T>.HypersPerPass)
+        {
+            int passCount = Math.Min(TowerKernels<T>.HypersPerPass, bottom.HyperCount - first);
+            _kernels.BlockDots(
+                _reductionConfig, gradients, bottom.Views.Partials, _blockSums, ParameterCount, bottom.HyperCount, first, passCount);
+        }
+    }
+
+    /// <summary>
+    /// Copies level <paramref name="level"/>'s hyperparameters to the host, in the user's domain; waits for the
+    /// steps enqueued so far. A separate call, so steps never synchronise.
+    /// </summary>
+    /// <param name="level">1-based: 1 trains the weights.</param>
+    public double[] ReadHyperparameters(int level)
+    {
+        double[] raw = ReadRawHyperparameters(level);
+        OptimizerDefinition definition = _levels[level - 1].Definition;
+        for (int j = 0; j < raw.Length; j++)
+        {
+            raw[j] = HyperDomains.FromRaw(definition.HyperParameters[j].Domain, raw[j]);
+        }
+
+        return raw;
+    }
+
+    /// <summary>Copies level <paramref name="level"/>'s raw (learned) hyperparameters to the host; waits for the device.</summary>
+    /// <param name="level">1-based: 1 trains the weights.</param>
+    public double[] ReadRawHyperparameters(int level)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, Depth);
+        GpuLevel<T> state = _levels[level - 1];
+        var values = new T[state.HyperCount];
+        _accelerator.Synchronize();
+        state.Views.Raw.CopyToCPU(values);
+        return values.Select(double.CreateTruncating).ToArray();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (MemoryBuffer buffer in _buffers)
+        {
+            buffer.Dispose();
+        }
+    }
+
+    private static void FillState(Span<T> state, OptimizerDefinition definition, int count)
+    {
+        for (int k = 0; k < definition.StateVariables.Count; k++)
+        {
+            state.Slice(k * count, count).Fill(T.CreateTruncating(definition.StateVariables[k].Initial));
+        }
+    }
+
+    /// <summary>Per learned level: count, hyperparameters, hypergradient offset, partial offset (for the one-thread finish).</summary>
+    private static int[] FinishTable(TowerLayout layout)
+    {
+        int learnedLevels = layout.Hypers.Length - 1;
+        var table = new int[Math.Max(1, learnedLevels * FinishStride)];
+        for (int level = 0; level < learnedLevels; level++)
+        {
+            table[level * FinishStride] = layout.Counts[level];
+            table[(level * FinishStride) + 1] = layout.Hypers[level];
+            table[(level * FinishStride) + 2] = layout.HyperAt[level];
+            table[(level * FinishStride) + 3] = layout.PartialAt[level];
+        }
+
+        return table;
+    }
+
+    /// <summary>The generated dispatcher's level table (layout documented in GpuDispatcherEmitter).</summary>
+    private static int[] DispatchTable(TowerLayout layout, int[] indexes, bool[] inactive)
+    {
+        int depth = layout.Hypers.Length;
+        var table = new int[1 + ((depth - 1) * DispatchStride)];
+        table[0] = depth;
+        for (int level = 1; level < depth; level++)
+        {
+            int at = 1 + ((level - 1) * DispatchStride);
+            bool isLearned = level < depth - 1;
+            table[at] = indexes[level - 1];
+            table[at + 1] = layout.Counts[level];
+            table[at + 2] = layout.HyperAt[level - 1];
+            table[at + 3] = layout.HyperAt[level - 1];
+            table[at + 4] = layout.StateAt[level];
+            table[at + 5] = layout.States[level] * layout.Counts[level];
+            table[at + 6] = isLearned ? layout.PartialAt[level] : 0;
+            table[at + 7] = isLearned ? layout.Hypers[level] * layout.Counts[level] : 0;
+            table[at + 8] = layout.HyperAt[level];
+            table[at + 9] = inactive[level - 1] ? 1 : 0;
+            table[at + 10] = layout.HyperAt[level - 1];
+            table[at + 11] = layout.Hypers[level];
+        }
+
+        return table;
+    }
+
+    private static int ReductionGroupSize(Accelerator accelerator)
+    {
+        int size = TowerKernels<T>.GroupSize;
+        while (size > accelerator.MaxNumThreadsPerGroup)
+        {
+            size /= 2;
+        }
+
+        return size;
+    }
+}
