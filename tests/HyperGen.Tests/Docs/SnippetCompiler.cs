@@ -83,7 +83,14 @@ internal static class SnippetCompiler
         var options = new CSharpCompilationOptions(
             program ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
             nullableContextOptions: NullableContextOptions.Enable,
-            allowUnsafe: true);
+            allowUnsafe: true)
+            // The SDK silences these two for every project (NoWarn 1701;1702): ILGPU is built against an older
+            // System.Runtime, which a real console project unifies without a word.
+            .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
+            {
+                ["CS1701"] = ReportDiagnostic.Suppress,
+                ["CS1702"] = ReportDiagnostic.Suppress,
+            });
         CSharpCompilation compilation = CSharpCompilation.Create(assemblyName, sources, References, options);
 
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
