@@ -1,0 +1,23 @@
+using System.Numerics;
+
+namespace HyperGen.Cli.Bench;
+
+/// <summary>One training step of a <see cref="Tower{T}"/> over the bench's weights, through its public API only.</summary>
+internal sealed class TowerStep<T> : IMeasuredStep
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly Tower<T> _tower;
+    private readonly T[] _weights;
+    private readonly T[] _gradients;
+
+    public TowerStep(TowerSpec spec, T[] weights, T[] gradients)
+    {
+        _tower = new Tower<T>(spec, weights.Length);
+        _weights = weights;
+        _gradients = gradients;
+    }
+
+    public Tower<T> Tower => _tower;
+
+    public void Step() => _tower.Step(_weights, _gradients);
+}
