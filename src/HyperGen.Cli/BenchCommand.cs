@@ -37,7 +37,7 @@ internal static class BenchCommand
         {
             Description = "The level repeated above level 1, or 'same' for the paper's recursive tower of the level-1 optimizer.",
             HelpName = "LEVEL",
-            DefaultValueFactory = _ => "sgd(alpha=1e-5)",
+            DefaultValueFactory = _ => TowerShape.DefaultAbove,
         };
         var precision = new Option<string>("--precision")
         {

@@ -14,20 +14,6 @@ namespace HyperGen.Cli.Bench;
 /// </summary>
 internal static class BenchRunner
 {
-    private const int WeightSeed = 11;
-    private const int GradientSeed = 12;
-
-    /// <summary>
-    /// The gradients are drawn from [-GradientSum / N, GradientSum / N) and stay the same every step. The cost of a
-    /// step does not depend on the values (the kernels have no data-dependent branches) as long as they stay
-    /// normal numbers, and this scale keeps them so at every N and depth: level 1's hypergradient, a sum over N
-    /// terms of about |g| each (Adam) or less, stays below 1, so those of the upper levels, products of it,
-    /// shrink instead of overflowing, and the hyperparameters barely move.
-    /// </summary>
-    private const double GradientSum = 1;
-
-    private const double WeightScale = 0.1;
-
     /// <summary>Runs the plan; writes a line per row to <paramref name="progress"/>.</summary>
     public static BenchReport Run(BenchPlan plan, TextWriter progress)
     {
@@ -45,9 +31,9 @@ internal static class BenchRunner
         var rows = new List<BenchRow>();
         foreach (int n in plan.Sizes)
         {
-            T[] initialWeights = BenchBuffers.Random<T>(n, WeightSeed, WeightScale);
+            T[] initialWeights = BenchData.Weights<T>(n);
             T[] weights = new T[n];
-            T[] gradients = BenchBuffers.Random<T>(n, GradientSeed, GradientSum / n);
+            T[] gradients = BenchData.Gradients<T>(n);
 
             StepTiming copy = Measure(new BufferCopy<T>(gradients), plan, progress, BenchRow.CopyOperation, 0, n);
             double copyRate = (double)TrafficModel.CopyElements * plan.ElementSize * n / (copy.MedianMilliseconds * 1e-3) / 1e9;

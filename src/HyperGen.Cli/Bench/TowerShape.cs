@@ -13,6 +13,9 @@ internal sealed class TowerShape
     /// <summary>The step size of the levels above level 1 in the recursive shape.</summary>
     private const double RecursiveUpperAlpha = 1e-5;
 
+    /// <summary>The level above level 1 unless asked otherwise: the paper's hyper-step size for SGD over Adam.</summary>
+    public const string DefaultAbove = "sgd(alpha=1e-5)";
+
     private readonly LevelSpec? _above;
 
     private TowerShape(LevelSpec? above)
@@ -22,6 +25,9 @@ internal sealed class TowerShape
 
     /// <summary>The shape with <paramref name="above"/> at every level from 2 up.</summary>
     public static TowerShape FixedAbove(LevelSpec above) => new(above);
+
+    /// <summary>The shape with <see cref="DefaultAbove"/> at every level from 2 up.</summary>
+    public static TowerShape Default { get; } = FixedAbove(TowerSpec.Parse(DefaultAbove).Levels[0]);
 
     /// <summary>The paper's recursive shape: the level-1 optimizer at every level.</summary>
     public static TowerShape Recursive { get; } = new(null);
