@@ -17,7 +17,5 @@ internal sealed class TowerStep<T> : IMeasuredStep
         _gradients = gradients;
     }
 
-    public Tower<T> Tower => _tower;
-
     public void Step() => _tower.Step(_weights, _gradients);
 }

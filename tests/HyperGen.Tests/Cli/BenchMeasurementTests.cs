@@ -7,7 +7,8 @@ using Xunit;
 
 namespace HyperGen.Tests.Cli;
 
-/// <summary>The pieces <c>hypergen bench</c> measures with: the baselines, the threading, the byte model, the parsing.</summary>
+/// <summary>The pieces <c>hypergen bench</c> measures with: the baselines, the threading, the timer, the byte model, the parsing.</summary>
+[Collection(ProcessWideAllocationCollection.Name)]
 public sealed class BenchMeasurementTests
 {
     [Theory]
@@ -108,10 +109,30 @@ public sealed class BenchMeasurementTests
     }
 
     [Fact]
+    public void The_timer_counts_the_bytes_a_step_allocates_and_reports_zero_for_a_step_that_does_not()
+    {
+        StepTiming allocating = StepTimer.Measure(new AllocatingStep(1000), TimeSpan.FromMilliseconds(5));
+        StepTiming copying = StepTimer.Measure(new BufferCopy<float>(new float[50_000]), TimeSpan.FromMilliseconds(5));
+
+        Assert.InRange(allocating.AllocatedBytesPerStep, 1000, 1100); // the array and its header
+        Assert.Equal(0, copying.AllocatedBytesPerStep);
+        Assert.True(allocating.Repetitions >= StepTimer.MinRepetitions);
+        Assert.True(allocating.MedianMilliseconds > 0);
+    }
+
+    [Fact]
     public void The_median_of_an_even_count_is_the_mean_of_the_middle_two()
     {
         Assert.Equal(2.5, StepTimer.Median(new double[] { 4, 1, 3, 2 }));
         Assert.Equal(3, StepTimer.Median(new double[] { 5, 3, 1 }));
+    }
+
+    /// <summary>Allocates a byte array of the given length at every step.</summary>
+    private sealed class AllocatingStep(int length) : IMeasuredStep
+    {
+        public byte[] Last { get; private set; } = [];
+
+        public void Step() => Last = new byte[length];
     }
 
     /// <summary>Counts how often each element was visited; optionally fails on one element.</summary>
