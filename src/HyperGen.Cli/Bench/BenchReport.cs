@@ -11,6 +11,7 @@ namespace HyperGen.Cli.Bench;
 /// <param name="BytesPerParameter">The effective traffic per parameter and step (<see cref="TrafficModel"/>).</param>
 /// <param name="PlainAdamMilliseconds">Plain Adam's median at the same N, for the ratio.</param>
 /// <param name="CopyGigabytesPerSecond">The copy's rate at the same N, for the fraction of copy bandwidth.</param>
+/// <param name="Interleaved">Whether the operations at this N were measured in turns (else one after the other).</param>
 internal sealed record BenchRow(
     string Operation,
     int Depth,
@@ -18,7 +19,8 @@ internal sealed record BenchRow(
     StepTiming Timing,
     int BytesPerParameter,
     double PlainAdamMilliseconds,
-    double CopyGigabytesPerSecond)
+    double CopyGigabytesPerSecond,
+    bool Interleaved)
 {
     public const string CopyOperation = "copy";
     public const string PlainAdamOperation = "plain-adam";

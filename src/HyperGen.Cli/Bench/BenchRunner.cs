@@ -10,10 +10,14 @@ namespace HyperGen.Cli.Bench;
 
 /// <summary>
 /// Runs a <see cref="BenchPlan"/> in this process: for each N, smallest first (so the kernels are compiled by the
-/// JIT's optimizing tier before the long rows), the copy, plain Adam, then every tower.
+/// JIT's optimizing tier before the long rows), the copy, plain Adam and every tower, their repetitions
+/// interleaved so that a change in the machine's load affects them all alike.
 /// </summary>
 internal static class BenchRunner
 {
+    /// <summary>Interleave only while every operation's buffers together take at most this share of the memory available.</summary>
+    private const double MemoryShareForInterleaving = 0.5;
+
     /// <summary>Runs the plan; writes a line per row to <paramref name="progress"/>.</summary>
     public static BenchReport Run(BenchPlan plan, TextWriter progress)
     {
@@ -31,64 +35,100 @@ internal static class BenchRunner
         var rows = new List<BenchRow>();
         foreach (int n in plan.Sizes)
         {
-            T[] initialWeights = BenchData.Weights<T>(n);
-            T[] weights = new T[n];
+            // Every operation at this N steps the same weights with the same gradients.
+            T[] weights = BenchData.Weights<T>(n);
             T[] gradients = BenchData.Gradients<T>(n);
-
-            StepTiming copy = Measure(new BufferCopy<T>(gradients), plan, progress, BenchRow.CopyOperation, 0, n);
-            double copyRate = (double)TrafficModel.CopyElements * plan.ElementSize * n / (copy.MedianMilliseconds * 1e-3) / 1e9;
-
-            initialWeights.CopyTo(weights, 0);
-            StepTiming plainAdam = Measure(new PlainAdam<T>(weights, gradients), plan, progress, BenchRow.PlainAdamOperation, 0, n);
-
-            rows.Add(new BenchRow(BenchRow.CopyOperation, 0, n, copy, TrafficModel.CopyElements * plan.ElementSize, plainAdam.MedianMilliseconds, copyRate));
-            rows.Add(new BenchRow(BenchRow.PlainAdamOperation, 0, n, plainAdam, TrafficModel.PlainAdamElements * plan.ElementSize, plainAdam.MedianMilliseconds, copyRate));
-
+            List<Operation> operations =
+            [
+                new(BenchRow.CopyOperation, 0, TrafficModel.CopyElements, 1, () => new BufferCopy<T>(gradients)),
+                new(BenchRow.PlainAdamOperation, 0, TrafficModel.PlainAdamElements, 2, () => new PlainAdam<T>(weights, gradients)),
+            ];
             foreach (OptimizerDefinition optimizer in plan.Optimizers)
             {
                 foreach (int depth in plan.Depths)
                 {
-                    initialWeights.CopyTo(weights, 0);
-                    var step = new TowerStep<T>(plan.Shape.Build(optimizer, depth), weights, gradients);
-                    string name = optimizer.Name.ToLowerInvariant();
-                    StepTiming timing = Measure(step, plan, progress, name, depth, n);
-                    if (FirstNonFinite(weights) is int index)
-                    {
-                        progress.WriteLine(
-                            $"hypergen: warning: {name} depth {depth}, N = {n}: weight {index} became non-finite during the run; its timing may not be representative");
-                    }
-
-                    rows.Add(new BenchRow(name, depth, n, timing, TrafficModel.TowerElements(optimizer, depth) * plan.ElementSize, plainAdam.MedianMilliseconds, copyRate));
+                    TowerSpec spec = plan.Shape.Build(optimizer, depth);
+                    operations.Add(new(
+                        optimizer.Name.ToLowerInvariant(), depth, TrafficModel.TowerElements(optimizer, depth), HeldElements(optimizer, depth),
+                        () => new TowerStep<T>(spec, weights, gradients)));
                 }
+            }
+
+            StepTiming[] timings = MeasureAll(operations, n, plan, progress, out bool interleaved);
+            double copyRate = (double)TrafficModel.CopyElements * plan.ElementSize * n / (timings[0].MedianMilliseconds * 1e-3) / 1e9;
+            double plainAdamMilliseconds = timings[1].MedianMilliseconds;
+            for (int i = 0; i < operations.Count; i++)
+            {
+                Operation operation = operations[i];
+                StepTiming timing = timings[i];
+                string depthText = operation.Depth == 0 ? string.Empty : $" depth {operation.Depth}";
+                progress.WriteLine(
+                    $"bench: {operation.Name}{depthText}, N = {BenchFormat.Size(n)}: {BenchFormat.Milliseconds(timing.MedianMilliseconds)} ms " +
+                    $"(median of {timing.Repetitions} x {timing.StepsPerRepetition} steps)");
+                rows.Add(new BenchRow(
+                    operation.Name, operation.Depth, n, timing, operation.Elements * plan.ElementSize, plainAdamMilliseconds, copyRate, interleaved));
             }
         }
 
         return rows;
     }
 
-    private static StepTiming Measure(IMeasuredStep step, BenchPlan plan, TextWriter progress, string operation, int depth, int n)
+    /// <summary>
+    /// Measures the operations interleaved when they fit in memory together (each holds its own state), else one
+    /// after the other, each created just before it is measured and dropped after.
+    /// </summary>
+    private static StepTiming[] MeasureAll(List<Operation> operations, int n, BenchPlan plan, TextWriter progress, out bool interleaved)
     {
-        StepTiming timing = StepTimer.Measure(step, plan.Budget);
-        string depthText = depth == 0 ? string.Empty : $" depth {depth}";
-        progress.WriteLine(
-            $"bench: {operation}{depthText}, N = {BenchFormat.Size(n)}: {BenchFormat.Milliseconds(timing.MedianMilliseconds)} ms " +
-            $"(median of {timing.Repetitions} x {timing.StepsPerRepetition} steps)");
-        return timing;
-    }
+        // The weights and gradients (2 elements) are shared; the copy's destination and the states are not.
+        long heldBytes = (2 + operations.Sum(o => (long)o.HeldElements)) * n * plan.ElementSize;
+        long availableBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        interleaved = heldBytes <= availableBytes * MemoryShareForInterleaving;
+        double seconds = operations.Count * plan.Budget.TotalSeconds * 1.25;
+        progress.WriteLine(interleaved
+            ? $"bench: N = {BenchFormat.Size(n)}: {operations.Count} operations, interleaved, about {BenchFormat.Fixed(seconds, 0)} s"
+            : $"bench: N = {BenchFormat.Size(n)}: {operations.Count} operations, one after the other: together they would hold {heldBytes >> 20} MiB of the {availableBytes >> 20} MiB available; about {BenchFormat.Fixed(seconds, 0)} s");
 
-    private static int? FirstNonFinite<T>(T[] values)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < values.Length; i++)
+        var timings = new StepTiming[operations.Count];
+        if (interleaved)
         {
-            if (!T.IsFinite(values[i]))
+            IMeasuredStep[] steps = [.. operations.Select(o => o.Create())];
+            StepTimer.MeasureInterleaved(steps, plan.Budget).CopyTo(timings, 0);
+            for (int i = 0; i < steps.Length; i++)
             {
-                return i;
+                WarnIfNonFinite(steps[i], operations[i], n, progress);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < operations.Count; i++)
+            {
+                IMeasuredStep step = operations[i].Create();
+                timings[i] = StepTimer.Measure(step, plan.Budget);
+                WarnIfNonFinite(step, operations[i], n, progress);
             }
         }
 
-        return null;
+        return timings;
     }
+
+    private static void WarnIfNonFinite(IMeasuredStep step, Operation operation, int n, TextWriter progress)
+    {
+        if (step is IHyperparameterHolder holder && holder.FirstNonFiniteLevel() is int level)
+        {
+            progress.WriteLine(
+                $"hypergen: warning: {operation.Name} depth {operation.Depth}, N = {BenchFormat.Size(n)}: level {level}'s hyperparameters became non-finite during the run; the timing stands (x86 SIMD runs at full speed on infinities and NaN), the values mean nothing");
+        }
+    }
+
+    /// <summary>
+    /// Elements per parameter a tower holds besides the shared weights and gradients: its S state variables, and at
+    /// depth 2 and above its H partials. An estimate for deciding whether every tower fits in memory at once.
+    /// </summary>
+    private static int HeldElements(OptimizerDefinition levelOne, int depth) =>
+        levelOne.StateVariables.Count + (depth == 1 ? 0 : levelOne.HyperParameters.Count);
+
+    /// <summary>One operation of a run at one N: what it is, what it moves and holds, and how to create it.</summary>
+    private sealed record Operation(string Name, int Depth, int Elements, int HeldElements, Func<IMeasuredStep> Create);
 
     private static BenchMachine DescribeMachine() => new(
         CpuModel(),

@@ -79,5 +79,6 @@ internal static class JsonReportWriter
         JsonNumbers.Write(json, row.Timing.AllocatedBytesPerStep);
         json.WriteNumber("repetitions", row.Timing.Repetitions);
         json.WriteNumber("steps_per_repetition", row.Timing.StepsPerRepetition);
+        json.WriteBoolean("interleaved", row.Interleaved);
     }
 }

@@ -22,7 +22,7 @@ internal static class MarkdownReportWriter
         text.AppendLine("# hypergen bench").AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {machine.Cpu}, {machine.LogicalCores} logical cores, {machine.Threads} threads per step, Vector<T> {machine.VectorBits} bits");
         text.AppendLine(CultureInfo.InvariantCulture, $"- runtime: {machine.Runtime}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- run: {machine.StartedUtc:yyyy-MM-dd HH:mm} UTC, {BenchFormat.Fixed(report.Elapsed.TotalSeconds, 0)} s; precision {plan.Precision}; median over warm repetitions, {BenchFormat.Fixed(plan.Budget.TotalMilliseconds, 0)} ms per row");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- run: {machine.StartedUtc:yyyy-MM-dd HH:mm} UTC, {BenchFormat.Fixed(report.Elapsed.TotalSeconds, 0)} s; precision {plan.Precision}; median over warm repetitions, {BenchFormat.Fixed(plan.Budget.TotalMilliseconds, 0)} ms per row, {DescribeOrder(report)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- towers: level 1 is the optimizer with its default hyperparameters; levels 2 and up: {DescribeShape(plan.Shape)}");
         text.AppendLine("- B/param: effective bytes read and written per parameter and step (docs/performance.md); GB/s = B/param x N / time");
         text.AppendLine();
@@ -38,6 +38,14 @@ internal static class MarkdownReportWriter
 
         AppendTargets(text, report);
         return text.ToString();
+    }
+
+    private static string DescribeOrder(BenchReport report)
+    {
+        int[] sequential = [.. report.Rows.Where(r => !r.Interleaved).Select(r => r.N).Distinct()];
+        return sequential.Length == 0
+            ? "the rows of each N interleaved"
+            : $"the rows of each N interleaved except at N = {string.Join(", ", sequential.Select(BenchFormat.Size))} (one after the other: too large to hold together)";
     }
 
     private static string DescribeShape(TowerShape shape)

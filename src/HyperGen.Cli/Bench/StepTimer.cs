@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 
 namespace HyperGen.Cli.Bench;
@@ -11,7 +12,7 @@ namespace HyperGen.Cli.Bench;
 internal sealed record StepTiming(double MedianMilliseconds, double AllocatedBytesPerStep, int Repetitions, int StepsPerRepetition);
 
 /// <summary>
-/// Times an operation: warm-up first (until the JIT has settled and the buffers are in place), then repetitions
+/// Times operations: warm-up first (until the JIT has settled and the buffers are in place), then repetitions
 /// until the time budget is spent, each timed as a whole. Reports medians, which ignore the odd repetition that
 /// another process interrupted.
 /// </summary>
@@ -30,44 +31,69 @@ internal static class StepTimer
     private const int TargetRepetitions = 25;
 
     /// <summary>Measures <paramref name="step"/> for about <paramref name="budget"/> (plus a quarter for warm-up).</summary>
-    public static StepTiming Measure(IMeasuredStep step, TimeSpan budget)
-    {
-        ArgumentNullException.ThrowIfNull(step);
+    public static StepTiming Measure(IMeasuredStep step, TimeSpan budget) => MeasureInterleaved([step], budget)[0];
 
-        // Collect the previous operation's garbage now, so no collection lands inside a timed repetition.
+    /// <summary>
+    /// Measures several operations for about <paramref name="budget"/> each (plus a quarter for warm-up), their
+    /// repetitions taken in turns: operation 1, 2, ..., 1, 2, ... so that every operation sees the same share of
+    /// whatever else the machine is doing, and the ratios between them hold even when the load changes.
+    /// </summary>
+    public static StepTiming[] MeasureInterleaved(IReadOnlyList<IMeasuredStep> steps, TimeSpan budget)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+
+        // Collect the previous operations' garbage now, so no collection lands inside a timed repetition.
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
 
-        double warmStepSeconds = WarmUp(step, budget / 4);
-        int stepsPerRepetition = (int)Math.Clamp(budget.TotalSeconds / TargetRepetitions / warmStepSeconds, 1, 1_000_000);
+        int count = steps.Count;
+        var stepsPerRepetition = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            double warmStepSeconds = WarmUp(steps[i], budget / 4);
+            stepsPerRepetition[i] = (int)Math.Clamp(budget.TotalSeconds / TargetRepetitions / warmStepSeconds, 1, 1_000_000);
+        }
 
-        var secondsPerStep = new double[MaxRepetitions];
-        var bytesPerStep = new double[MaxRepetitions];
+        var secondsPerStep = new double[count, MaxRepetitions];
+        var bytesPerStep = new double[count, MaxRepetitions];
         int repetitions = 0;
-        long deadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
+        long deadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * count * Stopwatch.Frequency);
         while (repetitions < MaxRepetitions && (repetitions < MinRepetitions || Stopwatch.GetTimestamp() < deadline))
         {
-            // Every thread's allocations count: a tower's worker threads as much as the caller's.
-            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            long start = Stopwatch.GetTimestamp();
-            for (int k = 0; k < stepsPerRepetition; k++)
+            for (int i = 0; i < count; i++)
             {
-                step.Step();
+                IMeasuredStep step = steps[i];
+                int batch = stepsPerRepetition[i];
+
+                // Every thread's allocations count: a tower's worker threads as much as the caller's.
+                long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                long start = Stopwatch.GetTimestamp();
+                for (int k = 0; k < batch; k++)
+                {
+                    step.Step();
+                }
+
+                long end = Stopwatch.GetTimestamp();
+                long allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
+                secondsPerStep[i, repetitions] = (end - start) / (double)Stopwatch.Frequency / batch;
+                bytesPerStep[i, repetitions] = (allocatedAfter - allocatedBefore) / (double)batch;
             }
 
-            long end = Stopwatch.GetTimestamp();
-            long allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
-            secondsPerStep[repetitions] = (end - start) / (double)Stopwatch.Frequency / stepsPerRepetition;
-            bytesPerStep[repetitions] = (allocatedAfter - allocatedBefore) / (double)stepsPerRepetition;
             repetitions++;
         }
 
-        return new StepTiming(
-            Median(secondsPerStep.AsSpan(0, repetitions)) * 1e3,
-            Median(bytesPerStep.AsSpan(0, repetitions)),
-            repetitions,
-            stepsPerRepetition);
+        var timings = new StepTiming[count];
+        for (int i = 0; i < count; i++)
+        {
+            timings[i] = new StepTiming(
+                Median(Row(secondsPerStep, i, repetitions)) * 1e3,
+                Median(Row(bytesPerStep, i, repetitions)),
+                repetitions,
+                stepsPerRepetition[i]);
+        }
+
+        return timings;
     }
 
     /// <summary>
@@ -89,6 +115,17 @@ internal static class StepTimer
         while (steps < MinWarmupSteps || Stopwatch.GetTimestamp() < deadline);
 
         return Math.Max(fastestSeconds, 1e-9);
+    }
+
+    private static Span<double> Row(double[,] values, int row, int length)
+    {
+        var copy = new double[length];
+        for (int j = 0; j < length; j++)
+        {
+            copy[j] = values[row, j];
+        }
+
+        return copy;
     }
 
     /// <summary>The median; sorts <paramref name="values"/> in place.</summary>

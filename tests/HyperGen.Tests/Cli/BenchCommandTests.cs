@@ -65,6 +65,7 @@ public sealed class BenchCommandTests : IDisposable
             Assert.Equal(0, row.GetProperty("allocated_bytes_per_step").GetDouble());
             Assert.True(row.GetProperty("repetitions").GetInt32() >= 5);
             Assert.True(double.IsFinite(row.GetProperty("ratio_to_plain_adam").GetDouble()));
+            Assert.True(row.GetProperty("interleaved").GetBoolean()); // a few small buffers always fit together
         }
 
         Assert.All(rows.Where(r => r.GetProperty("optimizer").GetString() == "plain-adam"), r =>
@@ -83,8 +84,9 @@ public sealed class BenchCommandTests : IDisposable
         Assert.All(copies, c => Assert.Equal(8, c.GetProperty("bytes_per_param").GetInt32()));
         Assert.Equal(copies[1].GetProperty("gbps").GetDouble(), root.GetProperty("copy_gbps").GetDouble());
 
-        // Progress goes to stderr, one line per row, so stdout stays pure JSON.
-        Assert.Equal(2 + rows.Length, result.ErrorLines.Count(l => l.StartsWith("bench: ", StringComparison.Ordinal)));
+        // Progress goes to stderr, a line per N and per row, so stdout stays pure JSON.
+        Assert.Equal(2, result.ErrorLines.Count(l => l.StartsWith("bench: N = ", StringComparison.Ordinal) && l.Contains("interleaved", StringComparison.Ordinal)));
+        Assert.Equal(2 + rows.Length, result.ErrorLines.Count(l => l.StartsWith("bench: ", StringComparison.Ordinal) && l.Contains(" ms (median of ", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -121,6 +121,20 @@ public sealed class BenchMeasurementTests
     }
 
     [Fact]
+    public void Interleaved_operations_are_measured_in_turns_each_with_its_own_counts()
+    {
+        StepTiming[] timings = StepTimer.MeasureInterleaved(
+            [new AllocatingStep(1000), new BufferCopy<double>(new double[20_000]), new AllocatingStep(4000)], TimeSpan.FromMilliseconds(5));
+
+        Assert.Equal(3, timings.Length);
+        Assert.InRange(timings[0].AllocatedBytesPerStep, 1000, 1100);
+        Assert.Equal(0, timings[1].AllocatedBytesPerStep);
+        Assert.InRange(timings[2].AllocatedBytesPerStep, 4000, 4100);
+        Assert.All(timings, t => Assert.Equal(timings[0].Repetitions, t.Repetitions)); // one repetition of each per turn
+        Assert.True(timings[0].Repetitions >= StepTimer.MinRepetitions);
+    }
+
+    [Fact]
     public void The_median_of_an_even_count_is_the_mean_of_the_middle_two()
     {
         Assert.Equal(2.5, StepTimer.Median(new double[] { 4, 1, 3, 2 }));
