@@ -12,6 +12,7 @@ namespace HyperGen.Cli.Bench;
 /// <param name="PlainAdamMilliseconds">Plain Adam's median at the same N, for the ratio.</param>
 /// <param name="CopyGigabytesPerSecond">The copy's rate at the same N, for the fraction of copy bandwidth.</param>
 /// <param name="Interleaved">Whether the operations at this N were measured in turns (else one after the other).</param>
+/// <param name="CopyStores">For the copy, which stores won at this N: "ordinary" or "streaming"; null for the other rows.</param>
 internal sealed record BenchRow(
     string Operation,
     int Depth,
@@ -20,7 +21,8 @@ internal sealed record BenchRow(
     int BytesPerParameter,
     double PlainAdamMilliseconds,
     double CopyGigabytesPerSecond,
-    bool Interleaved)
+    bool Interleaved,
+    string? CopyStores = null)
 {
     public const string CopyOperation = "copy";
     public const string PlainAdamOperation = "plain-adam";

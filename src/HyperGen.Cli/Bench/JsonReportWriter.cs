@@ -43,6 +43,7 @@ internal static class JsonReportWriter
             {
                 json.WriteStartObject();
                 json.WriteNumber("n", row.N);
+                json.WriteString("stores", row.CopyStores);
                 WriteMeasurement(json, row);
                 json.WriteEndObject();
             }

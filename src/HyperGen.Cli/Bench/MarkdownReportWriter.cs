@@ -24,13 +24,15 @@ internal static class MarkdownReportWriter
         text.AppendLine(CultureInfo.InvariantCulture, $"- runtime: {machine.Runtime}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- run: {machine.StartedUtc:yyyy-MM-dd HH:mm} UTC, {BenchFormat.Fixed(report.Elapsed.TotalSeconds, 0)} s; precision {plan.Precision}; median over warm repetitions, {BenchFormat.Fixed(plan.Budget.TotalMilliseconds, 0)} ms per row, {DescribeOrder(report)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- towers: level 1 is the optimizer with its default hyperparameters; levels 2 and up: {DescribeShape(plan.Shape)}");
+        text.AppendLine("- copy: the faster at each N of an ordinary copy and one with streaming stores (which skip reading the destination first, but also the cache)");
         text.AppendLine("- B/param: effective bytes read and written per parameter and step (docs/performance.md); GB/s = B/param x N / time");
         text.AppendLine();
         text.AppendLine("| operation | depth | N | median ms | B/param | GB/s | x plain Adam | of copy BW | alloc B/step |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (BenchRow row in report.Rows)
         {
-            text.Append(CultureInfo.InvariantCulture, $"| {row.Operation} | {(row.Depth == 0 ? "-" : row.Depth.ToString(CultureInfo.InvariantCulture))} | {BenchFormat.Size(row.N)} ");
+            string operation = row.IsCopy ? $"copy ({row.CopyStores} stores)" : row.Operation;
+            text.Append(CultureInfo.InvariantCulture, $"| {operation} | {(row.Depth == 0 ? "-" : row.Depth.ToString(CultureInfo.InvariantCulture))} | {BenchFormat.Size(row.N)} ");
             text.Append(CultureInfo.InvariantCulture, $"| {BenchFormat.Milliseconds(row.MedianMilliseconds)} | {row.BytesPerParameter} | {BenchFormat.Fixed(row.GigabytesPerSecond, 1)} ");
             text.Append(CultureInfo.InvariantCulture, $"| {BenchFormat.Fixed(row.RatioToPlainAdam, 2)} | {BenchFormat.Percent(row.FractionOfCopy)} | {BenchFormat.Fixed(row.Timing.AllocatedBytesPerStep, 0)} |");
             text.AppendLine();

@@ -67,12 +67,14 @@ public sealed class BenchMeasurementTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData((2 * 16384) + 37)]
-    public void The_copy_copies_every_element(int n)
+    [InlineData(1, false)]
+    [InlineData(1, true)]
+    [InlineData((2 * 16384) + 37, false)]
+    [InlineData((2 * 16384) + 37, true)]
+    public void The_copy_copies_every_element(int n, bool streaming)
     {
         float[] source = [.. Enumerable.Range(0, n).Select(i => (float)i)];
-        var copy = new BufferCopy<float>(source);
+        var copy = new BufferCopy<float>(source, streaming);
 
         copy.Step();
 
@@ -112,7 +114,7 @@ public sealed class BenchMeasurementTests
     public void The_timer_counts_the_bytes_a_step_allocates_and_reports_zero_for_a_step_that_does_not()
     {
         StepTiming allocating = StepTimer.Measure(new AllocatingStep(1000), TimeSpan.FromMilliseconds(5));
-        StepTiming copying = StepTimer.Measure(new BufferCopy<float>(new float[50_000]), TimeSpan.FromMilliseconds(5));
+        StepTiming copying = StepTimer.Measure(new BufferCopy<float>(new float[50_000], streaming: true), TimeSpan.FromMilliseconds(5));
 
         Assert.InRange(allocating.AllocatedBytesPerStep, 1000, 1100); // the array and its header
         Assert.Equal(0, copying.AllocatedBytesPerStep);
@@ -124,7 +126,7 @@ public sealed class BenchMeasurementTests
     public void Interleaved_operations_are_measured_in_turns_each_with_its_own_counts()
     {
         StepTiming[] timings = StepTimer.MeasureInterleaved(
-            [new AllocatingStep(1000), new BufferCopy<double>(new double[20_000]), new AllocatingStep(4000)], TimeSpan.FromMilliseconds(5));
+            [new AllocatingStep(1000), new BufferCopy<double>(new double[20_000], streaming: false), new AllocatingStep(4000)], TimeSpan.FromMilliseconds(5));
 
         Assert.Equal(3, timings.Length);
         Assert.InRange(timings[0].AllocatedBytesPerStep, 1000, 1100);
