@@ -15,8 +15,8 @@ namespace HyperGen.Cli.Bench;
 /// </summary>
 internal static class BenchRunner
 {
-    private const string OrdinaryCopy = "copy (ordinary stores)";
-    private const string StreamingCopy = "copy (streaming stores)";
+    private const string OrdinaryStores = "ordinary";
+    private const string StreamingStores = "streaming";
 
     /// <summary>Interleave only while every operation's buffers together take at most this share of the memory available.</summary>
     private const double MemoryShareForInterleaving = 0.5;
@@ -43,8 +43,8 @@ internal static class BenchRunner
             T[] gradients = BenchData.Gradients<T>(n);
             List<Operation> operations =
             [
-                new(OrdinaryCopy, 0, TrafficModel.CopyElements, 1, () => new BufferCopy<T>(gradients, streaming: false)),
-                new(StreamingCopy, 0, TrafficModel.CopyElements, 1, () => new BufferCopy<T>(gradients, streaming: true)),
+                new(BenchRow.CopyOperation, 0, TrafficModel.CopyElements, 1, () => new BufferCopy<T>(gradients, streaming: false), OrdinaryStores),
+                new(BenchRow.CopyOperation, 0, TrafficModel.CopyElements, 1, () => new BufferCopy<T>(gradients, streaming: true), StreamingStores),
                 new(BenchRow.PlainAdamOperation, 0, TrafficModel.PlainAdamElements, 2, () => new PlainAdam<T>(weights, gradients)),
             ];
             foreach (OptimizerDefinition optimizer in plan.Optimizers)
@@ -59,28 +59,28 @@ internal static class BenchRunner
             }
 
             StepTiming[] timings = MeasureAll(operations, n, plan, progress, out bool interleaved);
+            for (int i = 0; i < operations.Count; i++)
+            {
+                progress.WriteLine(
+                    $"bench: {operations[i].Label}, N = {BenchFormat.Size(n)}: {BenchFormat.Milliseconds(timings[i].MedianMilliseconds)} ms " +
+                    $"(median of {timings[i].Repetitions} x {timings[i].StepsPerRepetition} steps)");
+            }
 
             // The copy is the faster of the two: streaming stores win out of cache, ordinary ones in it.
-            int fasterCopy = timings[1].MedianMilliseconds < timings[0].MedianMilliseconds ? 1 : 0;
-            double copyRate = (double)TrafficModel.CopyElements * plan.ElementSize * n / (timings[fasterCopy].MedianMilliseconds * 1e-3) / 1e9;
-            double plainAdamMilliseconds = timings[2].MedianMilliseconds;
+            int copy = Enumerable.Range(0, operations.Count)
+                .Where(i => operations[i].CopyStores is not null)
+                .MinBy(i => timings[i].MedianMilliseconds);
+            int plainAdam = operations.FindIndex(o => o.Name == BenchRow.PlainAdamOperation);
+            double copyRate = (double)TrafficModel.CopyElements * plan.ElementSize * n / (timings[copy].MedianMilliseconds * 1e-3) / 1e9;
             for (int i = 0; i < operations.Count; i++)
             {
                 Operation operation = operations[i];
-                StepTiming timing = timings[i];
-                string depthText = operation.Depth == 0 ? string.Empty : $" depth {operation.Depth}";
-                progress.WriteLine(
-                    $"bench: {operation.Name}{depthText}, N = {BenchFormat.Size(n)}: {BenchFormat.Milliseconds(timing.MedianMilliseconds)} ms " +
-                    $"(median of {timing.Repetitions} x {timing.StepsPerRepetition} steps)");
-                if (i < 2 && i != fasterCopy)
+                if (operation.CopyStores is null || i == copy)
                 {
-                    continue;
+                    rows.Add(new BenchRow(
+                        operation.Name, operation.Depth, n, timings[i], operation.Elements * plan.ElementSize,
+                        timings[plainAdam].MedianMilliseconds, copyRate, interleaved, operation.CopyStores));
                 }
-
-                string? stores = i < 2 ? (i == 1 ? "streaming" : "ordinary") : null;
-                rows.Add(new BenchRow(
-                    i < 2 ? BenchRow.CopyOperation : operation.Name, operation.Depth, n, timing, operation.Elements * plan.ElementSize,
-                    plainAdamMilliseconds, copyRate, interleaved, stores));
             }
         }
 
@@ -130,7 +130,7 @@ internal static class BenchRunner
         if (step is IHyperparameterHolder holder && holder.FirstNonFiniteLevel() is int level)
         {
             progress.WriteLine(
-                $"hypergen: warning: {operation.Name} depth {operation.Depth}, N = {BenchFormat.Size(n)}: level {level}'s hyperparameters became non-finite during the run; the timing stands (x86 SIMD runs at full speed on infinities and NaN), the values mean nothing");
+                $"hypergen: warning: {operation.Label}, N = {BenchFormat.Size(n)}: level {level}'s hyperparameters became non-finite during the run; the timing stands (x86 SIMD runs at full speed on infinities and NaN), the values mean nothing");
         }
     }
 
@@ -142,7 +142,17 @@ internal static class BenchRunner
         levelOne.StateVariables.Count + (depth == 1 ? 0 : levelOne.HyperParameters.Count);
 
     /// <summary>One operation of a run at one N: what it is, what it moves and holds, and how to create it.</summary>
-    private sealed record Operation(string Name, int Depth, int Elements, int HeldElements, Func<IMeasuredStep> Create);
+    /// <param name="Name">The row's operation: "copy", "plain-adam" or the level-1 optimizer.</param>
+    /// <param name="Depth">The tower depth; 0 for the copy and plain Adam.</param>
+    /// <param name="Elements">Elements moved per parameter (<see cref="TrafficModel"/>).</param>
+    /// <param name="HeldElements">Elements per parameter it holds besides the shared weights and gradients.</param>
+    /// <param name="Create">Allocates its buffers and returns it.</param>
+    /// <param name="CopyStores">For a copy, "ordinary" or "streaming"; null otherwise.</param>
+    private sealed record Operation(string Name, int Depth, int Elements, int HeldElements, Func<IMeasuredStep> Create, string? CopyStores = null)
+    {
+        /// <summary>How progress lines and warnings name it.</summary>
+        public string Label => CopyStores is not null ? $"{Name} ({CopyStores} stores)" : Depth == 0 ? Name : $"{Name} depth {Depth}";
+    }
 
     private static BenchMachine DescribeMachine() => new(
         CpuModel(),
