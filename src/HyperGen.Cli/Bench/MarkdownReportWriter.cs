@@ -53,7 +53,9 @@ internal static class MarkdownReportWriter
     private static string DescribeShape(TowerShape shape)
     {
         string above = shape.ToString();
-        return above == "same" ? "the same optimizer (alpha = 1e-5 where it has one), the paper's recursive tower" : above;
+        return above == "same"
+            ? $"the same optimizer (alpha = {TowerShape.RecursiveUpperAlpha.ToString("R", CultureInfo.InvariantCulture)} where it has one), the paper's recursive tower"
+            : above;
     }
 
     /// <summary>The CPU targets of issue 5 at the largest N, where the run has the rows they compare.</summary>

@@ -11,7 +11,7 @@ namespace HyperGen.Cli.Bench;
 internal sealed class TowerShape
 {
     /// <summary>The step size of the levels above level 1 in the recursive shape.</summary>
-    private const double RecursiveUpperAlpha = 1e-5;
+    public const double RecursiveUpperAlpha = 1e-5;
 
     /// <summary>The level above level 1 unless asked otherwise: the paper's hyper-step size for SGD over Adam.</summary>
     public const string DefaultAbove = "sgd(alpha=1e-5)";
