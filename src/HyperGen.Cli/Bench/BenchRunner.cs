@@ -21,18 +21,25 @@ internal static class BenchRunner
     /// <summary>Interleave only while every operation's buffers together take at most this share of the memory available.</summary>
     private const double MemoryShareForInterleaving = 0.5;
 
-    /// <summary>Runs the plan; writes a line per row to <paramref name="progress"/>.</summary>
-    public static BenchReport Run(BenchPlan plan, TextWriter progress)
+    /// <summary>Runs the plan; writes a line per N and per row to <paramref name="progress"/>.</summary>
+    /// <param name="plan">What to measure.</param>
+    /// <param name="progress">Receives progress lines and warnings.</param>
+    /// <param name="interleavingLimitBytes">
+    /// The most memory the operations of one N may hold together to be measured interleaved; by default half of
+    /// what the GC reports available.
+    /// </param>
+    public static BenchReport Run(BenchPlan plan, TextWriter progress, long? interleavingLimitBytes = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(progress);
         var clock = Stopwatch.StartNew();
         var machine = DescribeMachine();
-        IReadOnlyList<BenchRow> rows = plan.Precision == "double" ? RunAll<double>(plan, progress) : RunAll<float>(plan, progress);
+        long limit = interleavingLimitBytes ?? (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * MemoryShareForInterleaving);
+        IReadOnlyList<BenchRow> rows = plan.Precision == "double" ? RunAll<double>(plan, progress, limit) : RunAll<float>(plan, progress, limit);
         return new BenchReport(plan, machine, rows, clock.Elapsed);
     }
 
-    private static List<BenchRow> RunAll<T>(BenchPlan plan, TextWriter progress)
+    private static List<BenchRow> RunAll<T>(BenchPlan plan, TextWriter progress, long interleavingLimitBytes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var rows = new List<BenchRow>();
@@ -58,7 +65,7 @@ internal static class BenchRunner
                 }
             }
 
-            StepTiming[] timings = MeasureAll(operations, n, plan, progress, out bool interleaved);
+            StepTiming[] timings = MeasureAll(operations, n, plan, progress, interleavingLimitBytes, out bool interleaved);
             for (int i = 0; i < operations.Count; i++)
             {
                 progress.WriteLine(
@@ -91,16 +98,16 @@ internal static class BenchRunner
     /// Measures the operations interleaved when they fit in memory together (each holds its own state), else one
     /// after the other, each created just before it is measured and dropped after.
     /// </summary>
-    private static StepTiming[] MeasureAll(List<Operation> operations, int n, BenchPlan plan, TextWriter progress, out bool interleaved)
+    private static StepTiming[] MeasureAll(
+        List<Operation> operations, int n, BenchPlan plan, TextWriter progress, long interleavingLimitBytes, out bool interleaved)
     {
         // The weights and gradients (2 elements) are shared; the copy's destination and the states are not.
         long heldBytes = (2 + operations.Sum(o => (long)o.HeldElements)) * n * plan.ElementSize;
-        long availableBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        interleaved = heldBytes <= availableBytes * MemoryShareForInterleaving;
+        interleaved = heldBytes <= interleavingLimitBytes;
         double seconds = operations.Count * plan.Budget.TotalSeconds * 1.25;
         progress.WriteLine(interleaved
             ? $"bench: N = {BenchFormat.Size(n)}: {operations.Count} operations, interleaved, about {BenchFormat.Fixed(seconds, 0)} s"
-            : $"bench: N = {BenchFormat.Size(n)}: {operations.Count} operations, one after the other: together they would hold {heldBytes >> 20} MiB of the {availableBytes >> 20} MiB available; about {BenchFormat.Fixed(seconds, 0)} s");
+            : $"bench: N = {BenchFormat.Size(n)}: {operations.Count} operations, one after the other: together they would hold {heldBytes >> 20} MiB, more than the {interleavingLimitBytes >> 20} MiB allowed (half the memory available); about {BenchFormat.Fixed(seconds, 0)} s");
 
         var timings = new StepTiming[operations.Count];
         if (interleaved)

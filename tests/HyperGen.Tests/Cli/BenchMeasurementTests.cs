@@ -137,6 +137,21 @@ public sealed class BenchMeasurementTests
     }
 
     [Fact]
+    public void Operations_that_do_not_fit_in_memory_together_are_measured_one_after_the_other()
+    {
+        var plan = new BenchPlan([3000], [Adam.Definition], [1, 2], "float", TowerShape.Default, TimeSpan.FromMilliseconds(5));
+        using var progress = new System.IO.StringWriter();
+
+        BenchReport report = BenchRunner.Run(plan, progress, interleavingLimitBytes: 3000 * 4 * 8); // less than they hold
+
+        Assert.Equal(["copy", "plain-adam", "adam", "adam"], report.Rows.Select(r => r.Operation));
+        Assert.All(report.Rows, r => Assert.False(r.Interleaved));
+        Assert.All(report.Rows, r => Assert.Equal(0, r.Timing.AllocatedBytesPerStep));
+        Assert.Contains("one after the other", progress.ToString(), StringComparison.Ordinal);
+        Assert.Contains("except at N = 3000 (one after the other", MarkdownReportWriter.Write(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_median_of_an_even_count_is_the_mean_of_the_middle_two()
     {
         Assert.Equal(2.5, StepTimer.Median(new double[] { 4, 1, 3, 2 }));
