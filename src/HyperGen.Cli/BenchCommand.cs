@@ -1,6 +1,8 @@
 using System;
 using System.CommandLine;
+using System.Diagnostics;
 using System.IO;
+using System.Reflection;
 using System.Text;
 using HyperGen.Cli.Bench;
 
@@ -81,6 +83,14 @@ internal static class BenchCommand
     {
         // Open the output file before measuring: a bad path should not wait for a two-minute run.
         using StreamWriter? file = outputPath is null ? null : OpenOutput(outputPath);
+        foreach (Assembly assembly in new[] { typeof(BenchCommand).Assembly, typeof(Tower<>).Assembly })
+        {
+            if (assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true)
+            {
+                stderr.WriteLine($"hypergen: warning: {assembly.GetName().Name} is a Debug build, so these timings say little; build with -c Release");
+            }
+        }
+
         BenchReport report = BenchRunner.Run(plan, stderr);
         string text = asJson ? JsonReportWriter.Write(report) : MarkdownReportWriter.Write(report);
         stdout.Write(text);
