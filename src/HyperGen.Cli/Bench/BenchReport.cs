@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+
+namespace HyperGen.Cli.Bench;
+
+/// <summary>One measured operation at one size.</summary>
+/// <param name="Operation">"copy", "plain-adam", or the tower's level-1 optimizer in lower case.</param>
+/// <param name="Depth">The tower depth; 0 for the copy and plain Adam.</param>
+/// <param name="N">The number of parameters (elements copied, for the copy).</param>
+/// <param name="Timing">The measured time and allocations.</param>
+/// <param name="BytesPerParameter">The effective traffic per parameter and step (<see cref="TrafficModel"/>).</param>
+/// <param name="PlainAdamMilliseconds">Plain Adam's median at the same N, for the ratio.</param>
+/// <param name="CopyGigabytesPerSecond">The copy's rate at the same N, for the fraction of copy bandwidth.</param>
+/// <param name="Interleaved">Whether the operations at this N were measured in turns (else one after the other).</param>
+/// <param name="CopyStores">For the copy, which stores won at this N: "ordinary" or "streaming"; null for the other rows.</param>
+internal sealed record BenchRow(
+    string Operation,
+    int Depth,
+    int N,
+    StepTiming Timing,
+    int BytesPerParameter,
+    double PlainAdamMilliseconds,
+    double CopyGigabytesPerSecond,
+    bool Interleaved,
+    string? CopyStores = null)
+{
+    public const string CopyOperation = "copy";
+    public const string PlainAdamOperation = "plain-adam";
+
+    public double MedianMilliseconds => Timing.MedianMilliseconds;
+
+    /// <summary>Effective bytes moved per second, in units of 10^9.</summary>
+    public double GigabytesPerSecond => (double)BytesPerParameter * N / (MedianMilliseconds * 1e-3) / 1e9;
+
+    public double RatioToPlainAdam => MedianMilliseconds / PlainAdamMilliseconds;
+
+    public double FractionOfCopy => GigabytesPerSecond / CopyGigabytesPerSecond;
+
+    public bool IsCopy => Operation == CopyOperation;
+}
+
+/// <summary>Where the bench ran.</summary>
+/// <param name="Cpu">The processor model, as the operating system names it.</param>
+/// <param name="LogicalCores">The logical cores the process may use.</param>
+/// <param name="Threads">The threads that share each step (the caller and the workers).</param>
+/// <param name="VectorBits">The width of <see cref="System.Numerics.Vector{T}"/>.</param>
+/// <param name="Runtime">The .NET runtime and operating system.</param>
+/// <param name="StartedUtc">When the run started.</param>
+internal sealed record BenchMachine(string Cpu, int LogicalCores, int Threads, int VectorBits, string Runtime, DateTime StartedUtc);
+
+/// <summary>Everything one run measured: the copy and plain Adam at every N, then every tower.</summary>
+internal sealed record BenchReport(BenchPlan Plan, BenchMachine Machine, IReadOnlyList<BenchRow> Rows, TimeSpan Elapsed);

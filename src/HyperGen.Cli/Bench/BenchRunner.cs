@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace HyperGen.Cli.Bench;
+
+/// <summary>
+/// Runs a <see cref="BenchPlan"/> in this process: for each N, smallest first (so the kernels are compiled by the
+/// JIT's optimizing tier before the long rows), the copy, plain Adam and every tower, their repetitions
+/// interleaved so that a change in the machine's load affects them all alike.
+/// </summary>
+internal static class BenchRunner
+{
+    private const string OrdinaryStores = "ordinary";
+    private const string StreamingStores = "streaming";
+
+    /// <summary>Interleave only while every operation's buffers together take at most this share of the memory available.</summary>
+    private const double MemoryShareForInterleaving = 0.5;
+
+    /// <summary>Runs the plan; writes a line per N and per row to <paramref name="progress"/>.</summary>
+    /// <param name="plan">What to measure.</param>
+    /// <param name="progress">Receives progress lines and warnings.</param>
+    /// <param name="interleavingLimitBytes">
+    /// The most memory the operations of one N may hold together to be measured interleaved; by default half of
+    /// what the GC reports available.
+    /// </param>
+    public static BenchReport Run(BenchPlan plan, TextWriter progress, long? interleavingLimitBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(progress);
+        var clock = Stopwatch.StartNew();
+        var machine = DescribeMachine();
+        long limit = interleavingLimitBytes ?? (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * MemoryShareForInterleaving);
+        IReadOnlyList<BenchRow> rows = plan.Precision == "double" ? RunAll<double>(plan, progress, limit) : RunAll<float>(plan, progress, limit);
+        return new BenchReport(plan, machine, rows, clock.Elapsed);
+    }
+
+    private static List<BenchRow> RunAll<T>(BenchPlan plan, TextWriter progress, long interleavingLimitBytes)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var rows = new List<BenchRow>();
+        foreach (int n in plan.Sizes)
+        {
+            // Every operation at this N steps the same weights with the same gradients.
+            T[] weights = BenchData.Weights<T>(n);
+            T[] gradients = BenchData.Gradients<T>(n);
+            List<Operation> operations =
+            [
+                new(BenchRow.CopyOperation, 0, TrafficModel.CopyElements, 1, () => new BufferCopy<T>(gradients, streaming: false), OrdinaryStores),
+                new(BenchRow.CopyOperation, 0, TrafficModel.CopyElements, 1, () => new BufferCopy<T>(gradients, streaming: true), StreamingStores),
+                new(BenchRow.PlainAdamOperation, 0, TrafficModel.PlainAdamElements, 2, () => new PlainAdam<T>(weights, gradients)),
+            ];
+            foreach (OptimizerDefinition optimizer in plan.Optimizers)
+            {
+                foreach (int depth in plan.Depths)
+                {
+                    TowerSpec spec = plan.Shape.Build(optimizer, depth);
+                    operations.Add(new(
+                        optimizer.Name.ToLowerInvariant(), depth, TrafficModel.TowerElements(optimizer, depth), HeldElements(optimizer, depth),
+                        () => new TowerStep<T>(spec, weights, gradients)));
+                }
+            }
+
+            StepTiming[] timings = MeasureAll(operations, n, plan, progress, interleavingLimitBytes, out bool interleaved);
+            for (int i = 0; i < operations.Count; i++)
+            {
+                progress.WriteLine(
+                    $"bench: {operations[i].Label}, N = {BenchFormat.Size(n)}: {BenchFormat.Milliseconds(timings[i].MedianMilliseconds)} ms " +
+                    $"(median of {timings[i].Repetitions} x {timings[i].StepsPerRepetition} steps)");
+            }
+
+            // The copy is the faster of the two: streaming stores win out of cache, ordinary ones in it.
+            int copy = Enumerable.Range(0, operations.Count)
+                .Where(i => operations[i].CopyStores is not null)
+                .MinBy(i => timings[i].MedianMilliseconds);
+            int plainAdam = operations.FindIndex(o => o.Name == BenchRow.PlainAdamOperation);
+            double copyRate = (double)TrafficModel.CopyElements * plan.ElementSize * n / (timings[copy].MedianMilliseconds * 1e-3) / 1e9;
+            for (int i = 0; i < operations.Count; i++)
+            {
+                Operation operation = operations[i];
+                if (operation.CopyStores is null || i == copy)
+                {
+                    rows.Add(new BenchRow(
+                        operation.Name, operation.Depth, n, timings[i], operation.Elements * plan.ElementSize,
+                        timings[plainAdam].MedianMilliseconds, copyRate, interleaved, operation.CopyStores));
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Measures the operations interleaved when they fit in memory together (each holds its own state), else one
+    /// after the other, each created just before it is measured and dropped after.
+    /// </summary>
+    private static StepTiming[] MeasureAll(
+        List<Operation> operations, int n, BenchPlan plan, TextWriter progress, long interleavingLimitBytes, out bool interleaved)
+    {
+        // The weights and gradients (2 elements) are shared; the copy's destination and the states are not.
+        long heldBytes = (2 + operations.Sum(o => (long)o.HeldElements)) * n * plan.ElementSize;
+        interleaved = heldBytes <= interleavingLimitBytes;
+        double seconds = operations.Count * plan.Budget.TotalSeconds * 1.25;
+        progress.WriteLine(interleaved
+            ? $"bench: N = {BenchFormat.Size(n)}: {operations.Count} operations, interleaved, about {BenchFormat.Fixed(seconds, 0)} s"
+            : $"bench: N = {BenchFormat.Size(n)}: {operations.Count} operations, one after the other: together they would hold {heldBytes >> 20} MiB, more than the {interleavingLimitBytes >> 20} MiB allowed (half the memory available); about {BenchFormat.Fixed(seconds, 0)} s");
+
+        var timings = new StepTiming[operations.Count];
+        if (interleaved)
+        {
+            IMeasuredStep[] steps = [.. operations.Select(o => o.Create())];
+            StepTimer.MeasureInterleaved(steps, plan.Budget).CopyTo(timings, 0);
+            for (int i = 0; i < steps.Length; i++)
+            {
+                WarnIfNonFinite(steps[i], operations[i], n, progress);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < operations.Count; i++)
+            {
+                IMeasuredStep step = operations[i].Create();
+                timings[i] = StepTimer.Measure(step, plan.Budget);
+                WarnIfNonFinite(step, operations[i], n, progress);
+            }
+        }
+
+        return timings;
+    }
+
+    private static void WarnIfNonFinite(IMeasuredStep step, Operation operation, int n, TextWriter progress)
+    {
+        if (step is IHyperparameterHolder holder && holder.FirstNonFiniteLevel() is int level)
+        {
+            progress.WriteLine(
+                $"hypergen: warning: {operation.Label}, N = {BenchFormat.Size(n)}: level {level}'s hyperparameters became non-finite during the run; the timing stands (x86 SIMD runs at full speed on infinities and NaN), the values mean nothing");
+        }
+    }
+
+    /// <summary>
+    /// Elements per parameter a tower holds besides the shared weights and gradients: its S state variables, and at
+    /// depth 2 and above its H partials. An estimate for deciding whether every tower fits in memory at once.
+    /// </summary>
+    private static int HeldElements(OptimizerDefinition levelOne, int depth) =>
+        levelOne.StateVariables.Count + (depth == 1 ? 0 : levelOne.HyperParameters.Count);
+
+    /// <summary>One operation of a run at one N: what it is, what it moves and holds, and how to create it.</summary>
+    /// <param name="Name">The row's operation: "copy", "plain-adam" or the level-1 optimizer.</param>
+    /// <param name="Depth">The tower depth; 0 for the copy and plain Adam.</param>
+    /// <param name="Elements">Elements moved per parameter (<see cref="TrafficModel"/>).</param>
+    /// <param name="HeldElements">Elements per parameter it holds besides the shared weights and gradients.</param>
+    /// <param name="Create">Allocates its buffers and returns it.</param>
+    /// <param name="CopyStores">For a copy, "ordinary" or "streaming"; null otherwise.</param>
+    private sealed record Operation(string Name, int Depth, int Elements, int HeldElements, Func<IMeasuredStep> Create, string? CopyStores = null)
+    {
+        /// <summary>How progress lines and warnings name it.</summary>
+        public string Label => CopyStores is not null ? $"{Name} ({CopyStores} stores)" : Depth == 0 ? Name : $"{Name} depth {Depth}";
+    }
+
+    private static BenchMachine DescribeMachine() => new(
+        CpuModel(),
+        Environment.ProcessorCount,
+        ParallelBlocks.Parallelism,
+        Vector<byte>.Count * 8,
+        $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}",
+        DateTime.UtcNow);
+
+    /// <summary>The "model name" of /proc/cpuinfo on Linux; elsewhere the architecture.</summary>
+    private static string CpuModel()
+    {
+        const string CpuInfo = "/proc/cpuinfo";
+        try
+        {
+            if (File.Exists(CpuInfo))
+            {
+                string? line = File.ReadLines(CpuInfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+                if (line is not null && line.IndexOf(':', StringComparison.Ordinal) is int colon and >= 0)
+                {
+                    return line[(colon + 1)..].Trim();
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // An unreadable cpuinfo only costs the report its processor name.
+        }
+
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
+}

@@ -1,0 +1,15 @@
+namespace HyperGen.Cli.Bench;
+
+/// <summary>One operation the bench times: a step of an optimizer, or a copy, over buffers it already holds.</summary>
+internal interface IMeasuredStep
+{
+    /// <summary>Performs the operation once. Must not allocate once warm.</summary>
+    void Step();
+}
+
+/// <summary>An operation with hyperparameters that a long run can drive to overflow.</summary>
+internal interface IHyperparameterHolder
+{
+    /// <summary>The 1-based index of the lowest level with a non-finite hyperparameter, or null when all are finite.</summary>
+    int? FirstNonFiniteLevel();
+}

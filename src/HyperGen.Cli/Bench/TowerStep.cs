@@ -1,0 +1,37 @@
+using System.Numerics;
+
+namespace HyperGen.Cli.Bench;
+
+/// <summary>One training step of a <see cref="Tower{T}"/> over the bench's weights, through its public API only.</summary>
+internal sealed class TowerStep<T> : IMeasuredStep, IHyperparameterHolder
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly Tower<T> _tower;
+    private readonly T[] _weights;
+    private readonly T[] _gradients;
+
+    public TowerStep(TowerSpec spec, T[] weights, T[] gradients)
+    {
+        _tower = new Tower<T>(spec, weights.Length);
+        _weights = weights;
+        _gradients = gradients;
+    }
+
+    public void Step() => _tower.Step(_weights, _gradients);
+
+    public int? FirstNonFiniteLevel()
+    {
+        foreach (TowerLevel level in _tower.Levels)
+        {
+            for (int j = 0; j < level.Definition.HyperParameters.Count; j++)
+            {
+                if (!double.IsFinite(level.GetValue(j)))
+                {
+                    return level.Index;
+                }
+            }
+        }
+
+        return null;
+    }
+}

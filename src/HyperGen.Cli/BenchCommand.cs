@@ -1,0 +1,118 @@
+using System;
+using System.CommandLine;
+using System.Diagnostics;
+using System.IO;
+using System.Reflection;
+using System.Text;
+using HyperGen.Cli.Bench;
+
+namespace HyperGen.Cli;
+
+/// <summary>
+/// <c>hypergen bench</c>: measures, in one process and run, a copy of N elements (the bandwidth reference), a
+/// hand-written SIMD Adam step, and level-1 steps of HyperGen towers at several depths, and prints a markdown
+/// table (or JSON) with median times, effective bandwidth, the ratio to plain Adam and bytes allocated per step.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var sizes = new Option<string>("--n")
+        {
+            Description = "Parameter counts, comma-separated; digits or powers of two.",
+            HelpName = "N,..",
+            DefaultValueFactory = _ => "2^20,2^24",
+        };
+        var optimizers = new Option<string>("--optimizers")
+        {
+            Description = "Level-1 optimizers of the towers, comma-separated.",
+            HelpName = "NAME,..",
+            DefaultValueFactory = _ => "sgd,adam,rmsprop",
+        };
+        var depths = new Option<string>("--depths")
+        {
+            Description = "Tower depths, comma-separated.",
+            HelpName = "D,..",
+            DefaultValueFactory = _ => "1,2,3,32",
+        };
+        var above = new Option<string>("--above")
+        {
+            Description = "The level repeated above level 1, or 'same' for the paper's recursive tower of the level-1 optimizer.",
+            HelpName = "LEVEL",
+            DefaultValueFactory = _ => TowerShape.DefaultAbove,
+        };
+        var precision = new Option<string>("--precision")
+        {
+            Description = "The precision of every buffer.",
+            DefaultValueFactory = _ => "float",
+        };
+        precision.AcceptOnlyFromAmong("float", "double");
+        var budget = new Option<int>("--budget-ms")
+        {
+            Description = "Time for the timed repetitions of each row, after a warm-up of a quarter of it.",
+            HelpName = "MS",
+            DefaultValueFactory = _ => 1000,
+        };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of markdown." };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Also write the report to this file.",
+            HelpName = "FILE",
+        };
+
+        var command = new Command("bench", "Measure tower steps against a copy and a hand-written SIMD Adam step on this machine.")
+        {
+            sizes, optimizers, depths, above, precision, budget, json, output,
+        };
+        command.SetAction(result =>
+        {
+            OptimizerCatalog catalog = OptimizerCatalog.BuiltIn;
+            var plan = new BenchPlan(
+                BenchOptionParser.ParseSizes(result.GetRequiredValue(sizes)),
+                BenchOptionParser.ParseOptimizers(result.GetRequiredValue(optimizers), catalog),
+                BenchOptionParser.ParseDepths(result.GetRequiredValue(depths)),
+                result.GetRequiredValue(precision),
+                BenchOptionParser.ParseShape(result.GetRequiredValue(above), catalog),
+                BenchOptionParser.ParseBudget(result.GetValue(budget)));
+            return Execute(plan, result.GetValue(json), result.GetValue(output), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
+        });
+        return command;
+    }
+
+    private static int Execute(BenchPlan plan, bool asJson, string? outputPath, TextWriter stdout, TextWriter stderr)
+    {
+        // Open the output file before measuring: a bad path should not wait for a two-minute run.
+        using StreamWriter? file = outputPath is null ? null : OpenOutput(outputPath);
+        foreach (Assembly assembly in new[] { typeof(BenchCommand).Assembly, typeof(Tower<>).Assembly })
+        {
+            if (assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true)
+            {
+                stderr.WriteLine($"hypergen: warning: {assembly.GetName().Name} is a Debug build, so these timings say little; build with -c Release");
+            }
+        }
+
+        BenchReport report = BenchRunner.Run(plan, stderr);
+        string text = asJson ? JsonReportWriter.Write(report) : MarkdownReportWriter.Write(report);
+        stdout.Write(text);
+        file?.Write(text);
+        return ExitCodes.Success;
+    }
+
+    private static StreamWriter OpenOutput(string path)
+    {
+        try
+        {
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            return new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliInputException($"--out: cannot write '{path}': {e.Message}", e);
+        }
+    }
+}

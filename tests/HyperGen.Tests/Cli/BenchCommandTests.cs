@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Xunit;
+
+namespace HyperGen.Tests.Cli;
+
+/// <summary>
+/// The bench counts the bytes every thread of the process allocates, so its tests must not run beside others
+/// that allocate: this collection runs alone.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideAllocationCollection
+{
+    public const string Name = "Process-wide allocation counts";
+}
+
+[Collection(ProcessWideAllocationCollection.Name)]
+public sealed class BenchCommandTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "hypergen-bench-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Json_has_plain_Adam_and_every_requested_tower_at_every_size_with_consistent_fields()
+    {
+        CliResult result = CliResult.Run(
+            "bench", "--n", "1000,2^12", "--optimizers", "sgd,adam,rmsprop", "--depths", "3,1,2", "--budget-ms", "5", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using JsonDocument report = JsonDocument.Parse(result.Stdout);
+        JsonElement root = report.RootElement;
+        Assert.True(root.GetProperty("copy_gbps").GetDouble() > 0);
+        Assert.Equal("float", root.GetProperty("precision").GetString());
+
+        JsonElement[] rows = [.. root.GetProperty("rows").EnumerateArray()];
+        var expected = new List<(string Optimizer, int Depth, int N)>();
+        foreach (int n in new[] { 1000, 4096 })
+        {
+            expected.Add(("plain-adam", 0, n));
+            foreach (string optimizer in new[] { "sgd", "adam", "rmsprop" })
+            {
+                expected.AddRange(new[] { 1, 2, 3 }.Select(depth => (optimizer, depth, n)));
+            }
+        }
+
+        // Sizes ascending, plain Adam first at each, towers in the order asked, depths ascending.
+        Assert.Equal(expected, rows.Select(r => (r.GetProperty("optimizer").GetString()!, r.GetProperty("depth").GetInt32(), r.GetProperty("n").GetInt32())));
+        foreach (JsonElement row in rows)
+        {
+            double median = row.GetProperty("median_ms").GetDouble();
+            int bytes = row.GetProperty("bytes_per_param").GetInt32();
+            int n = row.GetProperty("n").GetInt32();
+            Assert.True(median > 0, $"median {median}");
+            Assert.Equal(bytes * (double)n / (median * 1e-3) / 1e9, row.GetProperty("gbps").GetDouble(), 1e-9);
+            Assert.Equal(0, row.GetProperty("allocated_bytes_per_step").GetDouble());
+            Assert.True(row.GetProperty("repetitions").GetInt32() >= 5);
+            Assert.True(double.IsFinite(row.GetProperty("ratio_to_plain_adam").GetDouble()));
+            Assert.True(row.GetProperty("interleaved").GetBoolean()); // a few small buffers always fit together
+        }
+
+        Assert.All(rows.Where(r => r.GetProperty("optimizer").GetString() == "plain-adam"), r =>
+        {
+            Assert.Equal(28, r.GetProperty("bytes_per_param").GetInt32());
+            Assert.Equal(1, r.GetProperty("ratio_to_plain_adam").GetDouble());
+        });
+
+        // The byte model: Adam 7 floats at depth 1 and 14 above it; SGD and RMSProp 5 and 10.
+        Assert.Equal(new[] { 28, 56, 56 }, BytesOf(rows, "adam", 4096));
+        Assert.Equal(new[] { 20, 40, 40 }, BytesOf(rows, "sgd", 4096));
+        Assert.Equal(new[] { 20, 40, 40 }, BytesOf(rows, "rmsprop", 4096));
+
+        JsonElement[] copies = [.. root.GetProperty("copy").EnumerateArray()];
+        Assert.Equal(new[] { 1000, 4096 }, copies.Select(c => c.GetProperty("n").GetInt32()));
+        Assert.All(copies, c => Assert.Equal(8, c.GetProperty("bytes_per_param").GetInt32()));
+        Assert.All(copies, c => Assert.Contains(c.GetProperty("stores").GetString(), new[] { "ordinary", "streaming" }));
+        Assert.Equal(copies[1].GetProperty("gbps").GetDouble(), root.GetProperty("copy_gbps").GetDouble());
+
+        // Progress goes to stderr, a line per N and per row, so stdout stays pure JSON.
+        Assert.Equal(2, result.ErrorLines.Count(l => l.StartsWith("bench: N = ", StringComparison.Ordinal) && l.Contains("interleaved", StringComparison.Ordinal)));
+        // Both copies are measured at each N; the faster is reported.
+        Assert.Equal(4 + rows.Length, result.ErrorLines.Count(l => l.StartsWith("bench: ", StringComparison.Ordinal) && l.Contains(" ms (median of ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Double_precision_doubles_the_bytes_and_the_recursive_shape_runs()
+    {
+        CliResult result = CliResult.Run(
+            "bench", "--n", "3000", "--optimizers", "adam", "--depths", "1,4", "--above", "same", "--precision", "double", "--budget-ms", "5", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using JsonDocument report = JsonDocument.Parse(result.Stdout);
+        Assert.Equal("same", report.RootElement.GetProperty("above").GetString());
+        JsonElement[] rows = [.. report.RootElement.GetProperty("rows").EnumerateArray()];
+        Assert.Equal(new[] { 56, 56, 112 }, rows.Select(r => r.GetProperty("bytes_per_param").GetInt32()));
+        Assert.All(rows, r => Assert.Equal(0, r.GetProperty("allocated_bytes_per_step").GetDouble()));
+    }
+
+    [Fact]
+    public void Markdown_is_the_default_and_out_writes_the_same_report()
+    {
+        string path = Path.Combine(_folder, "nested", "bench.md");
+        CliResult result = CliResult.Run("bench", "--n", "2000", "--optimizers", "adam", "--depths", "1,2,3", "--budget-ms", "5", "--out", path);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(result.Stdout, File.ReadAllText(path));
+        string[] lines = result.OutputLines;
+        Assert.Contains("| operation | depth | N | median ms | B/param | GB/s | x plain Adam | of copy BW | alloc B/step |", lines);
+        Assert.Single(lines, l => l.StartsWith("| copy (", StringComparison.Ordinal) && l.Contains(" stores) | - | 2000 |", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("| plain-adam | - | 2000 |", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("| adam | 3 | 2000 |", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("- Adam tower at depth 3: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("- bytes allocated per step, largest over all rows: 0 ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--n", "0", "--n: 0 is out of range")]
+    [InlineData("--n", "2^29", "--n: 2^29 is out of range")]
+    [InlineData("--n", "3^4", "--n: '3^4' is not a size")]
+    [InlineData("--n", "1000,,2000", "--n: '1000,,2000' has an empty entry")]
+    [InlineData("--n", "many", "--n: 'many' is not a size")]
+    [InlineData("--depths", "0", "--depths: '0' is not a depth between 1 and 64")]
+    [InlineData("--depths", "65", "--depths: '65' is not a depth between 1 and 64")]
+    [InlineData("--optimizers", "adam,lion", "--optimizers: unknown optimizer 'lion' (known: AdaGrad, Adam,")]
+    [InlineData("--above", "sgd/sgd", "--above: 'sgd/sgd' has 2 levels")]
+    [InlineData("--above", "sgd(alpha=", "--above: Tower spec 'sgd(alpha=', column")]
+    [InlineData("--budget-ms", "0", "--budget-ms: must be between 1 and 3600000, not 0")]
+    [InlineData("--precision", "half", "half")]
+    public void Bad_input_is_one_error_line_and_exit_code_2(string option, string value, string message)
+    {
+        var args = new List<string> { "bench" };
+        foreach ((string name, string usual) in new[] { ("--n", "1000"), ("--budget-ms", "1") })
+        {
+            args.AddRange(name == option ? [] : [name, usual]);
+        }
+
+        args.AddRange([option, value]);
+        CliResult result = CliResult.Run([.. args]);
+
+        Assert.Equal(2, result.ExitCode);
+        string line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith("hypergen: error: ", line, StringComparison.Ordinal);
+        Assert.Contains(message, line, StringComparison.Ordinal);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
+    public void An_output_file_that_cannot_be_written_is_reported_before_measuring()
+    {
+        Directory.CreateDirectory(_folder);
+        string blocker = Path.Combine(_folder, "file");
+        File.WriteAllText(blocker, "not a folder");
+
+        CliResult result = CliResult.Run("bench", "--n", "1000", "--budget-ms", "1", "--out", Path.Combine(blocker, "bench.md"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--out: cannot write", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+    }
+
+    private static int[] BytesOf(JsonElement[] rows, string optimizer, int n) =>
+        [.. rows.Where(r => r.GetProperty("optimizer").GetString() == optimizer && r.GetProperty("n").GetInt32() == n)
+            .Select(r => r.GetProperty("bytes_per_param").GetInt32())];
+}
