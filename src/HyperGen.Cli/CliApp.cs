@@ -77,6 +77,7 @@ public static class CliApp
         root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(Reproduce.ReproduceCommand.Create());
         return root;
     }
 
