@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using HyperGen.Training;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace HyperGen.Cli.Training;
 
@@ -26,11 +28,17 @@ internal static class EpochProgress
         }
 
         T result = default!;
+        var status = new StatusColumn();
         console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context => result = train(new LiveEpochProgress(context, epochs, stepsPerEpoch)));
+            .Columns(
+                new TaskDescriptionColumn { Alignment = Justify.Left },
+                new ProgressBarColumn { Width = 24 },
+                new PercentageColumn(),
+                new ElapsedTimeColumn(),
+                status)
+            .Start(context => result = train(new LiveEpochProgress(context, status, epochs, stepsPerEpoch)));
         return result;
     }
 
@@ -61,13 +69,13 @@ internal sealed class PlainEpochProgress(IAnsiConsole console, int epochs) : IEp
 }
 
 /// <summary>
-/// A Spectre progress bar per epoch whose description shows steps/s, the running loss and the level-1
-/// hyperparameters, refreshed a few times a second (not every step: formatting costs more than a step's logging).
+/// A Spectre progress bar per epoch followed by steps/s, the running loss and the level-1 hyperparameters, refreshed a few times a second (not every step: formatting costs more than a step's logging).
 /// </summary>
 internal sealed class LiveEpochProgress : IEpochProgress
 {
     private static readonly long RefreshTicks = Stopwatch.Frequency / 8;
     private readonly ProgressContext _context;
+    private readonly StatusColumn _status;
     private readonly int _epochs;
     private readonly int _stepsPerEpoch;
     private ProgressTask? _task;
@@ -75,9 +83,10 @@ internal sealed class LiveEpochProgress : IEpochProgress
     private long _lastRefresh;
     private double _lossSum;
 
-    public LiveEpochProgress(ProgressContext context, int epochs, int stepsPerEpoch)
+    public LiveEpochProgress(ProgressContext context, StatusColumn status, int epochs, int stepsPerEpoch)
     {
         _context = context;
+        _status = status;
         _epochs = epochs;
         _stepsPerEpoch = stepsPerEpoch;
     }
@@ -86,7 +95,7 @@ internal sealed class LiveEpochProgress : IEpochProgress
     {
         if (_task is null || step.StepInEpoch == 1)
         {
-            _task = _context.AddTask(Describe(step.Epoch, "starting"), maxValue: _stepsPerEpoch);
+            _task = _context.AddTask(Markup.Escape($"epoch {step.Epoch}/{_epochs}"), maxValue: _stepsPerEpoch);
             _epochStart = Stopwatch.GetTimestamp();
             _lossSum = 0;
         }
@@ -98,7 +107,7 @@ internal sealed class LiveEpochProgress : IEpochProgress
         {
             _lastRefresh = now;
             double seconds = Stopwatch.GetElapsedTime(_epochStart, now).TotalSeconds;
-            _task.Description = Describe(step.Epoch, FormattableString.Invariant(
+            _status.Set(_task, FormattableString.Invariant(
                 $"{step.StepInEpoch / Math.Max(seconds, 1e-9),7:F1} steps/s  loss {_lossSum / step.StepInEpoch:F4}  {EpochProgress.LevelOne(tower)}"));
         }
     }
@@ -110,11 +119,29 @@ internal sealed class LiveEpochProgress : IEpochProgress
             return;
         }
 
-        _task.Description = Describe(epoch.Epoch, FormattableString.Invariant(
+        _status.Set(_task, FormattableString.Invariant(
             $"{epoch.Steps / epoch.TrainSeconds,7:F1} steps/s  loss {epoch.TrainLoss:F4}  test error {epoch.TestErrorPercent:F2} %  {EpochProgress.LevelOne(tower)}"));
         _task.Value = _task.MaxValue;
         _task.StopTask();
     }
+}
 
-    private string Describe(int epoch, string text) => Markup.Escape($"epoch {epoch}/{_epochs}  {text}");
+/// <summary>
+/// The last column of the live progress: each task's status text, cut with an ellipsis on a narrow terminal rather
+/// than wrapped (a wrapped line would push the bar out of its row). Set from the training thread, read by Spectre's
+/// refresh thread.
+/// </summary>
+internal sealed class StatusColumn : ProgressColumn
+{
+    private readonly ConcurrentDictionary<int, string> _statusByTask = new();
+
+    /// <inheritdoc/>
+    protected override bool NoWrap => true;
+
+    /// <summary>Sets the status text that <paramref name="task"/>'s row shows.</summary>
+    public void Set(ProgressTask task, string status) => _statusByTask[task.Id] = status;
+
+    /// <inheritdoc/>
+    public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+        new Text(_statusByTask.TryGetValue(task.Id, out string? status) ? status : "").Overflow(Overflow.Ellipsis);
 }
