@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using HyperGen.Cli.Training;
 using ScottPlot;
 
 namespace HyperGen.Cli.Reproduce;
@@ -114,6 +115,7 @@ internal static class Table1Report
 
     private static void SavePlot(string path, ReproduceHeader header, IReadOnlyList<Table1RowResult> results)
     {
+        PlotFonts.Use();
         var plot = new Plot();
         var bars = new List<Bar>();
         var ticks = new List<Tick>();

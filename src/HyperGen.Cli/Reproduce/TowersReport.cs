@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using HyperGen.Cli.Training;
 using ScottPlot;
 
 namespace HyperGen.Cli.Reproduce;
@@ -86,6 +87,7 @@ internal static class TowersReport
         int[] heights = cells.Select(c => c.Height).Distinct().Order().ToArray();
 
         // Row 0 of a ScottPlot heat map is drawn at the top: put the tallest tower there.
+        PlotFonts.Use();
         var errors = new double[heights.Length, stepSizes.Length];
         var plot = new Plot();
         for (int row = 0; row < heights.Length; row++)

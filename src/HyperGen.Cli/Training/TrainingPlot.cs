@@ -20,6 +20,7 @@ internal static class TrainingPlot
         int topLevel = history.Columns.Count == 0 ? 1 : history.Columns.Max(c => c.Level);
         int[] learned = Enumerable.Range(0, history.Columns.Count).Where(c => history.Columns[c].Level < topLevel).ToArray();
 
+        PlotFonts.Use();
         var multiplot = new Multiplot();
         multiplot.AddPlots(1 + learned.Length);
         Plot[] panels = multiplot.GetPlots();
@@ -40,6 +41,13 @@ internal static class TrainingPlot
         }
 
         panels[^1].XLabel("step");
+
+        // The same fixed margins in every panel line the data areas up, whatever the width of each y axis's labels.
+        foreach (Plot panel in panels)
+        {
+            panel.Layout.Fixed(new PixelPadding(left: 110, right: 20, bottom: 40, top: 30));
+        }
+
         multiplot.SavePng(path, Width, PanelHeight * panels.Length);
     }
 
