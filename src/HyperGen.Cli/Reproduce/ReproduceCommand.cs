@@ -81,7 +81,7 @@ internal static class ReproduceCommand
     private static Command CreateTowers()
     {
         var seeds = SeedsOption(1);
-        var epochs = new Option<int>("--epochs") { Description = "Epochs per run (the paper's SGD runs: 30).", DefaultValueFactory = _ => 30 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per run (the paper's SGD runs: 30).", HelpName = "N", DefaultValueFactory = _ => 30 };
         var stepSizes = new Option<string>("--step-sizes")
         {
             Description = "Comma-separated initial step sizes of level 1.",
