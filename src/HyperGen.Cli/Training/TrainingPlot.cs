@@ -43,9 +43,9 @@ internal static class TrainingPlot
         panels[^1].XLabel("step");
 
         // The same fixed margins in every panel line the data areas up, whatever the width of each y axis's labels.
-        foreach (Plot panel in panels)
+        for (int i = 0; i < panels.Length; i++)
         {
-            panel.Layout.Fixed(new PixelPadding(left: 110, right: 20, bottom: 40, top: 30));
+            panels[i].Layout.Fixed(new PixelPadding(left: 110, right: 20, bottom: 40, top: i == 0 ? 40 : 20));
         }
 
         multiplot.SavePng(path, Width, PanelHeight * panels.Length);
