@@ -78,6 +78,7 @@ public static class CliApp
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(Reproduce.ReproduceCommand.Create());
         return root;
     }
 

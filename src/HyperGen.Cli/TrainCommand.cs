@@ -1,19 +1,16 @@
 using System;
 using System.CommandLine;
-using System.Globalization;
 using System.IO;
-using System.Linq;
-using System.Text;
-using System.Text.Json;
-using HyperGen.Training;
+using HyperGen.Cli.Training;
 using HyperGen.Training.Data;
+using Spectre.Console;
 
 namespace HyperGen.Cli;
 
 /// <summary>
 /// <c>hypergen train</c>: the main job. Trains the paper's 784-128-10 MLP on Fashion-MNIST with a hyperoptimized
-/// tower, prints a line per epoch with the current level-1 hyperparameters and a summary, and writes a per-step
-/// log and a summary JSON under <c>--out</c>.
+/// tower, shows a progress bar per epoch (plain lines when the output is redirected) and a summary, and writes
+/// <c>steps.csv</c>, <c>log.json</c>, <c>summary.json</c> and <c>plot.png</c> under <c>--out</c>.
 /// </summary>
 internal static class TrainCommand
 {
@@ -27,16 +24,12 @@ internal static class TrainCommand
         };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seeds the initial weights and the shuffles.", DefaultValueFactory = _ => 1 };
-        var device = new Option<string>("--device") { Description = "Where to train.", DefaultValueFactory = _ => "auto" };
+        var device = new Option<string>("--device") { Description = "Where to train (auto: the GPU when this build has a GPU path, else the CPU).", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("cpu", "gpu", "auto");
-        var data = new Option<string?>("--data")
-        {
-            Description = "A folder of Fashion-MNIST idx files; default: the Debian package, else the shipped subset.",
-            HelpName = "DIR",
-        };
+        var data = TrainingOptionsCommon.DataOption();
         var output = new Option<string>("--out")
         {
-            Description = "Folder for steps.csv and summary.json.",
+            Description = "Folder for steps.csv, log.json, summary.json and plot.png.",
             HelpName = "DIR",
             DefaultValueFactory = _ => Path.Combine("out", "train"),
         };
@@ -46,138 +39,70 @@ internal static class TrainCommand
             tower, epochs, seed, device, data, output,
         };
         command.SetAction(result => Execute(
-            result.GetRequiredValue(tower),
-            result.GetValue(epochs),
-            result.GetValue(seed),
-            result.GetRequiredValue(device),
-            result.GetValue(data),
-            result.GetRequiredValue(output),
+            new TrainSettings(
+                result.GetRequiredValue(tower),
+                result.GetValue(epochs),
+                result.GetValue(seed),
+                result.GetRequiredValue(device),
+                result.GetValue(data),
+                result.GetRequiredValue(output)),
             result.InvocationConfiguration.Output));
         return command;
     }
 
-    private static int Execute(string towerText, int epochs, int seed, string device, string? dataDirectory, string outputDirectory, TextWriter stdout)
+    private static int Execute(TrainSettings settings, TextWriter stdout)
     {
-        if (epochs < 1)
+        if (settings.Epochs < 1)
         {
-            throw new CliInputException($"--epochs: must be at least 1, not {epochs}");
+            throw new CliInputException($"--epochs: must be at least 1, not {settings.Epochs}");
         }
 
-        if (device == "gpu")
+        if (settings.Device == "gpu")
         {
             throw new CliInputException("--device gpu: GPU training is not available yet in this build; use --device cpu");
         }
 
-        TowerSpec spec;
-        try
-        {
-            spec = TowerSpec.Parse(towerText);
-        }
-        catch (TowerSpecException e)
-        {
-            throw new CliInputException($"--tower: {e.Message}", e);
-        }
+        TowerSpec spec = TrainingOptionsCommon.ParseTower("--tower", settings.Tower);
+        FashionMnistDataset dataset = TrainingOptionsCommon.LoadData(settings.DataDirectory);
+        TrainingOptionsCommon.CreateOutputDirectory(settings.OutputDirectory);
 
-        FashionMnistDataset dataset;
-        try
-        {
-            dataset = FashionMnist.Load(dataDirectory);
-        }
-        catch (Exception e) when (e is IOException or DatasetFileException or UnauthorizedAccessException)
-        {
-            throw new CliInputException($"--data: {e.Message}", e);
-        }
+        IAnsiConsole console = TerminalOutput.Create(stdout);
+        bool interactive = TerminalOutput.IsInteractive(stdout);
+        console.WriteLine($"data: {dataset.Description}");
+        console.WriteLine($"tower: {spec}");
+        console.WriteLine("device: cpu");
 
-        string stepsPath = Path.Combine(outputDirectory, "steps.csv");
-        string summaryPath = Path.Combine(outputDirectory, "summary.json");
-        try
-        {
-            Directory.CreateDirectory(outputDirectory);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliInputException($"--out: cannot create '{outputDirectory}': {e.Message}", e);
-        }
+        var history = new TrainingHistory(spec);
+        TowerRunResult run = EpochProgress.Run(console, interactive, settings.Epochs, TowerRun.StepsPerEpoch(dataset), progress =>
+            TowerRun.Train(
+                dataset,
+                spec,
+                settings.Epochs,
+                settings.Seed,
+                onStep: (step, t) =>
+                {
+                    history.Record(step, t);
+                    progress.OnStep(step, t);
+                },
+                onEpoch: progress.OnEpoch));
 
-        stdout.WriteLine($"data: {dataset.Description}");
-        stdout.WriteLine($"tower: {spec}");
+        var info = new TrainRunInfo(spec.ToString(), dataset.Description, settings.Seed);
+        string stepsPath = Path.Combine(settings.OutputDirectory, "steps.csv");
+        string logPath = Path.Combine(settings.OutputDirectory, "log.json");
+        string summaryPath = Path.Combine(settings.OutputDirectory, "summary.json");
+        string plotPath = Path.Combine(settings.OutputDirectory, "plot.png");
+        TrainingLogWriter.WriteStepsCsv(stepsPath, history);
+        TrainingLogWriter.WriteLogJson(logPath, info, run.Training, history);
+        TrainingLogWriter.WriteSummary(summaryPath, info, run);
+        TrainingPlot.Save(plotPath, $"{spec} (seed {settings.Seed})", history);
 
-        using var trainer = new Trainer(dataset, new TrainingOptions { Epochs = epochs, Seed = seed });
-        var tower = new Tower<float>(spec, trainer.Model.Parameters.Length);
-        using var log = new StreamWriter(stepsPath, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        log.WriteLine(StepsHeader(tower));
-
-        TrainingResult result = trainer.Train(
-            new TowerOptimizer(tower),
-            onStep: step => log.WriteLine(StepLine(step, tower)),
-            onEpoch: epoch => stdout.WriteLine(
-                $"epoch {epoch.Epoch}/{epochs}  {epoch.Steps / epoch.TrainSeconds,7:F1} steps/s  train loss {epoch.TrainLoss:F4}  " +
-                $"test error {epoch.TestErrorPercent:F2} %  level 1: {tower.Levels[0]}"));
-
-        WriteSummary(summaryPath, result, tower);
-        stdout.WriteLine();
-        stdout.WriteLine(result.Diverged ? "stopped: the loss became non-finite (a hyper-step size too large?)" : "done");
-        stdout.WriteLine($"test error      {result.TestErrorPercent:F2} %");
-        stdout.WriteLine($"seconds/epoch   {result.MeanSecondsPerEpoch:F2}");
-        foreach (TowerLevel level in tower.Levels)
-        {
-            stdout.WriteLine($"level {level.Index}         {level}");
-        }
-
-        stdout.WriteLine($"files           {stepsPath}, {summaryPath}");
-        return result.Diverged ? ExitCodes.CheckFailed : ExitCodes.Success;
+        console.WriteLine();
+        TrainingSummary.Write(console, run);
+        console.WriteLine($"files: {stepsPath}, {logPath}, {summaryPath}, {plotPath}");
+        return run.Training.Diverged ? ExitCodes.CheckFailed : ExitCodes.Success;
     }
 
-    private static string StepsHeader(Tower<float> tower) =>
-        "step,epoch,loss," + string.Join(",", tower.Levels.SelectMany(l =>
-            l.Definition.HyperParameters.Select(h => $"level{l.Index}.{h.Name}")));
-
-    private static string StepLine(StepReport step, Tower<float> tower)
-    {
-        var line = new StringBuilder();
-        line.Append(step.Step.ToString(CultureInfo.InvariantCulture)).Append(',')
-            .Append(step.Epoch.ToString(CultureInfo.InvariantCulture)).Append(',')
-            .Append(step.Loss.ToString("R", CultureInfo.InvariantCulture));
-        foreach (TowerLevel level in tower.Levels)
-        {
-            for (int j = 0; j < level.Definition.HyperParameters.Count; j++)
-            {
-                line.Append(',').Append(level.GetValue(j).ToString("R", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return line.ToString();
-    }
-
-    private static void WriteSummary(string path, TrainingResult result, Tower<float> tower)
-    {
-        using var stream = File.Create(path);
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
-        json.WriteNumber("test_error_pct", result.TestErrorPercent);
-        json.WriteNumber("seconds_per_epoch", result.MeanSecondsPerEpoch);
-        json.WriteNumber("epochs", result.Epochs.Count);
-        json.WriteBoolean("diverged", result.Diverged);
-        json.WriteString("tower", tower.Spec.ToString());
-        json.WriteStartArray("levels");
-        foreach (TowerLevel level in tower.Levels)
-        {
-            json.WriteStartObject();
-            foreach ((string name, double value) in level.GetValues())
-            {
-                json.WriteNumber(name, value);
-            }
-
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
-    }
-
-    /// <summary>Lets the trainer step its flat parameter vector with a tower.</summary>
-    private sealed class TowerOptimizer(Tower<float> tower) : IParameterOptimizer
-    {
-        public void Step(Span<float> weights, ReadOnlySpan<float> gradients) => tower.Step(weights, gradients);
-    }
+    /// <summary>The options of one <c>train</c> invocation, as parsed.</summary>
+    private sealed record TrainSettings(
+        string Tower, int Epochs, int Seed, string Device, string? DataDirectory, string OutputDirectory);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Text.Json;
 using Xunit;
@@ -38,7 +39,47 @@ public sealed class TrainCommandTests : IDisposable
 
         string[] steps = File.ReadAllLines(Path.Combine(_out, "steps.csv"));
         Assert.Equal("step,epoch,loss,level1.alpha,level1.beta1,level1.beta2,level2.alpha,level2.mu", steps[0]);
-        Assert.True(steps.Length > 10);
+        Assert.Equal(24 + 1, steps.Length); // 6,000 subset images in batches of 256: 24 steps, plus the header
+        string[] last = steps[^1].Split(',');
+        Assert.Equal(8, last.Length);
+        Assert.Equal("24", last[0]);
+        Assert.Equal(levels[0].GetProperty("alpha").GetDouble(), double.Parse(last[3], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void The_json_log_holds_every_step_and_epoch_and_the_plot_is_a_png()
+    {
+        CliResult result = CliResult.Run(
+            "train", "--tower", "sgd(alpha=0.05)/sgd(alpha=1e-3)", "--epochs", "2", "--data", Subset, "--out", _out);
+
+        Assert.Equal(0, result.ExitCode);
+        using JsonDocument log = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "log.json")));
+        JsonElement epochs = log.RootElement.GetProperty("epochs");
+        Assert.Equal(2, epochs.GetArrayLength());
+        Assert.Equal(24, epochs[1].GetProperty("steps").GetInt32());
+        JsonElement steps = log.RootElement.GetProperty("steps");
+        Assert.Equal(48, steps.GetProperty("step").GetArrayLength());
+        Assert.Equal(48, steps.GetProperty("loss").GetArrayLength());
+        Assert.Equal(48, steps.GetProperty("level1.alpha").GetArrayLength());
+        Assert.Equal(48, steps.GetProperty("level2.mu").GetArrayLength());
+        Assert.Equal(0.05, steps.GetProperty("level1.alpha")[0].GetDouble(), 6); // the first step's hypergradient is 0
+
+        byte[] png = File.ReadAllBytes(Path.Combine(_out, "plot.png"));
+        Assert.True(png.Length > 1000);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
+    }
+
+    [Fact]
+    public void Redirected_output_has_one_plain_line_per_epoch_and_a_summary_without_escape_codes()
+    {
+        CliResult result = CliResult.Run("train", "--epochs", "2", "--data", Subset, "--out", _out);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain('\u001b', result.Stdout);
+        Assert.Single(result.OutputLines, l => l.StartsWith("epoch 1/2 ", StringComparison.Ordinal) && l.Contains("steps/s", StringComparison.Ordinal) && l.Contains("alpha=", StringComparison.Ordinal));
+        Assert.Single(result.OutputLines, l => l.StartsWith("epoch 2/2 ", StringComparison.Ordinal));
+        Assert.Contains(result.OutputLines, l => l.StartsWith("test error ", StringComparison.Ordinal));
+        Assert.Contains("hyperparameters", result.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]

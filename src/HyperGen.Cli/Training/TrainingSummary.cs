@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using HyperGen.Training;
+using Spectre.Console;
+
+namespace HyperGen.Cli.Training;
+
+/// <summary>The end-of-run report: a table per epoch, a table of every level's initial and final hyperparameters, and the headline numbers.</summary>
+internal static class TrainingSummary
+{
+    /// <summary>Writes the report for <paramref name="run"/> to <paramref name="console"/>.</summary>
+    public static void Write(IAnsiConsole console, TowerRunResult run)
+    {
+        var epochs = new Table().Title("epochs")
+            .AddColumns("epoch", "train loss", "test loss", "test error %", "train s", "steps/s");
+        foreach (EpochReport epoch in run.Training.Epochs)
+        {
+            epochs.AddRow(
+                Number(epoch.Epoch, "D"), Number(epoch.TrainLoss, "F4"), Number(epoch.TestLoss, "F4"),
+                Number(epoch.TestErrorPercent, "F2"), Number(epoch.TrainSeconds, "F2"), Number(epoch.Steps / epoch.TrainSeconds, "F1"));
+        }
+
+        foreach (TableColumn column in epochs.Columns)
+        {
+            column.RightAligned();
+        }
+
+        console.Write(epochs);
+
+        var levels = new Table().Title("hyperparameters").AddColumns("level", "optimizer", "initial", "final");
+        for (int level = 0; level < run.Spec.Depth; level++)
+        {
+            LevelSpec spec = run.Spec.Levels[level];
+            IReadOnlyList<KeyValuePair<string, double>> final = run.FinalLevels[level];
+            levels.AddRow(
+                Number(level + 1, "D"),
+                Markup.Escape(spec.Definition.Name.ToLowerInvariant()),
+                Markup.Escape(Describe(final.Select((pair, j) => new KeyValuePair<string, double>(pair.Key, spec.InitialValues[j])))),
+                Markup.Escape(Describe(final)));
+        }
+
+        console.Write(levels);
+        console.WriteLine(run.Training.Diverged
+            ? "stopped: the loss became non-finite (a hyper-step size too large?)"
+            : "done");
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"test error {run.Training.TestErrorPercent:F2} %  seconds/epoch {run.Training.MeanSecondsPerEpoch:F2}  epochs {run.Training.Epochs.Count}"));
+    }
+
+    private static string Describe(IEnumerable<KeyValuePair<string, double>> values) =>
+        string.Join("  ", values.Select(v => v.Key + "=" + v.Value.ToString("G5", CultureInfo.InvariantCulture)));
+
+    private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Number(int value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+}
