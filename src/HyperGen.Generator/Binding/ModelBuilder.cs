@@ -391,6 +391,9 @@ internal static class ModelBuilder
             }
         }
 
+        double min = AsWritten(attribute, semanticModel, positional: -1, named: "Min") ?? double.NaN;
+        double max = AsWritten(attribute, semanticModel, positional: -1, named: "Max") ?? double.NaN;
+
         if (!DomainContains(domain, initial))
         {
             string domainName = domain switch { 1 => "UnitInterval", 2 => "Squared", _ => "Real" };
@@ -403,8 +406,34 @@ internal static class ModelBuilder
                 domainName,
                 rule));
         }
+        else
+        {
+            ValidateBounds(attribute, parameter.Name, initial, min, max, diagnostics);
+        }
 
-        return new HyperModel(parameter.Name, initial, domain, inactiveAtZero);
+        return new HyperModel(parameter.Name, initial, domain, inactiveAtZero, min, max);
+    }
+
+    /// <summary>Reports bounds that no value satisfies, or that exclude the initial value (NaN means no bound).</summary>
+    private static void ValidateBounds(
+        AttributeData attribute, string name, double initial, double min, double max, List<DiagnosticInfo> diagnostics)
+    {
+        static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        if (!double.IsNaN(min) && !double.IsNaN(max) && min > max)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.BoundsInverted, NamedArgumentLocation(attribute, "Min"), name, Format(min), Format(max)));
+        }
+        else if ((!double.IsNaN(min) && initial < min) || (!double.IsNaN(max) && initial > max))
+        {
+            string bound = initial < min ? "Min = " + Format(min) : "Max = " + Format(max);
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.InitialOutsideBounds,
+                NamedArgumentLocation(attribute, initial < min ? "Min" : "Max"),
+                Format(initial),
+                name,
+                bound));
+        }
     }
 
     private static StateModel ReadState(IParameterSymbol parameter, SemanticModel semanticModel)

@@ -22,8 +22,11 @@ internal sealed record OptimizerModel(
     KernelProgram PlainStep,
     KernelProgram StepWithPartials);
 
-/// <summary>A learned hyperparameter; <see cref="Domain"/> is the numeric value of HyperGen.HyperDomain.</summary>
-internal sealed record HyperModel(string Name, double Initial, int Domain, bool InactiveAtZero);
+/// <summary>
+/// A learned hyperparameter; <see cref="Domain"/> is the numeric value of HyperGen.HyperDomain, and <see cref="Min"/>
+/// and <see cref="Max"/> are its optional bounds in the user's domain (NaN when absent).
+/// </summary>
+internal sealed record HyperModel(string Name, double Initial, int Domain, bool InactiveAtZero, double Min = double.NaN, double Max = double.NaN);
 
 /// <summary>A per-weight state variable.</summary>
 internal sealed record StateModel(string Name, double Initial);
