@@ -45,6 +45,8 @@ internal static class TrainCommand
         {
             tower, epochs, seed, device, data, output,
         };
+        var checkpoints = new CheckpointOptions();
+        checkpoints.AddTo(command);
         command.SetAction(result => Execute(
             result.GetRequiredValue(tower),
             result.GetValue(epochs),
@@ -52,11 +54,12 @@ internal static class TrainCommand
             result.GetRequiredValue(device),
             result.GetValue(data),
             result.GetRequiredValue(output),
+            checkpoints.Read(result),
             result.InvocationConfiguration.Output));
         return command;
     }
 
-    private static int Execute(string towerText, int epochs, int seed, string device, string? dataDirectory, string outputDirectory, TextWriter stdout)
+    private static int Execute(string towerText, int epochs, int seed, string device, string? dataDirectory, string outputDirectory, TrainCheckpoints? checkpoints, TextWriter stdout)
     {
         if (epochs < 1)
         {
@@ -104,15 +107,35 @@ internal static class TrainCommand
 
         using var trainer = new Trainer(dataset, new TrainingOptions { Epochs = epochs, Seed = seed });
         var tower = new Tower<float>(spec, trainer.Model.Parameters.Length);
-        using var log = new StreamWriter(stepsPath, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        log.WriteLine(StepsHeader(tower));
+        checkpoints?.Start(trainer, tower, stdout);
+
+        // A resumed run continues the step log; steps after the last checkpoint may appear twice.
+        bool appendLog = checkpoints is { Resume: true } && File.Exists(stepsPath);
+        using var log = new StreamWriter(stepsPath, append: appendLog, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        if (!appendLog)
+        {
+            log.WriteLine(StepsHeader(tower));
+        }
 
         TrainingResult result = trainer.Train(
             new TowerOptimizer(tower),
-            onStep: step => log.WriteLine(StepLine(step, tower)),
-            onEpoch: epoch => stdout.WriteLine(
-                $"epoch {epoch.Epoch}/{epochs}  {epoch.Steps / epoch.TrainSeconds,7:F1} steps/s  train loss {epoch.TrainLoss:F4}  " +
-                $"test error {epoch.TestErrorPercent:F2} %  level 1: {tower.Levels[0]}"));
+            onStep: step =>
+            {
+                log.WriteLine(StepLine(step, tower));
+                checkpoints?.AfterStep(step, trainer, tower);
+            },
+            onEpoch: epoch =>
+            {
+                stdout.WriteLine(
+                    $"epoch {epoch.Epoch}/{epochs}  {epoch.Steps / epoch.TrainSeconds,7:F1} steps/s  train loss {epoch.TrainLoss:F4}  " +
+                    $"test error {epoch.TestErrorPercent:F2} %  level 1: {tower.Levels[0]}");
+                checkpoints?.AfterEpoch(trainer, tower);
+            });
+        if (result.Epochs.Count == 0)
+        {
+            stdout.WriteLine($"nothing to do: the checkpoint's run already completed {trainer.CompletedEpochs} epochs (raise --epochs to continue it)");
+            return ExitCodes.Success;
+        }
 
         WriteSummary(summaryPath, result, tower);
         stdout.WriteLine();

@@ -42,6 +42,9 @@ internal sealed class HyperBounds
     /// <summary>How many times hyperparameter <paramref name="index"/> was moved back to a bound.</summary>
     public long GetHits(int index) => _hits[index];
 
+    /// <summary>Restores the hit counts saved in a checkpoint.</summary>
+    public void SetHits(long[] hits) => hits.CopyTo(_hits, 0);
+
     /// <summary>Clamps the raw hyperparameters just updated by the level above and counts the hits.</summary>
     public void Apply<T>(T[] raw)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>

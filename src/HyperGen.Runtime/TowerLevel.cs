@@ -63,6 +63,9 @@ public sealed class TowerLevel
     /// <summary>Whether hyperparameter <paramref name="index"/> is learned by the level above (false on the top level).</summary>
     public bool IsHyperParameterLearned(int index) => _state.IsLearned(index);
 
+    /// <summary>The level's bounds and their hit counts.</summary>
+    internal HyperBounds Bounds => _bounds;
+
     /// <summary>The bounds of hyperparameter <paramref name="index"/> (<see cref="HyperBound.None"/> when unbounded).</summary>
     public HyperBound GetBound(int index) => _spec.Bounds[index];
 
