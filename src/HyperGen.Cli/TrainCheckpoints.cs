@@ -18,6 +18,7 @@ internal sealed record TrainCheckpoints(string Path, int Every, bool Resume)
     /// <exception cref="CliInputException">The checkpoint is unusable or cannot be written.</exception>
     public void Start(Trainer trainer, Tower<float> tower, TextWriter stdout)
     {
+        DeleteAbandonedTemporaryFiles();
         if (!Resume)
         {
             Save(trainer, tower);
@@ -47,6 +48,23 @@ internal sealed record TrainCheckpoints(string Path, int Every, bool Resume)
 
     /// <summary>Saves after an epoch's evaluation, so the last checkpoint of a finished run is its final state.</summary>
     public void AfterEpoch(Trainer trainer, Tower<float> tower) => Save(trainer, tower);
+
+    /// <summary>A run killed while saving leaves its temporary file behind; the next run in the folder removes it.</summary>
+    private void DeleteAbandonedTemporaryFiles()
+    {
+        string folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+        foreach (string file in Directory.EnumerateFiles(folder, $".{System.IO.Path.GetFileName(Path)}.*.tmp"))
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another run may be writing it right now; it is not ours to remove then.
+            }
+        }
+    }
 
     private void Save(Trainer trainer, Tower<float> tower)
     {
