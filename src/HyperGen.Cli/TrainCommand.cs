@@ -111,7 +111,7 @@ internal static class TrainCommand
 
         // A resumed run continues the step log; steps after the last checkpoint may appear twice.
         bool appendLog = checkpoints is { Resume: true } && File.Exists(stepsPath);
-        using var log = new StreamWriter(stepsPath, append: appendLog, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        using StreamWriter log = OutputFile(stepsPath, () => new StreamWriter(stepsPath, append: appendLog, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)));
         if (!appendLog)
         {
             log.WriteLine(StepsHeader(tower));
@@ -137,7 +137,11 @@ internal static class TrainCommand
             return ExitCodes.Success;
         }
 
-        WriteSummary(summaryPath, result, tower);
+        OutputFile(summaryPath, () =>
+        {
+            WriteSummary(summaryPath, result, tower);
+            return true;
+        });
         stdout.WriteLine();
         stdout.WriteLine(result.Diverged ? "stopped: the loss became non-finite (a hyper-step size too large?)" : "done");
         stdout.WriteLine($"test error      {result.TestErrorPercent:F2} %");
@@ -149,6 +153,19 @@ internal static class TrainCommand
 
         stdout.WriteLine($"files           {stepsPath}, {summaryPath}");
         return result.Diverged ? ExitCodes.CheckFailed : ExitCodes.Success;
+    }
+
+    /// <summary>Runs <paramref name="open"/>, reporting a file that cannot be written as bad --out input.</summary>
+    private static TResult OutputFile<TResult>(string path, Func<TResult> open)
+    {
+        try
+        {
+            return open();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"--out: cannot write '{path}': {e.Message}", e);
+        }
     }
 
     private static string StepsHeader(Tower<float> tower) =>
