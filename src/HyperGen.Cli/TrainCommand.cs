@@ -148,7 +148,7 @@ internal static class TrainCommand
         stdout.WriteLine($"seconds/epoch   {result.MeanSecondsPerEpoch:F2}");
         foreach (TowerLevel level in tower.Levels)
         {
-            stdout.WriteLine($"level {level.Index}         {level}");
+            stdout.WriteLine($"level {level.Index}         {level}{BoundHitReport.Describe(level)}");
         }
 
         stdout.WriteLine($"files           {stepsPath}, {summaryPath}");
