@@ -84,8 +84,11 @@ internal static class ModelBuilder
             return null;
         }
 
-        List<HyperModel> hypers = roles.Hypers.Select(p => ReadHyper(p, context.SemanticModel, diagnostics)).ToList();
         List<StateModel> states = roles.States.Select(p => ReadState(p, context.SemanticModel)).ToList();
+        List<HyperModel> hypers = WithUniqueRawNames(
+            roles.Hypers.Select(p => ReadHyper(p, context.SemanticModel, diagnostics)).ToList(),
+            [roles.Weight.Name, roles.Gradient.Name, .. states.Select(s => s.Name)],
+            roles.Weight.Name);
 
         if (context.SemanticModel.GetOperation(syntax, cancellation) is not IMethodBodyOperation bodyOperation
             || (bodyOperation.BlockBody ?? bodyOperation.ExpressionBody) is not IBlockOperation body)
@@ -168,7 +171,34 @@ internal static class ModelBuilder
     }
 
     /// <summary>Derivatives are taken with respect to the raw value, so names say so where it differs.</summary>
-    internal static string RawName(HyperModel hyper) => hyper.Domain == 0 ? hyper.Name : hyper.Name + "Raw";
+    internal static string RawName(HyperModel hyper) => hyper.RawName ?? DefaultRawName(hyper);
+
+    private static string DefaultRawName(HyperModel hyper) => hyper.Domain == 0 ? hyper.Name : hyper.Name + "Raw";
+
+    /// <summary>
+    /// Gives every hyperparameter a raw name whose generated partial (<c>dW_dAlphaRaw</c>, and its buffer
+    /// <c>dW_dAlphaRawBuffer</c>) is unlike every other: a UnitInterval <c>a</c> and a Real <c>aRaw</c> would
+    /// otherwise both be <c>aRaw</c>, and a state called <c>dW_dA</c> would share its buffer name with a's partials.
+    /// </summary>
+    private static List<HyperModel> WithUniqueRawNames(List<HyperModel> hypers, IEnumerable<string> bufferOwners, string weight)
+    {
+        var taken = new HashSet<string>(bufferOwners, StringComparer.Ordinal);
+        string Partial(string raw) => $"d{Capitalize(weight)}_d{Capitalize(raw)}";
+        var named = new List<HyperModel>(hypers.Count);
+        foreach (HyperModel hyper in hypers)
+        {
+            string raw = DefaultRawName(hyper);
+            for (int suffix = 2; taken.Contains(Partial(raw)); suffix++)
+            {
+                raw = DefaultRawName(hyper) + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            taken.Add(Partial(raw));
+            named.Add(hyper with { RawName = raw });
+        }
+
+        return named;
+    }
 
     private static string Capitalize(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
 

@@ -223,19 +223,39 @@ public sealed class FuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>A step the generator should accept: the usual roles, declared before use, arithmetic only.</summary>
+    /// <summary>
+    /// Names for the i-th hyperparameter and state. Some are chosen to collide with names the generator derives: a
+    /// Real <c>h0Raw</c> beside a UnitInterval <c>h0</c>, <c>H0</c> beside <c>h0</c> (the same once capitalised in
+    /// <c>dW_dH0</c>), and a state called like a partial.
+    /// </summary>
+    private static Gen<string> HyperName(int i) => i == 0 ? Gen.Const("h0") : Gen.OneOfConst($"h{i}", $"h{i - 1}Raw", $"H{i - 1}");
+
+    private static Gen<string> StateName(int i) => Gen.OneOfConst($"s{i}", $"s{i}", $"dW_dH{i}", $"dW_dH{i}Raw", $"wBuffer{i}");
+
+    private static Gen<string[]> Names(int count, Func<int, Gen<string>> name) =>
+        Enumerable.Range(0, count).Aggregate(
+            Gen.Const(Array.Empty<string>()),
+            (sofar, i) => sofar.SelectMany(done => name(i).Select(next => (string[])[.. done, next])));
+
     private static readonly Gen<Step> ValidStep =
-        Gen.Select(Gen.Int[0, 2], Gen.Int[1, 3], Gen.Bool, Gen.Int[0, 3]).SelectMany((stateCount, hyperCount, stepIndex, localCount) =>
+        Gen.Select(Gen.Int[0, 2], Gen.Int[1, 3], Gen.Bool, Gen.Int[0, 3])
+        .SelectMany((stateCount, hyperCount, stepIndex, localCount) =>
+            Gen.Select(Names(stateCount, StateName), Names(hyperCount, HyperName), (states, hypers) => (states, hypers, stepIndex, localCount)))
+        .SelectMany(shape =>
         {
-            string[] domains = ["", ", Domain = HyperDomain.UnitInterval", ", Domain = HyperDomain.Squared", ", Min = 0, Max = 1"];
+            (string[] stateNames, string[] hyperNames, bool stepIndex, int localCount) = shape;
+            // h0 is Real or UnitInterval (its raw name is then h0Raw, like the Real h0Raw some steps declare).
+            string[] domains = ["", ", Min = 0, Max = 1", ", Domain = HyperDomain.Squared"];
+            string Domain(int i) => i == 0 ? (localCount % 2 == 0 ? "" : ", Domain = HyperDomain.UnitInterval") : domains[i % domains.Length];
             var parameters = new List<string> { "ref float w", "float g" };
-            parameters.AddRange(Enumerable.Range(0, stateCount).Select(i => $"ref float s{i}"));
-            parameters.AddRange(Enumerable.Range(0, hyperCount).Select(i => $"[Hyper(0.{i + 2}{domains[i % domains.Length]})] float h{i}"));
+            parameters.AddRange(stateNames.Select(name => $"ref float {name}"));
+            parameters.AddRange(hyperNames.Select((name, i) => $"[Hyper(0.{i + 2}{Domain(i)})] float {name}"));
             if (stepIndex)
             {
                 parameters.Add("[StepIndex] int t");
             }
 
-            string[] inputs = ["w", "g", .. Enumerable.Range(0, stateCount).Select(i => $"s{i}"), .. Enumerable.Range(0, hyperCount).Select(i => $"h{i}")];
+            string[] inputs = ["w", "g", .. stateNames, .. hyperNames];
             var lines = new List<Gen<string>>();
             for (int i = 0; i < localCount; i++)
             {
@@ -245,10 +265,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
             }
 
             string[] all = [.. inputs, .. Enumerable.Range(0, localCount).Select(k => $"l{k}")];
-            for (int i = 0; i < stateCount; i++)
+            foreach (string state in stateNames)
             {
-                int state = i;
-                lines.Add(SupportedExpression(all, 2).Select(e => $"s{state} = {e};"));
+                lines.Add(SupportedExpression(all, 2).Select(e => $"{state} = {e};"));
             }
 
             lines.Add(SupportedExpression(all, 3).Select(e => $"w -= h0 * {e};"));
@@ -305,6 +324,35 @@ public sealed class FuzzTests(ITestOutputHelper output)
         // The mix must exercise both sides; otherwise the generators above have drifted into testing nothing.
         Assert.True(tally.Generated > tally.Steps / 20, $"only {tally.Generated} of {tally.Steps} steps were generated");
         Assert.True(tally.Rejected > tally.Steps / 5, $"only {tally.Rejected} of {tally.Steps} steps were rejected");
+    }
+
+    [Fact]
+    public void Hyperparameters_and_states_named_like_generated_identifiers_still_compile()
+    {
+        // Regression: a UnitInterval 'a' and a Real 'aRaw' both had the raw name aRaw, so the generated kernel
+        // declared dW_dARawBuffer twice; 'b' and 'B' met in dW_dB, and so did a state called dW_dB.
+        const string source = """
+            using System;
+            using HyperGen;
+
+            namespace Fuzz.Names;
+
+            public static partial class Clash
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, ref float dW_dB, [Hyper(0.5, Domain = HyperDomain.UnitInterval)] float a,
+                    [Hyper(0.1)] float aRaw, [Hyper(0.2)] float b, [Hyper(0.3)] float B)
+                {
+                    dW_dB = B * dW_dB + g;
+                    w -= a * aRaw * b * g + dW_dB;
+                }
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(source);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        using LoadedAssembly assembly = run.CompileAndLoad();
+        Assert.Equal(["a", "aRaw", "b", "B"], assembly.Definition("Fuzz.Names.Clash").HyperParameters.Select(h => h.Name));
     }
 
     private static void CheckBatch(string ns, Step[] steps, Tally tally)
