@@ -64,6 +64,8 @@ internal static class ModelBuilder
                 DiagnosticDescriptors.ContainingType, LocationInfo.From(type.Locations.FirstOrDefault()), type.Name));
         }
 
+        ReportReservedNames(type, diagnostics);
+
         if (!method.IsStatic || !method.ReturnsVoid || method.IsGenericMethod)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MethodShape, methodLocation, method.Name));
@@ -158,6 +160,28 @@ internal static class ModelBuilder
             above,
             plain,
             withPartials);
+    }
+
+    /// <summary>The members the generator adds to the optimizer class; the class may not declare or be named any of them.</summary>
+    private static readonly string[] GeneratedMemberNames = ["Definition", "CreateTower", "HyperGenDefinition", "SingleStep", "DoubleStep"];
+
+    /// <summary>Reports a class or member whose name the generated code needs (HG0018): its code would not compile.</summary>
+    private static void ReportReservedNames(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics)
+    {
+        if (Array.IndexOf(GeneratedMemberNames, type.Name) >= 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.ReservedName, LocationInfo.From(type.Locations.FirstOrDefault()), type.Name, type.Name, "class"));
+        }
+
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (!member.IsImplicitlyDeclared && Array.IndexOf(GeneratedMemberNames, member.Name) >= 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.ReservedName, LocationInfo.From(member.Locations.FirstOrDefault()), member.Name, type.Name, "member"));
+            }
+        }
     }
 
     private static void NameDerivative(Dictionary<int, string> names, Term source, Term derivative, string hyper)

@@ -27,6 +27,7 @@ internal static class DiagnosticDescriptors
     public const string DuplicateStepId = "HG0015";
     public const string BoundsInvertedId = "HG0016";
     public const string InitialOutsideBoundsId = "HG0017";
+    public const string ReservedNameId = "HG0018";
     public const string InternalErrorId = "HG9999";
 
     public static readonly DiagnosticDescriptor ContainingType = Error(
@@ -114,6 +115,11 @@ internal static class DiagnosticDescriptors
         "Hyperparameter initial value outside its bounds",
         "The initial value {0} of hyperparameter '{1}' is outside its bound {2}");
 
+    public static readonly DiagnosticDescriptor ReservedName = Error(
+        ReservedNameId,
+        "Name needed by the generated code",
+        "'{0}' is a name HyperGen generates in '{1}'; rename the {2}");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         InternalErrorId,
         "HyperGen generator failure",
@@ -123,7 +129,7 @@ internal static class DiagnosticDescriptors
     {
         ContainingType, MethodShape, MissingWeight, MissingGradient, UnsupportedStatement, UnsupportedExpression,
         UnsupportedCall, DepthOutOfRange, InitialOutsideDomain, AboveNotOptimizer, MixedPrecision, HyperUnused,
-        UnsupportedParameter, ReadOnlyAssignment, DuplicateStep, BoundsInverted, InitialOutsideBounds, InternalError,
+        UnsupportedParameter, ReadOnlyAssignment, DuplicateStep, BoundsInverted, InitialOutsideBounds, ReservedName, InternalError,
     }.ToDictionary(d => d.Id);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];

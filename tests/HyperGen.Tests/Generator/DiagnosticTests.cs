@@ -5,7 +5,7 @@ using Xunit;
 namespace HyperGen.Tests.Generator;
 
 /// <summary>
-/// One test per diagnostic the generator can report from source (HG0001..HG0017): the id, the severity, the exact
+/// One test per diagnostic the generator can report from source (HG0001..HG0018): the id, the severity, the exact
 /// location of the offending construct (marked <c>[|...|]</c> in the source), and no generated code for an erroneous
 /// step. HG9999 (internal error) is the generator's guard against its own bugs and cannot be produced from source.
 /// </summary>
@@ -507,6 +507,38 @@ public sealed class DiagnosticTests
             }
             """;
         AssertNoSource(AssertSingleDiagnostic(markup, "HG0017"));
+    }
+
+    [Theory]
+    [InlineData("public static int [|Definition|] => 1;")]
+    [InlineData("public static void [|CreateTower|](string name) { }")]
+    [InlineData("public sealed class [|SingleStep|] { }")]
+    [InlineData("public static float [|DoubleStep|];")]
+    public void HG0018_member_named_like_generated_code(string member)
+    {
+        string markup = $$"""
+            public static partial class Reserved
+            {
+                {{member}}
+
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0018"));
+    }
+
+    [Fact]
+    public void HG0018_class_named_like_generated_code()
+    {
+        const string markup = """
+            public static partial class [|HyperGenDefinition|]
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0018"));
     }
 
     [Fact]
