@@ -61,6 +61,13 @@ internal sealed class CheckpointOptions
             throw new CliInputException($"--resume: there is no checkpoint at '{path}'");
         }
 
+        // A fresh run would replace it with its own first checkpoint: the saved run would be lost to a forgotten flag.
+        if (!resume && File.Exists(path))
+        {
+            throw new CliInputException(
+                $"--checkpoint: '{path}' already holds a run; add --resume to continue it, or choose another folder");
+        }
+
         try
         {
             Directory.CreateDirectory(directory);

@@ -161,6 +161,18 @@ public sealed class CliRobustnessTests : IDisposable
         AssertBadInput(CliResult.Run("train", "--data", Subset, "--out", output, "--checkpoint", " "), "--checkpoint: the folder name is empty");
     }
 
+    [Fact]
+    public void A_fresh_run_does_not_overwrite_a_saved_one()
+    {
+        string folder = _files.Missing("ck");
+        string[] train = ["train", "--data", Subset, "--out", _files.Missing("out"), "--epochs", "1", "--checkpoint", folder];
+        Assert.Equal(0, CliResult.Run(train).ExitCode);
+        byte[] saved = File.ReadAllBytes(Path.Combine(folder, "checkpoint.hgc"));
+
+        AssertBadInput(CliResult.Run([.. train, "--seed", "9"]), "already holds a run; add --resume");
+        Assert.Equal(saved, File.ReadAllBytes(Path.Combine(folder, "checkpoint.hgc")));
+    }
+
     [Theory]
     [InlineData("garbage", "not a HyperGen checkpoint")]
     [InlineData("truncated", "corrupted or truncated")]
