@@ -64,7 +64,7 @@ internal static class ModelBuilder
                 DiagnosticDescriptors.ContainingType, LocationInfo.From(type.Locations.FirstOrDefault()), type.Name));
         }
 
-        ReportReservedNames(type, diagnostics);
+        ReportReservedNames(type, method, diagnostics);
 
         if (!method.IsStatic || !method.ReturnsVoid || method.IsGenericMethod)
         {
@@ -165,24 +165,54 @@ internal static class ModelBuilder
     /// <summary>The members the generator adds to the optimizer class; the class may not declare or be named any of them.</summary>
     private static readonly string[] GeneratedMemberNames = ["Definition", "CreateTower", "HyperGenDefinition", "SingleStep", "DoubleStep"];
 
-    /// <summary>Reports a class or member whose name the generated code needs (HG0018): its code would not compile.</summary>
-    private static void ReportReservedNames(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics)
+    /// <summary>
+    /// Reports names the generated code cannot use (HG0018): a class or member named like a member the generator adds,
+    /// and a class, step or namespace named with a C# keyword (<c>@float</c>), which generated code would write bare.
+    /// </summary>
+    private static void ReportReservedNames(INamedTypeSymbol type, IMethodSymbol method, List<DiagnosticInfo> diagnostics)
     {
+        void Report(ISymbol symbol, string what, string reason) => diagnostics.Add(DiagnosticInfo.Create(
+            DiagnosticDescriptors.ReservedName, LocationInfo.From(symbol.Locations.FirstOrDefault()), symbol.Name, what, reason));
+
+        const string Generated = "the generated code adds a member of that name to the class";
         if (Array.IndexOf(GeneratedMemberNames, type.Name) >= 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.ReservedName, LocationInfo.From(type.Locations.FirstOrDefault()), type.Name, type.Name, "class"));
+            Report(type, "the optimizer class", Generated);
         }
 
         foreach (ISymbol member in type.GetMembers())
         {
             if (!member.IsImplicitlyDeclared && Array.IndexOf(GeneratedMemberNames, member.Name) >= 0)
             {
+                Report(member, $"a member of '{type.Name}'", Generated);
+            }
+        }
+
+        if (IsKeyword(type.Name))
+        {
+            Report(type, "the optimizer class", KeywordReason(type.Name));
+        }
+
+        if (IsKeyword(method.Name))
+        {
+            Report(method, "the step method", KeywordReason(method.Name));
+        }
+
+        for (INamespaceSymbol? space = type.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
+        {
+            if (IsKeyword(space.Name))
+            {
                 diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.ReservedName, LocationInfo.From(member.Locations.FirstOrDefault()), member.Name, type.Name, "member"));
+                    DiagnosticDescriptors.ReservedName, LocationInfo.From(type.Locations.FirstOrDefault()), space.Name, $"a namespace of '{type.Name}'", KeywordReason(space.Name)));
             }
         }
     }
+
+    /// <summary>Whether <paramref name="name"/> is a reserved C# keyword, usable as a name only as <c>@name</c>.</summary>
+    internal static bool IsKeyword(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None;
+
+    internal static string KeywordReason(string name) =>
+        $"it is the C# keyword '{name}' (written @{name}), and generated code uses names as they are; choose another name";
 
     private static void NameDerivative(Dictionary<int, string> names, Term source, Term derivative, string hyper)
     {
@@ -380,6 +410,11 @@ internal static class ModelBuilder
             else
             {
                 problem = $"'{parameter.RefKind.ToString().ToLowerInvariant()}' parameters are not supported; state is 'ref'";
+            }
+
+            if (problem is null && IsKeyword(parameter.Name))
+            {
+                problem = KeywordReason(parameter.Name);
             }
 
             if (problem is not null)

@@ -117,8 +117,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ReservedName = Error(
         ReservedNameId,
-        "Name needed by the generated code",
-        "'{0}' is a name HyperGen generates in '{1}'; rename the {2}");
+        "Name the generated code cannot use",
+        "'{0}' cannot name {1}: {2}");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         InternalErrorId,

@@ -529,6 +529,38 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void HG0018_local_named_with_a_keyword()
+    {
+        const string markup = """
+            public static partial class KeywordLocal
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+                {
+                    float [|@float = alpha * g|];
+                    w -= @float;
+                }
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0018"));
+    }
+
+    [Fact]
+    public void HG0013_parameter_named_with_a_keyword()
+    {
+        const string markup = """
+            public static partial class KeywordParameter
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float [|@class|]) => w -= @class * g;
+            }
+            """;
+        GeneratorRun run = AssertSingleDiagnostic(markup, "HG0013");
+        AssertNoSource(run);
+        Assert.Contains("C# keyword 'class'", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HG0018_class_named_like_generated_code()
     {
         const string markup = """

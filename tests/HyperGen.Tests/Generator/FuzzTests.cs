@@ -55,6 +55,11 @@ public sealed class FuzzTests(ITestOutputHelper output)
         (1, Gen.Const("public static class NAME")),
         (1, Gen.Const("public partial class NAME")),
         (1, Gen.Const("internal static partial class NAME<T>")),
+        (1, Gen.Const("file static partial class NAME")),
+        (1, Gen.Const("static unsafe partial class NAME")),
+        (1, Gen.Const("[Obsolete] internal static partial class NAME")),
+        (1, Gen.Const("public sealed partial record NAME")),
+        (1, Gen.Const("public static partial class NAME : object")),
         (1, Gen.Const("public static partial class Outer_NAME { public static partial class NAME")));
 
     private static readonly Gen<string> Attribute = Gen.Frequency(
@@ -226,11 +231,15 @@ public sealed class FuzzTests(ITestOutputHelper output)
     /// <summary>
     /// Names for the i-th hyperparameter and state. Some are chosen to collide with names the generator derives: a
     /// Real <c>h0Raw</c> beside a UnitInterval <c>h0</c>, <c>H0</c> beside <c>h0</c> (the same once capitalised in
-    /// <c>dW_dH0</c>), and a state called like a partial.
+    /// <c>dW_dH0</c>), a state called like a partial, and keywords written with @ (which must be rejected).
     /// </summary>
-    private static Gen<string> HyperName(int i) => i == 0 ? Gen.Const("h0") : Gen.OneOfConst($"h{i}", $"h{i - 1}Raw", $"H{i - 1}");
+    private static Gen<string> HyperName(int i) => i == 0
+        ? Gen.Const("h0")
+        : Gen.Frequency((6, Gen.OneOfConst($"h{i}", $"h{i - 1}Raw", $"H{i - 1}")), (1, Gen.Const(i == 1 ? "@class" : "@float")));
 
-    private static Gen<string> StateName(int i) => Gen.OneOfConst($"s{i}", $"s{i}", $"dW_dH{i}", $"dW_dH{i}Raw", $"wBuffer{i}");
+    private static Gen<string> StateName(int i) => Gen.Frequency(
+        (10, Gen.OneOfConst($"s{i}", $"s{i}", $"dW_dH{i}", $"dW_dH{i}Raw", $"wBuffer{i}")),
+        (1, Gen.Const(i == 0 ? "@lock" : "@goto")));
 
     private static Gen<string[]> Names(int count, Func<int, Gen<string>> name) =>
         Enumerable.Range(0, count).Aggregate(
