@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Threading;
 using HyperGen.Training.Data;
 using HyperGen.Training.Model;
+using HyperGen.Training.Numerics;
 
 namespace HyperGen.Training;
 
@@ -26,11 +27,17 @@ namespace HyperGen.Training;
 /// </example>
 public sealed class Trainer : IDisposable
 {
-    private readonly Random _random;
     private readonly int[] _trainOrder;
     private readonly int[] _testOrder;
     private readonly BatchAssembler _batch;
+    private Xoshiro256Random _random;
+
+    // Where the run stands, all of it saved by CaptureState so a restored trainer continues bit for bit.
     private int _step;
+    private int _completedEpochs;
+    private int _batchesDone;
+    private double _epochLossSum;
+    private int _epochSeen;
 
     /// <summary>Builds the model for <paramref name="data"/> and initialises it from <see cref="TrainingOptions.Seed"/>.</summary>
     /// <param name="data">The dataset; its images must be 28x28 with 10 classes.</param>
@@ -52,7 +59,7 @@ public sealed class Trainer : IDisposable
         Model = new Mlp(shape, Options.BatchSize, Options.ThreadCount);
 
         // One generator for the initial weights and then every shuffle, so the seed fixes the whole run.
-        _random = new Random(Options.Seed);
+        _random = new Xoshiro256Random(Options.Seed);
         Model.InitializeParameters(_random);
         _trainOrder = Sequence(data.Train.Count);
         _testOrder = Sequence(data.Test.Count);
@@ -68,10 +75,14 @@ public sealed class Trainer : IDisposable
     /// <summary>The network; its <see cref="Mlp.Parameters"/> hold the trained weights after <see cref="Train"/>.</summary>
     public Mlp Model { get; }
 
+    /// <summary>How many epochs are complete, those finished before <see cref="RestoreState"/> included.</summary>
+    public int CompletedEpochs => _completedEpochs;
+
     /// <summary>
-    /// Runs <see cref="TrainingOptions.Epochs"/> epochs, calling <paramref name="optimizer"/> with
-    /// (<see cref="Mlp.Parameters"/>, <see cref="Mlp.Gradients"/>) once per batch. Calling it again continues from
-    /// the current weights, generator state and step count.
+    /// Trains until <see cref="TrainingOptions.Epochs"/> epochs are complete, calling <paramref name="optimizer"/>
+    /// with (<see cref="Mlp.Parameters"/>, <see cref="Mlp.Gradients"/>) once per batch. A trainer restored from
+    /// <see cref="CaptureState"/> first finishes the epoch it was in; the result then holds the epochs finished by
+    /// this call (none when the run was already complete).
     /// </summary>
     /// <param name="optimizer">Steps the weights.</param>
     /// <param name="onStep">Called after every optimizer step, e.g. to log the loss and the optimizer's hyperparameters.</param>
@@ -87,8 +98,9 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(optimizer);
         var epochs = new List<EpochReport>(Options.Epochs);
         bool diverged = false;
-        for (int epoch = 1; epoch <= Options.Epochs && !diverged; epoch++)
+        while (_completedEpochs < Options.Epochs && !diverged)
         {
+            int epoch = _completedEpochs + 1;
             long start = Stopwatch.GetTimestamp();
             (int steps, double trainLoss, diverged) = RunEpoch(epoch, optimizer, onStep, cancellationToken);
             double trainSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -96,6 +108,10 @@ public sealed class Trainer : IDisposable
             start = Stopwatch.GetTimestamp();
             (double testLoss, double testError) = Evaluate(Data.Test);
             double evaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            _completedEpochs++;
+            _batchesDone = 0;
+            _epochLossSum = 0;
+            _epochSeen = 0;
 
             var report = new EpochReport(epoch, steps, trainLoss, testLoss, testError, trainSeconds, evaluationSeconds);
             epochs.Add(report);
@@ -131,31 +147,66 @@ public sealed class Trainer : IDisposable
         int epoch, IParameterOptimizer optimizer, Action<StepReport>? onStep, CancellationToken cancellationToken)
     {
         LabeledImages train = Data.Train;
-        _random.Shuffle(_trainOrder);
-        double lossSum = 0;
-        int seen = 0;
-        int steps = 0;
-        for (int first = 0; first < train.Count; first += Options.BatchSize)
+
+        // A restored trainer may be part-way through the epoch, its order already shuffled.
+        if (_batchesDone == 0)
+        {
+            _random.Shuffle(_trainOrder);
+        }
+
+        for (int first = _batchesDone * Options.BatchSize; first < train.Count; first += Options.BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(Options.BatchSize, train.Count - first);
             _batch.Assemble(train, _trainOrder.AsSpan(first, count));
             float loss = Model.ComputeGradients(_batch.Inputs, _batch.CurrentLabels);
-            steps++;
+            _batchesDone++;
             _step++;
             if (!float.IsFinite(loss) && Options.StopOnDivergence)
             {
-                onStep?.Invoke(new StepReport(epoch, steps, _step, count, loss));
-                return (steps, double.NaN, true);
+                onStep?.Invoke(new StepReport(epoch, _batchesDone, _step, count, loss));
+                return (_batchesDone, double.NaN, true);
             }
 
             optimizer.Step(Model.Parameters, Model.Gradients);
-            lossSum += (double)loss * count;
-            seen += count;
-            onStep?.Invoke(new StepReport(epoch, steps, _step, count, loss));
+            _epochLossSum += (double)loss * count;
+            _epochSeen += count;
+            onStep?.Invoke(new StepReport(epoch, _batchesDone, _step, count, loss));
         }
 
-        return (steps, lossSum / seen, false);
+        return (_batchesDone, _epochLossSum / _epochSeen, false);
+    }
+
+    /// <summary>
+    /// The trainer's position in the run: epochs and batches done, the step count, the running loss of the epoch,
+    /// the shuffling generator's state and the current order of the training set. Together with the weights and the
+    /// optimizer's state it is everything a resumed run needs to continue bit for bit. Take it between steps (from
+    /// <c>onStep</c> or <c>onEpoch</c>, or outside <see cref="Train"/>).
+    /// </summary>
+    public TrainerState CaptureState() => new(
+        Options.BatchSize, _completedEpochs, _batchesDone, _step, _epochLossSum, _epochSeen, _random.GetState(), (int[])_trainOrder.Clone());
+
+    /// <summary>Continues the run from <paramref name="state"/>, taken from a trainer with the same data and batch size.</summary>
+    /// <exception cref="ArgumentException">The state belongs to another dataset or batch size, or is inconsistent; nothing was changed.</exception>
+    public void RestoreState(TrainerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Validate(Options.BatchSize, Data.Train.Count) is { } problem)
+        {
+            throw new ArgumentException($"The trainer state does not fit this run: {problem}.", nameof(state));
+        }
+
+        _random = new Xoshiro256Random([.. state.RandomState]);
+        for (int i = 0; i < _trainOrder.Length; i++)
+        {
+            _trainOrder[i] = state.TrainOrder[i];
+        }
+
+        _completedEpochs = state.CompletedEpochs;
+        _batchesDone = state.BatchesDone;
+        _step = state.Step;
+        _epochLossSum = state.EpochLossSum;
+        _epochSeen = state.EpochSeen;
     }
 
     private static int[] Sequence(int count)

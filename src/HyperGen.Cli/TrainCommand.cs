@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using HyperGen.Cli.Training;
+using HyperGen.Training;
 using HyperGen.Training.Data;
 using Spectre.Console;
 
@@ -38,6 +39,8 @@ internal static class TrainCommand
         {
             tower, epochs, seed, device, data, output,
         };
+        var checkpoints = new CheckpointOptions();
+        checkpoints.AddTo(command);
         command.SetAction(result => Execute(
             new TrainSettings(
                 result.GetRequiredValue(tower),
@@ -45,7 +48,8 @@ internal static class TrainCommand
                 result.GetValue(seed),
                 result.GetRequiredValue(device),
                 result.GetValue(data),
-                result.GetRequiredValue(output)),
+                result.GetRequiredValue(output),
+                checkpoints.Read(result)),
             result.InvocationConfiguration.Output));
         return command;
     }
@@ -72,6 +76,15 @@ internal static class TrainCommand
         console.WriteLine($"tower: {spec}");
         console.WriteLine("device: cpu");
 
+        string stepsPath = Path.Combine(settings.OutputDirectory, "steps.csv");
+        string logPath = Path.Combine(settings.OutputDirectory, "log.json");
+        string summaryPath = Path.Combine(settings.OutputDirectory, "summary.json");
+        string plotPath = Path.Combine(settings.OutputDirectory, "plot.png");
+
+        // A resumed run continues the step log of the run it resumes; log.json and plot.png cover this invocation.
+        TrainCheckpoints? checkpoints = settings.Checkpoints;
+        bool continueStepLog = checkpoints is { Resume: true } && File.Exists(stepsPath);
+        Trainer? trainer = null;
         var history = new TrainingHistory(spec);
         TowerRunResult run = EpochProgress.Run(console, interactive, settings.Epochs, TowerRun.StepsPerEpoch(dataset), progress =>
             TowerRun.Train(
@@ -79,22 +92,35 @@ internal static class TrainCommand
                 spec,
                 settings.Epochs,
                 settings.Seed,
-                onStep: (step, t) =>
+                onStart: (started, tower) =>
                 {
-                    history.Record(step, t);
-                    progress.OnStep(step, t);
+                    trainer = started;
+                    checkpoints?.Start(started, tower, stdout);
                 },
-                onEpoch: progress.OnEpoch));
+                onStep: (step, tower) =>
+                {
+                    history.Record(step, tower);
+                    progress.OnStep(step, tower);
+                    checkpoints?.AfterStep(step, trainer!, tower);
+                },
+                onEpoch: (epoch, tower) =>
+                {
+                    progress.OnEpoch(epoch, tower);
+                    checkpoints?.AfterEpoch(trainer!, tower);
+                }));
+
+        if (run.Training.Epochs.Count == 0)
+        {
+            console.WriteLine(
+                $"nothing to do: the checkpoint's run already completed {trainer!.CompletedEpochs} epochs (raise --epochs to continue it)");
+            return ExitCodes.Success;
+        }
 
         var info = new TrainRunInfo(spec.ToString(), dataset.Description, settings.Seed);
-        string stepsPath = Path.Combine(settings.OutputDirectory, "steps.csv");
-        string logPath = Path.Combine(settings.OutputDirectory, "log.json");
-        string summaryPath = Path.Combine(settings.OutputDirectory, "summary.json");
-        string plotPath = Path.Combine(settings.OutputDirectory, "plot.png");
-        TrainingLogWriter.WriteStepsCsv(stepsPath, history);
-        TrainingLogWriter.WriteLogJson(logPath, info, run.Training, history);
-        TrainingLogWriter.WriteSummary(summaryPath, info, run);
-        TrainingPlot.Save(plotPath, $"{spec} (seed {settings.Seed})", history);
+        OutputFile(stepsPath, () => TrainingLogWriter.WriteStepsCsv(stepsPath, history, append: continueStepLog));
+        OutputFile(logPath, () => TrainingLogWriter.WriteLogJson(logPath, info, run.Training, history));
+        OutputFile(summaryPath, () => TrainingLogWriter.WriteSummary(summaryPath, info, run));
+        OutputFile(plotPath, () => TrainingPlot.Save(plotPath, $"{spec} (seed {settings.Seed})", history));
 
         console.WriteLine();
         TrainingSummary.Write(console, run);
@@ -104,5 +130,18 @@ internal static class TrainCommand
 
     /// <summary>The options of one <c>train</c> invocation, as parsed.</summary>
     private sealed record TrainSettings(
-        string Tower, int Epochs, int Seed, string Device, string? DataDirectory, string OutputDirectory);
+        string Tower, int Epochs, int Seed, string Device, string? DataDirectory, string OutputDirectory, TrainCheckpoints? Checkpoints);
+
+    /// <summary>Runs <paramref name="write"/>, reporting a file that cannot be written as bad --out input.</summary>
+    private static void OutputFile(string path, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"--out: cannot write '{path}': {e.Message}", e);
+        }
+    }
 }

@@ -49,6 +49,19 @@ public sealed class HyperAttribute : Attribute
     /// never learned. This is how the paper's SGD treats momentum: with <c>mu = 0</c> it has no momentum at all.
     /// </summary>
     public bool InactiveAtZero { get; set; }
+
+    /// <summary>
+    /// The smallest value (in the user's domain) the level above may give this hyperparameter; after every upper-level
+    /// update a smaller value is raised to it and the hit is counted (<see cref="TowerLevel.GetBoundHits"/>).
+    /// <see cref="double.NaN"/> (the default) means no lower bound, as in the paper.
+    /// </summary>
+    public double Min { get; set; } = double.NaN;
+
+    /// <summary>
+    /// The largest value (in the user's domain) the level above may give this hyperparameter; a larger value is
+    /// lowered to it and the hit is counted. <see cref="double.NaN"/> (the default) means no upper bound.
+    /// </summary>
+    public double Max { get; set; } = double.NaN;
 }
 
 /// <summary>Gives the initial value of a per-weight state variable (0 when absent).</summary>

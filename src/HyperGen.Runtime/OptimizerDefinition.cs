@@ -111,7 +111,19 @@ public abstract class OptimizerDefinition
 /// <param name="Initial">The declared initial value, in the user's domain.</param>
 /// <param name="Domain">How the value is reparameterised while it is learned.</param>
 /// <param name="InactiveAtZero">Whether a value starting at exactly zero is held there and not learned.</param>
-public sealed record HyperParameterInfo(string Name, double Initial, HyperDomain Domain, bool InactiveAtZero = false);
+/// <param name="Min">The declared lower bound in the user's domain; <see cref="double.NaN"/> when there is none.</param>
+/// <param name="Max">The declared upper bound in the user's domain; <see cref="double.NaN"/> when there is none.</param>
+public sealed record HyperParameterInfo(
+    string Name,
+    double Initial,
+    HyperDomain Domain,
+    bool InactiveAtZero = false,
+    double Min = double.NaN,
+    double Max = double.NaN)
+{
+    /// <summary>The declared bounds (<see cref="HyperBound.None"/> when neither <see cref="Min"/> nor <see cref="Max"/> is set).</summary>
+    public HyperBound Bound => new(Min, Max);
+}
 
 /// <summary>A per-weight state variable of an optimizer.</summary>
 /// <param name="Name">The parameter's name in the step method.</param>

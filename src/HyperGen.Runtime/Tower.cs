@@ -15,7 +15,7 @@ namespace HyperGen;
 /// core for large buffers. A tower is not thread-safe: step it from one thread at a time.
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed unsafe class Tower<T>
+public sealed unsafe partial class Tower<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>Elements per block of parallel work; large enough to amortise scheduling, small enough for L2.</summary>
@@ -23,6 +23,7 @@ public sealed unsafe class Tower<T>
 
     private readonly LevelState<T>[] _levels;
     private readonly TowerLevel[] _levelViews;
+    private readonly HyperBounds[] _bounds;
     private readonly int[] _tensorSizes;
     private readonly int[] _tensorOffsets;
     private readonly WeightStepJob _weightStep;
@@ -77,12 +78,14 @@ public sealed unsafe class Tower<T>
         Spec = spec;
         _levels = new LevelState<T>[spec.Depth];
         _levelViews = new TowerLevel[spec.Depth];
+        _bounds = new HyperBounds[spec.Depth];
         for (int level = 0; level < spec.Depth; level++)
         {
             int count = level == 0 ? ParameterCount : spec.Levels[level - 1].Definition.HyperParameters.Count;
             bool learned = level < spec.Depth - 1;
             _levels[level] = new LevelState<T>(spec.Levels[level], count, learned);
-            _levelViews[level] = new TowerLevel(level + 1, _levels[level]);
+            _bounds[level] = new HyperBounds(spec.Levels[level]);
+            _levelViews[level] = new TowerLevel(level + 1, _levels[level], _bounds[level], spec.Levels[level]);
         }
 
         _weightStep = new WeightStepJob();
@@ -249,6 +252,8 @@ public sealed unsafe class Tower<T>
                     upper.Count);
                 upper.Kernel.Step(in chunk, upper.Raw, upper.StepCount);
             }
+
+            _bounds[level - 1].Apply(lower.Raw);
 
             lower.HoldInactiveHyperparameters();
         }

@@ -10,12 +10,16 @@ namespace HyperGen;
 public sealed class TowerLevel
 {
     private readonly ILevelState _state;
+    private readonly LevelSpec _spec;
+    private readonly HyperBounds _bounds;
 
-    internal TowerLevel(int index, ILevelState state)
+    internal TowerLevel(int index, ILevelState state, HyperBounds bounds, LevelSpec spec)
     {
         Index = index;
         Definition = state.Definition;
         _state = state;
+        _bounds = bounds;
+        _spec = spec;
     }
 
     /// <summary>The 1-based level: 1 trains the weights, k + 1 trains level k's hyperparameters.</summary>
@@ -58,6 +62,35 @@ public sealed class TowerLevel
 
     /// <summary>Whether hyperparameter <paramref name="index"/> is learned by the level above (false on the top level).</summary>
     public bool IsHyperParameterLearned(int index) => _state.IsLearned(index);
+
+    /// <summary>The level's bounds and their hit counts.</summary>
+    internal HyperBounds Bounds => _bounds;
+
+    /// <summary>The bounds of hyperparameter <paramref name="index"/> (<see cref="HyperBound.None"/> when unbounded).</summary>
+    public HyperBound GetBound(int index) => _spec.Bounds[index];
+
+    /// <summary>How many updates by the level above moved hyperparameter <paramref name="index"/> back to a bound.</summary>
+    public long GetBoundHits(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Definition.HyperParameters.Count);
+        return _bounds.GetHits(index);
+    }
+
+    /// <summary>How many times any hyperparameter of this level was moved back to a bound.</summary>
+    public long BoundHitCount
+    {
+        get
+        {
+            long total = 0;
+            for (int j = 0; j < Definition.HyperParameters.Count; j++)
+            {
+                total += _bounds.GetHits(j);
+            }
+
+            return total;
+        }
+    }
 
     /// <summary>All hyperparameters by name, in the user's domain, in declaration order.</summary>
     public IReadOnlyList<KeyValuePair<string, double>> GetValues()

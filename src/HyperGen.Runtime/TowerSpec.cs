@@ -12,31 +12,31 @@ namespace HyperGen;
 public sealed class LevelSpec
 {
     private readonly double[] _initialValues;
+    private readonly HyperBound[] _bounds;
 
-    /// <summary>A level with the definition's declared initial values, replaced where <paramref name="overrides"/> says.</summary>
+    /// <summary>
+    /// A level with the definition's declared initial values and bounds, replaced where <paramref name="overrides"/>
+    /// and <paramref name="bounds"/> say.
+    /// </summary>
     /// <param name="definition">The optimizer of this level.</param>
     /// <param name="overrides">Initial values by hyperparameter name (case-insensitive), in the user's domain.</param>
-    /// <exception cref="ArgumentException">An unknown name, or a value outside the hyperparameter's domain.</exception>
-    public LevelSpec(OptimizerDefinition definition, IReadOnlyDictionary<string, double>? overrides = null)
+    /// <param name="bounds">Bounds by hyperparameter name (case-insensitive), in the user's domain; they replace the declared ones.</param>
+    /// <exception cref="ArgumentException">
+    /// An unknown name, a value outside the hyperparameter's domain, a lower bound above the upper one, or an initial
+    /// value outside its bounds.
+    /// </exception>
+    public LevelSpec(
+        OptimizerDefinition definition,
+        IReadOnlyDictionary<string, double>? overrides = null,
+        IReadOnlyDictionary<string, HyperBound>? bounds = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         Definition = definition;
         _initialValues = definition.HyperParameters.Select(h => h.Initial).ToArray();
-        if (overrides is null)
+        _bounds = definition.HyperParameters.Select(h => h.Bound).ToArray();
+        foreach (var (name, value) in overrides ?? new Dictionary<string, double>())
         {
-            return;
-        }
-
-        foreach (var (name, value) in overrides)
-        {
-            int index = definition.IndexOfHyperParameter(name);
-            if (index < 0)
-            {
-                throw new ArgumentException(
-                    $"{definition.Name} has no hyperparameter '{name}' (it has: {DescribeNames(definition)}).",
-                    nameof(overrides));
-            }
-
+            int index = IndexOf(definition, name, nameof(overrides));
             HyperParameterInfo info = definition.HyperParameters[index];
             if (!HyperDomains.Contains(info.Domain, value))
             {
@@ -47,6 +47,21 @@ public sealed class LevelSpec
 
             _initialValues[index] = value;
         }
+
+        foreach (var (name, bound) in bounds ?? new Dictionary<string, HyperBound>())
+        {
+            _bounds[IndexOf(definition, name, nameof(bounds))] = bound;
+        }
+
+        for (int j = 0; j < _bounds.Length; j++)
+        {
+            if (_bounds[j].Validate(_initialValues[j]) is { } problem)
+            {
+                throw new ArgumentException(
+                    $"{definition.Name}.{definition.HyperParameters[j].Name}: {problem}.",
+                    bounds is null ? nameof(overrides) : nameof(bounds));
+            }
+        }
     }
 
     /// <summary>The optimizer of this level.</summary>
@@ -54,6 +69,9 @@ public sealed class LevelSpec
 
     /// <summary>Initial hyperparameter values in the user's domain, in the definition's order.</summary>
     public IReadOnlyList<double> InitialValues => _initialValues;
+
+    /// <summary>The bounds of each hyperparameter in the user's domain, in the definition's order.</summary>
+    public IReadOnlyList<HyperBound> Bounds => _bounds;
 
     /// <summary>The textual form, for example <c>adam(alpha=0.001, beta1=0.9, beta2=0.999)</c>.</summary>
     public override string ToString()
@@ -71,7 +89,27 @@ public sealed class LevelSpec
                 .Append(_initialValues[i].ToString("R", CultureInfo.InvariantCulture));
         }
 
+        for (int i = 0; i < _bounds.Length; i++)
+        {
+            if (!_bounds[i].IsNone)
+            {
+                text.Append(", ").Append(Definition.HyperParameters[i].Name).Append(" in ").Append(_bounds[i]);
+            }
+        }
+
         return text.Append(')').ToString();
+    }
+
+    private static int IndexOf(OptimizerDefinition definition, string name, string argument)
+    {
+        int index = definition.IndexOfHyperParameter(name);
+        if (index < 0)
+        {
+            throw new ArgumentException(
+                $"{definition.Name} has no hyperparameter '{name}' (it has: {DescribeNames(definition)}).", argument);
+        }
+
+        return index;
     }
 
     internal static string DescribeNames(OptimizerDefinition definition) =>
@@ -82,7 +120,8 @@ public sealed class LevelSpec
 
 /// <summary>
 /// A tower of optimizers, bottom first: level 1 trains the weights and level k + 1 trains level k's
-/// hyperparameters. The textual form is <c>adam(alpha=1e-3)/sgd(alpha=1e-5)/sgd(alpha=1e-5)</c>.
+/// hyperparameters. The textual form is <c>adam(alpha=1e-3)/sgd(alpha=1e-5)/sgd(alpha=1e-5)</c>; a level may bound
+/// its hyperparameters, as in <c>adam(alpha=1e-3, alpha in [0, 0.1])</c> (<c>-inf</c> and <c>inf</c> leave a side open).
 /// </summary>
 public sealed class TowerSpec
 {

@@ -68,6 +68,8 @@ internal sealed class TowerSpecParser
                 _text, nameStart, $"unknown optimizer '{name}' (known: {string.Join(", ", _catalog.Names)})");
 
         var overrides = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        var bounds = new Dictionary<string, HyperBound>(StringComparer.OrdinalIgnoreCase);
+        var positions = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         SkipSpaces();
         if (AtEnd || _text[_position] != '(')
         {
@@ -96,23 +98,29 @@ internal sealed class TowerSpecParser
             }
 
             string canonical = definition.HyperParameters[index].Name;
-            if (overrides.ContainsKey(canonical))
+            SkipSpaces();
+            if (StartsWithKeyword("in"))
             {
-                throw new TowerSpecException(_text, keyStart, $"'{key}' is given twice");
+                if (bounds.ContainsKey(canonical))
+                {
+                    throw new TowerSpecException(_text, keyStart, $"the bounds of '{key}' are given twice");
+                }
+
+                _position += 2;
+                bounds.Add(canonical, ReadBound());
+                positions[canonical] = keyStart;
+            }
+            else
+            {
+                if (overrides.ContainsKey(canonical))
+                {
+                    throw new TowerSpecException(_text, keyStart, $"'{key}' is given twice");
+                }
+
+                overrides.Add(canonical, ReadInitialValue(definition, index));
+                positions.TryAdd(canonical, keyStart);
             }
 
-            Expect('=');
-            int valueStart = _position;
-            double value = ReadNumber();
-            HyperParameterInfo info = definition.HyperParameters[index];
-            if (!HyperDomains.Contains(info.Domain, value))
-            {
-                throw new TowerSpecException(
-                    _text, valueStart,
-                    $"{definition.Name}.{info.Name} = {value.ToString("R", CultureInfo.InvariantCulture)} is out of range: it must be {HyperDomains.Describe(info.Domain)}");
-            }
-
-            overrides.Add(canonical, value);
             SkipSpaces();
             if (AtEnd)
             {
@@ -122,7 +130,7 @@ internal sealed class TowerSpecParser
             char next = _text[_position++];
             if (next == ')')
             {
-                return new LevelSpec(definition, overrides);
+                return CreateLevel(definition, overrides, bounds, positions);
             }
 
             if (next != ',')
@@ -132,6 +140,103 @@ internal sealed class TowerSpecParser
             }
         }
     }
+
+    private double ReadInitialValue(OptimizerDefinition definition, int index)
+    {
+        Expect('=');
+        int valueStart = _position;
+        double value = ReadNumber();
+        HyperParameterInfo info = definition.HyperParameters[index];
+        if (!HyperDomains.Contains(info.Domain, value))
+        {
+            throw new TowerSpecException(
+                _text, valueStart,
+                $"{definition.Name}.{info.Name} = {value.ToString("R", CultureInfo.InvariantCulture)} is out of range: it must be {HyperDomains.Describe(info.Domain)}");
+        }
+
+        return value;
+    }
+
+    /// <summary>Reads <c>[low, high]</c> after the keyword <c>in</c>; <c>-inf</c> and <c>inf</c> leave a side open.</summary>
+    private HyperBound ReadBound()
+    {
+        Expect('[');
+        int lowStart = _position;
+        double low = ReadBoundValue();
+        Expect(',');
+        double high = ReadBoundValue();
+        Expect(']');
+        if (low > high)
+        {
+            throw new TowerSpecException(
+                _text, lowStart, $"the lower bound {Format(low)} is above the upper bound {Format(high)}");
+        }
+
+        return new HyperBound(double.IsNegativeInfinity(low) ? double.NaN : low, double.IsPositiveInfinity(high) ? double.NaN : high);
+    }
+
+    private double ReadBoundValue()
+    {
+        foreach (var (word, value) in new[] { ("-inf", double.NegativeInfinity), ("+inf", double.PositiveInfinity), ("inf", double.PositiveInfinity) })
+        {
+            if (StartsWithKeyword(word))
+            {
+                _position += word.Length;
+                SkipSpaces();
+                return value;
+            }
+        }
+
+        double number = ReadNumber();
+        SkipSpaces();
+        return number;
+    }
+
+    /// <summary>Builds the level once it is closed, so bounds and initial values given in any order are checked together.</summary>
+    private LevelSpec CreateLevel(
+        OptimizerDefinition definition,
+        Dictionary<string, double> overrides,
+        Dictionary<string, HyperBound> bounds,
+        Dictionary<string, int> positions)
+    {
+        foreach (var (name, bound) in bounds)
+        {
+            int index = definition.IndexOfHyperParameter(name);
+            double initial = overrides.TryGetValue(name, out double value) ? value : definition.HyperParameters[index].Initial;
+            if (bound.Validate(initial) is { } problem)
+            {
+                throw new TowerSpecException(_text, positions[name], $"{definition.Name}.{name}: {problem}");
+            }
+        }
+
+        // Declared bounds still apply to values overridden here; check them with the new initial values.
+        foreach (var (name, initial) in overrides)
+        {
+            int index = definition.IndexOfHyperParameter(name);
+            HyperBound declared = definition.HyperParameters[index].Bound;
+            if (!bounds.ContainsKey(name) && declared.Validate(initial) is { } problem)
+            {
+                throw new TowerSpecException(_text, positions[name], $"{definition.Name}.{name}: {problem} declared by the optimizer");
+            }
+        }
+
+        return new LevelSpec(definition, overrides, bounds);
+    }
+
+    /// <summary>Whether <paramref name="word"/> starts here and is not the start of a longer identifier.</summary>
+    private bool StartsWithKeyword(string word)
+    {
+        if (string.CompareOrdinal(_text, _position, word, 0, word.Length) != 0)
+        {
+            return false;
+        }
+
+        int end = _position + word.Length;
+        return end >= _text.Length || !(char.IsLetterOrDigit(_text[end]) || _text[end] == '_');
+    }
+
+    private static string Format(double value) =>
+        double.IsInfinity(value) ? (value > 0 ? "inf" : "-inf") : value.ToString("R", CultureInfo.InvariantCulture);
 
     private bool AtEnd => _position >= _text.Length;
 

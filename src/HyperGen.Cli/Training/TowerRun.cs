@@ -18,6 +18,7 @@ internal static class TowerRun
     /// <param name="spec">The tower, bottom level first.</param>
     /// <param name="epochs">Passes over the training set.</param>
     /// <param name="seed">Seeds the initial weights and the shuffles.</param>
+    /// <param name="onStart">Called once the trainer and the tower exist, before the first step (to resume them from a checkpoint, say).</param>
     /// <param name="onStep">Called after every step with the tower (its hyperparameters already updated).</param>
     /// <param name="onEpoch">Called after every epoch's evaluation.</param>
     /// <param name="threadCount">Threads for the model's matrix products; null for the trainer's default.</param>
@@ -26,6 +27,7 @@ internal static class TowerRun
         TowerSpec spec,
         int epochs,
         int seed,
+        Action<Trainer, Tower<float>>? onStart = null,
         Action<StepReport, Tower<float>>? onStep = null,
         Action<EpochReport, Tower<float>>? onEpoch = null,
         int? threadCount = null)
@@ -38,11 +40,12 @@ internal static class TowerRun
 
         using var trainer = new Trainer(data, options);
         var tower = new Tower<float>(spec, trainer.Model.Parameters.Length);
+        onStart?.Invoke(trainer, tower);
         TrainingResult result = trainer.Train(
             new TowerOptimizer(tower),
             onStep: onStep is null ? null : step => onStep(step, tower),
             onEpoch: onEpoch is null ? null : epoch => onEpoch(epoch, tower));
-        return new TowerRunResult(spec, result, FinalValues(tower));
+        return new TowerRunResult(spec, result, FinalValues(tower), tower.Levels.Select(BoundHitReport.Describe).ToArray());
     }
 
     /// <summary>How many steps one epoch takes on <paramref name="data"/> (the last batch takes the remainder).</summary>
@@ -66,7 +69,9 @@ internal static class TowerRun
 /// <param name="Spec">The tower trained with, with its initial hyperparameters.</param>
 /// <param name="Training">Per-epoch losses, test errors and timings.</param>
 /// <param name="FinalLevels">Every level's hyperparameters at the end, bottom first, in the user's domain.</param>
+/// <param name="BoundHits">Per level, which hyperparameters were held at a bound and how often (empty when none).</param>
 internal sealed record TowerRunResult(
     TowerSpec Spec,
     TrainingResult Training,
-    IReadOnlyList<IReadOnlyList<KeyValuePair<string, double>>> FinalLevels);
+    IReadOnlyList<IReadOnlyList<KeyValuePair<string, double>>> FinalLevels,
+    IReadOnlyList<string> BoundHits);

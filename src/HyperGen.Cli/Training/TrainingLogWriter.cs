@@ -17,16 +17,19 @@ internal static class TrainingLogWriter
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Writes the per-step CSV log.</summary>
-    public static void WriteStepsCsv(string path, TrainingHistory history)
+    public static void WriteStepsCsv(string path, TrainingHistory history, bool append = false)
     {
-        using var writer = new StreamWriter(path, append: false, Utf8NoBom);
+        using var writer = new StreamWriter(path, append, Utf8NoBom);
         var line = new StringBuilder("step,epoch,loss");
         foreach (HyperColumn column in history.Columns)
         {
             line.Append(',').Append(column.Key);
         }
 
-        writer.WriteLine(line.ToString());
+        if (!append)
+        {
+            writer.WriteLine(line.ToString());
+        }
         for (int row = 0; row < history.Count; row++)
         {
             line.Clear()

@@ -41,6 +41,14 @@ internal static class TrainingSummary
         }
 
         console.Write(levels);
+        for (int level = 0; level < run.BoundHits.Count; level++)
+        {
+            if (run.BoundHits[level].Length > 0)
+            {
+                console.WriteLine($"level {level + 1}{run.BoundHits[level]}");
+            }
+        }
+
         console.WriteLine(run.Training.Diverged
             ? "stopped: the loss became non-finite (a hyper-step size too large?)"
             : "done");

@@ -64,6 +64,8 @@ internal static class ModelBuilder
                 DiagnosticDescriptors.ContainingType, LocationInfo.From(type.Locations.FirstOrDefault()), type.Name));
         }
 
+        ReportReservedNames(type, method, diagnostics);
+
         if (!method.IsStatic || !method.ReturnsVoid || method.IsGenericMethod)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MethodShape, methodLocation, method.Name));
@@ -84,8 +86,11 @@ internal static class ModelBuilder
             return null;
         }
 
-        List<HyperModel> hypers = roles.Hypers.Select(p => ReadHyper(p, context.SemanticModel, diagnostics)).ToList();
         List<StateModel> states = roles.States.Select(p => ReadState(p, context.SemanticModel)).ToList();
+        List<HyperModel> hypers = WithUniqueRawNames(
+            roles.Hypers.Select(p => ReadHyper(p, context.SemanticModel, diagnostics)).ToList(),
+            [roles.Weight.Name, roles.Gradient.Name, .. states.Select(s => s.Name)],
+            roles.Weight.Name);
 
         if (context.SemanticModel.GetOperation(syntax, cancellation) is not IMethodBodyOperation bodyOperation
             || (bodyOperation.BlockBody ?? bodyOperation.ExpressionBody) is not IBlockOperation body)
@@ -157,6 +162,58 @@ internal static class ModelBuilder
             withPartials);
     }
 
+    /// <summary>The members the generator adds to the optimizer class; the class may not declare or be named any of them.</summary>
+    private static readonly string[] GeneratedMemberNames = ["Definition", "CreateTower", "HyperGenDefinition", "SingleStep", "DoubleStep"];
+
+    /// <summary>
+    /// Reports names the generated code cannot use (HG0018): a class or member named like a member the generator adds,
+    /// and a class, step or namespace named with a C# keyword (<c>@float</c>), which generated code would write bare.
+    /// </summary>
+    private static void ReportReservedNames(INamedTypeSymbol type, IMethodSymbol method, List<DiagnosticInfo> diagnostics)
+    {
+        void Report(ISymbol symbol, string what, string reason) => diagnostics.Add(DiagnosticInfo.Create(
+            DiagnosticDescriptors.ReservedName, LocationInfo.From(symbol.Locations.FirstOrDefault()), symbol.Name, what, reason));
+
+        const string Generated = "the generated code adds a member of that name to the class";
+        if (Array.IndexOf(GeneratedMemberNames, type.Name) >= 0)
+        {
+            Report(type, "the optimizer class", Generated);
+        }
+
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (!member.IsImplicitlyDeclared && Array.IndexOf(GeneratedMemberNames, member.Name) >= 0)
+            {
+                Report(member, $"a member of '{type.Name}'", Generated);
+            }
+        }
+
+        if (IsKeyword(type.Name))
+        {
+            Report(type, "the optimizer class", KeywordReason(type.Name));
+        }
+
+        if (IsKeyword(method.Name))
+        {
+            Report(method, "the step method", KeywordReason(method.Name));
+        }
+
+        for (INamespaceSymbol? space = type.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
+        {
+            if (IsKeyword(space.Name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.ReservedName, LocationInfo.From(type.Locations.FirstOrDefault()), space.Name, $"a namespace of '{type.Name}'", KeywordReason(space.Name)));
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a reserved C# keyword, usable as a name only as <c>@name</c>.</summary>
+    internal static bool IsKeyword(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None;
+
+    internal static string KeywordReason(string name) =>
+        $"it is the C# keyword '{name}' (written @{name}), and generated code uses names as they are; choose another name";
+
     private static void NameDerivative(Dictionary<int, string> names, Term source, Term derivative, string hyper)
     {
         if (derivative.Op is Op.Const or Op.Hyper || names.ContainsKey(derivative.Id) || !names.TryGetValue(source.Id, out string? name))
@@ -168,7 +225,34 @@ internal static class ModelBuilder
     }
 
     /// <summary>Derivatives are taken with respect to the raw value, so names say so where it differs.</summary>
-    internal static string RawName(HyperModel hyper) => hyper.Domain == 0 ? hyper.Name : hyper.Name + "Raw";
+    internal static string RawName(HyperModel hyper) => hyper.RawName ?? DefaultRawName(hyper);
+
+    private static string DefaultRawName(HyperModel hyper) => hyper.Domain == 0 ? hyper.Name : hyper.Name + "Raw";
+
+    /// <summary>
+    /// Gives every hyperparameter a raw name whose generated partial (<c>dW_dAlphaRaw</c>, and its buffer
+    /// <c>dW_dAlphaRawBuffer</c>) is unlike every other: a UnitInterval <c>a</c> and a Real <c>aRaw</c> would
+    /// otherwise both be <c>aRaw</c>, and a state called <c>dW_dA</c> would share its buffer name with a's partials.
+    /// </summary>
+    private static List<HyperModel> WithUniqueRawNames(List<HyperModel> hypers, IEnumerable<string> bufferOwners, string weight)
+    {
+        var taken = new HashSet<string>(bufferOwners, StringComparer.Ordinal);
+        string Partial(string raw) => $"d{Capitalize(weight)}_d{Capitalize(raw)}";
+        var named = new List<HyperModel>(hypers.Count);
+        foreach (HyperModel hyper in hypers)
+        {
+            string raw = DefaultRawName(hyper);
+            for (int suffix = 2; taken.Contains(Partial(raw)); suffix++)
+            {
+                raw = DefaultRawName(hyper) + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            taken.Add(Partial(raw));
+            named.Add(hyper with { RawName = raw });
+        }
+
+        return named;
+    }
 
     private static string Capitalize(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
 
@@ -328,6 +412,11 @@ internal static class ModelBuilder
                 problem = $"'{parameter.RefKind.ToString().ToLowerInvariant()}' parameters are not supported; state is 'ref'";
             }
 
+            if (problem is null && IsKeyword(parameter.Name))
+            {
+                problem = KeywordReason(parameter.Name);
+            }
+
             if (problem is not null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameter, location, parameter.Name, problem));
@@ -391,6 +480,9 @@ internal static class ModelBuilder
             }
         }
 
+        double min = AsWritten(attribute, semanticModel, positional: -1, named: "Min") ?? double.NaN;
+        double max = AsWritten(attribute, semanticModel, positional: -1, named: "Max") ?? double.NaN;
+
         if (!DomainContains(domain, initial))
         {
             string domainName = domain switch { 1 => "UnitInterval", 2 => "Squared", _ => "Real" };
@@ -403,8 +495,34 @@ internal static class ModelBuilder
                 domainName,
                 rule));
         }
+        else
+        {
+            ValidateBounds(attribute, parameter.Name, initial, min, max, diagnostics);
+        }
 
-        return new HyperModel(parameter.Name, initial, domain, inactiveAtZero);
+        return new HyperModel(parameter.Name, initial, domain, inactiveAtZero, min, max);
+    }
+
+    /// <summary>Reports bounds that no value satisfies, or that exclude the initial value (NaN means no bound).</summary>
+    private static void ValidateBounds(
+        AttributeData attribute, string name, double initial, double min, double max, List<DiagnosticInfo> diagnostics)
+    {
+        static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        if (!double.IsNaN(min) && !double.IsNaN(max) && min > max)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.BoundsInverted, NamedArgumentLocation(attribute, "Min"), name, Format(min), Format(max)));
+        }
+        else if ((!double.IsNaN(min) && initial < min) || (!double.IsNaN(max) && initial > max))
+        {
+            string bound = initial < min ? "Min = " + Format(min) : "Max = " + Format(max);
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.InitialOutsideBounds,
+                NamedArgumentLocation(attribute, initial < min ? "Min" : "Max"),
+                Format(initial),
+                name,
+                bound));
+        }
     }
 
     private static StateModel ReadState(IParameterSymbol parameter, SemanticModel semanticModel)

@@ -102,6 +102,13 @@ internal sealed class StepBinder
                             continue;
                         }
 
+                        if (ModelBuilder.IsKeyword(declarator.Symbol.Name))
+                        {
+                            Report(DiagnosticDescriptors.ReservedName, declarator, declarator.Symbol.Name, "a local", ModelBuilder.KeywordReason(declarator.Symbol.Name));
+                            _failedLocals.Add(declarator.Symbol);
+                            continue;
+                        }
+
                         if (!IsSupportedLocalType(declarator.Symbol.Type))
                         {
                             Report(DiagnosticDescriptors.UnsupportedStatement, declarator, $"a local of type '{declarator.Symbol.Type.ToDisplayString()}'");

@@ -25,6 +25,9 @@ internal static class DiagnosticDescriptors
     public const string UnsupportedParameterId = "HG0013";
     public const string ReadOnlyAssignmentId = "HG0014";
     public const string DuplicateStepId = "HG0015";
+    public const string BoundsInvertedId = "HG0016";
+    public const string InitialOutsideBoundsId = "HG0017";
+    public const string ReservedNameId = "HG0018";
     public const string InternalErrorId = "HG9999";
 
     public static readonly DiagnosticDescriptor ContainingType = Error(
@@ -102,6 +105,21 @@ internal static class DiagnosticDescriptors
         "More than one optimizer step in a class",
         "'{0}' already has a [HyperOptimize] step; each optimizer class holds exactly one");
 
+    public static readonly DiagnosticDescriptor BoundsInverted = Error(
+        BoundsInvertedId,
+        "Hyperparameter lower bound above its upper bound",
+        "Hyperparameter '{0}' has Min = {1} above Max = {2}: no value satisfies both bounds");
+
+    public static readonly DiagnosticDescriptor InitialOutsideBounds = Error(
+        InitialOutsideBoundsId,
+        "Hyperparameter initial value outside its bounds",
+        "The initial value {0} of hyperparameter '{1}' is outside its bound {2}");
+
+    public static readonly DiagnosticDescriptor ReservedName = Error(
+        ReservedNameId,
+        "Name the generated code cannot use",
+        "'{0}' cannot name {1}: {2}");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         InternalErrorId,
         "HyperGen generator failure",
@@ -111,7 +129,7 @@ internal static class DiagnosticDescriptors
     {
         ContainingType, MethodShape, MissingWeight, MissingGradient, UnsupportedStatement, UnsupportedExpression,
         UnsupportedCall, DepthOutOfRange, InitialOutsideDomain, AboveNotOptimizer, MixedPrecision, HyperUnused,
-        UnsupportedParameter, ReadOnlyAssignment, DuplicateStep, InternalError,
+        UnsupportedParameter, ReadOnlyAssignment, DuplicateStep, BoundsInverted, InitialOutsideBounds, ReservedName, InternalError,
     }.ToDictionary(d => d.Id);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];

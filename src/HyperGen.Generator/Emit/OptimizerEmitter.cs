@@ -82,7 +82,9 @@ internal static class OptimizerEmitter
             {
                 string domain = hyper.Domain switch { 1 => "UnitInterval", 2 => "Squared", _ => "Real" };
                 string inactive = hyper.InactiveAtZero ? ", InactiveAtZero: true" : "";
-                w.Line($"            new(\"{hyper.Name}\", {Precision.Double.Literal(hyper.Initial)}, global::HyperGen.HyperDomain.{domain}{inactive}),");
+                string min = double.IsNaN(hyper.Min) ? "" : $", Min: {Precision.Double.Literal(hyper.Min)}";
+                string max = double.IsNaN(hyper.Max) ? "" : $", Max: {Precision.Double.Literal(hyper.Max)}";
+                w.Line($"            new(\"{hyper.Name}\", {Precision.Double.Literal(hyper.Initial)}, global::HyperGen.HyperDomain.{domain}{inactive}{min}{max}),");
             }
 
             w.Line("        },");

@@ -22,8 +22,18 @@ internal sealed record OptimizerModel(
     KernelProgram PlainStep,
     KernelProgram StepWithPartials);
 
-/// <summary>A learned hyperparameter; <see cref="Domain"/> is the numeric value of HyperGen.HyperDomain.</summary>
-internal sealed record HyperModel(string Name, double Initial, int Domain, bool InactiveAtZero);
+/// <summary>
+/// A learned hyperparameter; <see cref="Domain"/> is the numeric value of HyperGen.HyperDomain, and <see cref="Min"/>
+/// and <see cref="Max"/> are its optional bounds in the user's domain (NaN when absent).
+/// </summary>
+internal sealed record HyperModel(string Name, double Initial, int Domain, bool InactiveAtZero, double Min = double.NaN, double Max = double.NaN)
+{
+    /// <summary>
+    /// The name of the raw value the level above learns, as it appears in generated identifiers (<c>dW_dAlphaRaw</c>);
+    /// null until the model builder has made it unique among the step's names.
+    /// </summary>
+    public string? RawName { get; init; }
+}
 
 /// <summary>A per-weight state variable.</summary>
 internal sealed record StateModel(string Name, double Initial);

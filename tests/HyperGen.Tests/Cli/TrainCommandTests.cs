@@ -117,4 +117,16 @@ public sealed class TrainCommandTests : IDisposable
             File.Delete(blocker);
         }
     }
+
+    [Fact]
+    public void Bounds_in_the_tower_spec_hold_and_their_hits_are_reported()
+    {
+        CliResult result = CliResult.Run(
+            "train", "--tower", "adam(alpha=1e-3, alpha in [0, 0.002])/sgd(alpha=1e-5)", "--epochs", "1", "--seed", "3", "--data", Subset, "--out", _out);
+
+        Assert.Equal(0, result.ExitCode);
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "summary.json")));
+        Assert.Equal(0.002, summary.RootElement.GetProperty("levels")[0].GetProperty("alpha").GetDouble(), 9);
+        Assert.Contains("(held at a bound: alpha ", result.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -5,7 +5,7 @@ using Xunit;
 namespace HyperGen.Tests.Generator;
 
 /// <summary>
-/// One test per diagnostic the generator can report from source (HG0001..HG0015): the id, the severity, the exact
+/// One test per diagnostic the generator can report from source (HG0001..HG0018): the id, the severity, the exact
 /// location of the offending construct (marked <c>[|...|]</c> in the source), and no generated code for an erroneous
 /// step. HG9999 (internal error) is the generator's guard against its own bugs and cannot be produced from source.
 /// </summary>
@@ -470,5 +470,134 @@ public sealed class DiagnosticTests
             }
             """;
         AssertNoSource(AssertSingleDiagnostic(markup, "HG0007"));
+    }
+
+    [Theory]
+    [InlineData("[Hyper(0.1, [|Min = 0.5|], Max = 0.2)] float alpha")]
+    [InlineData("[Hyper(0.1, Max = 0.2, [|Min = 0.5|])] float alpha")]
+    public void HG0016_lower_bound_above_upper_bound(string hyper)
+    {
+        string markup = $$"""
+            public static partial class Inverted
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, {{hyper}})
+                {
+                    w -= alpha * g;
+                }
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0016"));
+    }
+
+    [Theory]
+    [InlineData("[Hyper(0.1, [|Min = 0.2|])] float alpha")]
+    [InlineData("[Hyper(0.1, Min = 0, [|Max = 0.05f|])] float alpha")]
+    [InlineData("[Hyper(0.9, Domain = HyperDomain.UnitInterval, [|Max = 0.8|])] float alpha")]
+    public void HG0017_initial_value_outside_bounds(string hyper)
+    {
+        string markup = $$"""
+            public static partial class OutsideBounds
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, {{hyper}})
+                {
+                    w -= alpha * g;
+                }
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0017"));
+    }
+
+    [Theory]
+    [InlineData("public static int [|Definition|] => 1;")]
+    [InlineData("public static void [|CreateTower|](string name) { }")]
+    [InlineData("public sealed class [|SingleStep|] { }")]
+    [InlineData("public static float [|DoubleStep|];")]
+    public void HG0018_member_named_like_generated_code(string member)
+    {
+        string markup = $$"""
+            public static partial class Reserved
+            {
+                {{member}}
+
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0018"));
+    }
+
+    [Fact]
+    public void HG0018_local_named_with_a_keyword()
+    {
+        const string markup = """
+            public static partial class KeywordLocal
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+                {
+                    float [|@float = alpha * g|];
+                    w -= @float;
+                }
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0018"));
+    }
+
+    [Fact]
+    public void HG0013_parameter_named_with_a_keyword()
+    {
+        const string markup = """
+            public static partial class KeywordParameter
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float [|@class|]) => w -= @class * g;
+            }
+            """;
+        GeneratorRun run = AssertSingleDiagnostic(markup, "HG0013");
+        AssertNoSource(run);
+        Assert.Contains("C# keyword 'class'", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HG0018_class_named_like_generated_code()
+    {
+        const string markup = """
+            public static partial class [|HyperGenDefinition|]
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+            }
+            """;
+        AssertNoSource(AssertSingleDiagnostic(markup, "HG0018"));
+    }
+
+    [Fact]
+    public void Valid_bounds_are_carried_into_the_generated_definition()
+    {
+        const string source = """
+            using HyperGen;
+
+            namespace GeneratorTests.Bounds;
+
+            public static partial class Bounded
+            {
+                [HyperOptimize(Depth = 2)]
+                public static void Step(ref float w, float g, [Hyper(0.1, Min = 0, Max = 0.5f)] float alpha, [Hyper(0.9, Domain = HyperDomain.UnitInterval, Min = 0.5)] float mu)
+                {
+                    w -= alpha * mu * g;
+                }
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Empty(run.GeneratorDiagnostics);
+        using LoadedAssembly assembly = run.CompileAndLoad();
+        OptimizerDefinition definition = assembly.Definition("GeneratorTests.Bounds.Bounded");
+
+        Assert.Equal(new HyperBound(0, 0.5), definition.HyperParameters[0].Bound);
+        Assert.Equal(0.5, definition.HyperParameters[1].Min);
+        Assert.True(double.IsNaN(definition.HyperParameters[1].Max));
+        Assert.Equal(new HyperBound(0, 0.5), definition.CreateDefaultSpec().Levels[0].Bounds[0]);
     }
 }
