@@ -67,6 +67,15 @@ public sealed unsafe partial class Tower<T>
     /// <param name="spec">The levels, bottom first.</param>
     /// <param name="tensorSizes">The number of weights of each tensor, in the order they are passed to <see cref="Step(ReadOnlySpan{Memory{T}}, ReadOnlySpan{ReadOnlyMemory{T}})"/>.</param>
     public Tower(TowerSpec spec, ReadOnlySpan<int> tensorSizes)
+        : this(spec, tensorSizes, allowRecomputedPartials: true)
+    {
+    }
+
+    /// <summary>Creates a tower that may be told to store level 1's partials even where recomputing them moves fewer bytes.</summary>
+    /// <param name="spec">The levels, bottom first.</param>
+    /// <param name="tensorSizes">The number of weights of each tensor.</param>
+    /// <param name="allowRecomputedPartials">False to store the partials whatever the generator chose (to compare the two paths).</param>
+    internal Tower(TowerSpec spec, ReadOnlySpan<int> tensorSizes, bool allowRecomputedPartials)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
@@ -108,7 +117,7 @@ public sealed unsafe partial class Tower<T>
             bool learned = level < spec.Depth - 1;
 
             // Only level 1 is per-weight work; the scalar levels above keep storing their few partials.
-            _levels[level] = new LevelState<T>(spec.Levels[level], count, learned, mayRecompute: level == 0);
+            _levels[level] = new LevelState<T>(spec.Levels[level], count, learned, mayRecompute: level == 0 && allowRecomputedPartials);
             _levelViews[level] = new TowerLevel(level + 1, _levels[level]);
         }
 
@@ -148,6 +157,9 @@ public sealed unsafe partial class Tower<T>
 
     /// <summary>How many steps were skipped under <see cref="NonFinitePolicy.SkipStep"/> because a value was not finite.</summary>
     public long SkippedStepCount { get; private set; }
+
+    /// <summary>The buffers of level <paramref name="index"/> (0-based), for tests and checkpoints.</summary>
+    internal LevelState<T> GetLevelState(int index) => _levels[index];
 
     /// <summary>Takes one training step over a single flat buffer of weights.</summary>
     /// <param name="weights">The weights, updated in place; as many as <see cref="ParameterCount"/>.</param>
