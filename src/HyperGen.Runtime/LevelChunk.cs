@@ -28,6 +28,7 @@ public readonly ref struct LevelChunk<T>
     private readonly ref T _gradientCopy;
     private readonly nint _stateStride;
     private readonly nint _partialStride;
+    private readonly bool _keepsInputs;
 
     /// <summary>Creates a chunk over buffers of <paramref name="length"/> elements.</summary>
     /// <param name="weights">The first weight of the range.</param>
@@ -55,24 +56,20 @@ public readonly ref struct LevelChunk<T>
     /// <summary>
     /// Creates a chunk that keeps the step's inputs: the kernel reads the state at <paramref name="state"/>, writes
     /// the new state at <paramref name="nextState"/> (leaving the old one intact) and copies the gradients to
-    /// <paramref name="gradientCopy"/>.
+    /// <paramref name="gradientCopy"/>, unless that is a null reference because the caller keeps the gradients itself.
     /// </summary>
     /// <param name="weights">The first weight of the range.</param>
     /// <param name="gradients">The first gradient of the range.</param>
     /// <param name="state">The first element of state variable 0, read (or a null reference when there is no state).</param>
     /// <param name="nextState">The first element of state variable 0, written; laid out as <paramref name="state"/>.</param>
     /// <param name="stateStride">Distance, in elements, from state variable k to k + 1 in both state buffers.</param>
-    /// <param name="gradientCopy">Where the gradients of the range are copied to.</param>
+    /// <param name="gradientCopy">Where the gradients of the range are copied to, or a null reference when the caller keeps them.</param>
     /// <param name="length">Number of elements in the range.</param>
     public LevelChunk(
         ref T weights, ref readonly T gradients, ref T state, ref T nextState, nint stateStride, ref T gradientCopy, int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (Unsafe.IsNullRef(ref gradientCopy))
-        {
-            throw new ArgumentException("A chunk that keeps its inputs needs a buffer for the gradient copy.", nameof(gradientCopy));
-        }
-
+        _keepsInputs = true;
         _weights = ref weights;
         _gradients = ref gradients;
         _state = ref state;
@@ -90,10 +87,13 @@ public readonly ref struct LevelChunk<T>
     public bool HasPartials => !Unsafe.IsNullRef(ref _partials);
 
     /// <summary>
-    /// Whether the kernel must keep this step's inputs: write the new state to <see cref="NextState"/> and copy the
-    /// gradients to <see cref="GradientCopy"/>.
+    /// Whether the kernel must keep this step's inputs: write the new state to <see cref="NextState"/>, leaving the
+    /// old state intact, and copy the gradients when <see cref="CopiesGradients"/>.
     /// </summary>
-    public bool KeepsInputs => !Unsafe.IsNullRef(ref _gradientCopy);
+    public bool KeepsInputs => _keepsInputs;
+
+    /// <summary>Whether the kernel must copy the gradients to <see cref="GradientCopy"/>.</summary>
+    public bool CopiesGradients => !Unsafe.IsNullRef(ref _gradientCopy);
 
     /// <summary>The first weight of the range.</summary>
     public ref T Weights => ref _weights;

@@ -21,7 +21,9 @@ internal sealed unsafe class LevelState<T> : ILevelState
     private readonly bool[] _learned;
     private readonly T[] _initialRaw;
     private readonly T[][] _stateBuffers;
+    private readonly T[][] _gradientBuffers = [[], []];
     private int _currentState;
+    private int _previousGradients;
 
     public LevelState(LevelSpec spec, int count, bool learnedByLevelAbove, bool mayRecompute)
     {
@@ -54,12 +56,11 @@ internal sealed unsafe class LevelState<T> : ILevelState
         }
 
         Partials = [];
-        PreviousGradients = [];
         PreviousRaw = [];
         Hypergradient = [];
         if (RecomputesPartials)
         {
-            PreviousGradients = GC.AllocateArray<T>(count, pinned: true);
+            _gradientBuffers[0] = GC.AllocateArray<T>(count, pinned: true);
             PreviousRaw = new T[HyperCount];
             Hypergradient = new T[HyperCount];
         }
@@ -100,7 +101,26 @@ internal sealed unsafe class LevelState<T> : ILevelState
     public T[] Partials { get; }
 
     /// <summary>With recomputed partials, the gradients the last update used; empty otherwise.</summary>
-    public T[] PreviousGradients { get; }
+    public T[] PreviousGradients => _gradientBuffers[_previousGradients];
+
+    /// <summary>
+    /// A buffer for the caller to fill with the next step's gradients, allocated on first use; with recomputed
+    /// partials it is the other half of a double buffer with <see cref="PreviousGradients"/>, so a step that reads
+    /// its gradients from here needs no copy.
+    /// </summary>
+    public T[] NextGradients
+    {
+        get
+        {
+            int next = RecomputesPartials ? 1 - _previousGradients : 1;
+            if (_gradientBuffers[next].Length != Count)
+            {
+                _gradientBuffers[next] = GC.AllocateArray<T>(Count, pinned: true);
+            }
+
+            return _gradientBuffers[next];
+        }
+    }
 
     /// <summary>With recomputed partials, the raw hyperparameters the last update used; empty otherwise.</summary>
     public T[] PreviousRaw { get; }
@@ -130,9 +150,16 @@ internal sealed unsafe class LevelState<T> : ILevelState
     /// Completes an update that kept its inputs: the state it wrote becomes current, and the hyperparameters and
     /// step index it used are remembered for the next step's recomputation.
     /// </summary>
-    public void FinishKeepingInputs(int stepIndex)
+    /// <param name="stepIndex">The step index the update used.</param>
+    /// <param name="gradientsWereNext">Whether the update read its gradients from <see cref="NextGradients"/>, which then become the previous ones.</param>
+    public void FinishKeepingInputs(int stepIndex, bool gradientsWereNext)
     {
         _currentState = 1 - _currentState;
+        if (gradientsWereNext)
+        {
+            _previousGradients = 1 - _previousGradients;
+        }
+
         Raw.CopyTo(PreviousRaw, 0);
         PreviousStepIndex = stepIndex;
     }

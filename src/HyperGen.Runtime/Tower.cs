@@ -167,6 +167,28 @@ public sealed unsafe partial class Tower<T>
     /// <exception cref="NonFiniteStepException">A gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
     public void Step(Span<T> weights, ReadOnlySpan<T> gradients) => StepFlat(weights, gradients, hasLoss: false, T.Zero);
 
+    /// <summary>
+    /// A buffer of <see cref="ParameterCount"/> values for the next step's gradients, owned by the tower: fill it and
+    /// call <see cref="StepWithNextGradients(Span{T})"/>. Where level 1 recomputes its partials from the previous
+    /// step's gradients, the tower keeps two such buffers and alternates them, so that a step need not copy the
+    /// gradients (one value per weight less memory traffic than <see cref="Step(Span{T}, ReadOnlySpan{T})"/>).
+    /// </summary>
+    /// <remarks>The span changes after every step that used it: read the property again before filling it.</remarks>
+    public Span<T> NextGradients => _levels[0].NextGradients;
+
+    /// <summary>Takes one training step over a single flat buffer of weights, with the gradients in <see cref="NextGradients"/>.</summary>
+    /// <param name="weights">The weights, updated in place; as many as <see cref="ParameterCount"/>.</param>
+    /// <exception cref="NonFiniteStepException">A gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
+    public void StepWithNextGradients(Span<T> weights) =>
+        StepFlat(weights, _levels[0].NextGradients, hasLoss: false, T.Zero, gradientsAreNext: true);
+
+    /// <summary>Takes one training step with the gradients in <see cref="NextGradients"/>, checking the loss too.</summary>
+    /// <param name="weights">The weights, updated in place; as many as <see cref="ParameterCount"/>.</param>
+    /// <param name="loss">The loss at <paramref name="weights"/>; the step is rejected when it is not finite.</param>
+    /// <exception cref="NonFiniteStepException">The loss, a gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
+    public void StepWithNextGradients(Span<T> weights, T loss) =>
+        StepFlat(weights, _levels[0].NextGradients, hasLoss: true, loss, gradientsAreNext: true);
+
     /// <summary>Takes one training step over a single flat buffer of weights, checking the loss too.</summary>
     /// <param name="weights">The weights, updated in place; as many as <see cref="ParameterCount"/>.</param>
     /// <param name="gradients">The loss gradient at <paramref name="weights"/>.</param>
@@ -189,7 +211,7 @@ public sealed unsafe partial class Tower<T>
     public void Step(ReadOnlySpan<Memory<T>> weights, ReadOnlySpan<ReadOnlyMemory<T>> gradients, T loss) =>
         StepTensors(weights, gradients, hasLoss: true, loss);
 
-    private void StepFlat(Span<T> weights, ReadOnlySpan<T> gradients, bool hasLoss, T loss)
+    private void StepFlat(Span<T> weights, ReadOnlySpan<T> gradients, bool hasLoss, T loss, bool gradientsAreNext = false)
     {
         if (_tensorSizes.Length != 1)
         {
@@ -217,10 +239,10 @@ public sealed unsafe partial class Tower<T>
                 return;
             }
 
-            StepWeights(w, g, 0);
+            StepWeights(w, g, 0, copyGradients: !gradientsAreNext);
         }
 
-        EndStep();
+        EndStep(gradientsAreNext);
     }
 
     private void StepTensors(ReadOnlySpan<Memory<T>> weights, ReadOnlySpan<ReadOnlyMemory<T>> gradients, bool hasLoss, T loss)
@@ -270,11 +292,11 @@ public sealed unsafe partial class Tower<T>
             fixed (T* w = weights[i].Span)
             fixed (T* g = gradients[i].Span)
             {
-                StepWeights(w, g, i);
+                StepWeights(w, g, i, copyGradients: true);
             }
         }
 
-        EndStep();
+        EndStep(gradientsWereNext: false);
     }
 
     private void CheckLength(int weightCount, int gradientCount, int tensor)
@@ -449,21 +471,21 @@ public sealed unsafe partial class Tower<T>
         return true;
     }
 
-    private void StepWeights(T* weights, T* gradients, int tensor)
+    private void StepWeights(T* weights, T* gradients, int tensor, bool copyGradients)
     {
         int count = _tensorSizes[tensor];
         LevelState<T> bottom = _levels[0];
-        _weightStep.Set(bottom, weights, gradients, _tensorOffsets[tensor], count, bottom.StepCount + 1);
+        _weightStep.Set(bottom, weights, gradients, _tensorOffsets[tensor], count, bottom.StepCount + 1, copyGradients);
         BlockScheduler.Run(_weightStep, BlockCount(count));
     }
 
-    private void EndStep()
+    private void EndStep(bool gradientsWereNext)
     {
         LevelState<T> bottom = _levels[0];
         bottom.StepCount++;
         if (bottom.RecomputesPartials)
         {
-            bottom.FinishKeepingInputs(bottom.StepCount);
+            bottom.FinishKeepingInputs(bottom.StepCount, gradientsWereNext);
         }
     }
 
@@ -533,9 +555,11 @@ public sealed unsafe partial class Tower<T>
         private int _offset;
         private int _count;
         private int _stepIndex;
+        private bool _copyGradients;
 
-        public void Set(LevelState<T> level, T* weights, T* gradients, int offset, int count, int stepIndex)
+        public void Set(LevelState<T> level, T* weights, T* gradients, int offset, int count, int stepIndex, bool copyGradients)
         {
+            _copyGradients = copyGradients;
             _level = level;
             _weights = weights;
             _gradients = gradients;
@@ -555,7 +579,7 @@ public sealed unsafe partial class Tower<T>
                 var keeping = new LevelChunk<T>(
                     ref Unsafe.AsRef<T>(_weights + start), ref Unsafe.AsRef<T>(_gradients + start),
                     ref level.StateRef(at), ref level.PreviousStateRef(at), level.Count,
-                    ref level.PreviousGradientRef(at),
+                    ref _copyGradients ? ref level.PreviousGradientRef(at) : ref Unsafe.NullRef<T>(),
                     length);
                 level.Kernel.Step(in keeping, level.Raw, _stepIndex);
                 return;

@@ -15,6 +15,9 @@ internal enum KernelKind
     /// <summary>Updates the weights, writes every state variable to the other state buffer and copies the gradients.</summary>
     UpdateKeepingInputs,
 
+    /// <summary>Updates the weights and writes every state variable to the other state buffer; the caller keeps the gradients.</summary>
+    UpdateKeepingState,
+
     /// <summary>Recomputes the previous step's partials and sums their products with this step's gradients.</summary>
     Reduction,
 }
@@ -299,7 +302,7 @@ internal sealed class KernelEmitter
 
         for (int k = 0; k < _model.States.Count; k++)
         {
-            if (_kind == KernelKind.UpdateKeepingInputs)
+            if (KeepsState)
             {
                 w.Line($"ref {_p.Type} {_model.States[k].Name}Buffer = ref chunk.State({k});");
                 w.Line($"ref {_p.Type} {NextStateBuffer(k)} = ref chunk.NextState({k});");
@@ -340,6 +343,8 @@ internal sealed class KernelEmitter
             }
         }
     }
+
+    private bool KeepsState => _kind is KernelKind.UpdateKeepingInputs or KernelKind.UpdateKeepingState;
 
     private string NextStateBuffer(int k) => _model.States[k].Name + "NextBuffer";
 
@@ -441,7 +446,7 @@ internal sealed class KernelEmitter
 
         for (int k = 0; k < _program.StateOutputs.Count; k++)
         {
-            if (_kind == KernelKind.UpdateKeepingInputs)
+            if (KeepsState)
             {
                 // The old state stays where it is for the next step; unchanged variables are carried over.
                 if (_program.StateOutputs[k] >= 0)

@@ -141,9 +141,14 @@ internal static class OptimizerEmitter
 
                 if (recompute is not null)
                 {
-                    using (w.Block("else if (chunk.KeepsInputs)"))
+                    using (w.Block("else if (chunk.CopiesGradients)"))
                     {
                         w.Line("StepKeepingInputs(in chunk, raw, stepIndex);");
+                    }
+
+                    using (w.Block("else if (chunk.KeepsInputs)"))
+                    {
+                        w.Line("StepKeepingState(in chunk, raw, stepIndex);");
                     }
                 }
 
@@ -179,6 +184,11 @@ internal static class OptimizerEmitter
                     w,
                     "StepKeepingInputs",
                     "Updates the weights, writes the new state to the other state buffer and copies the gradients, so that the next step can recompute this step's partials from its inputs.");
+                w.Line();
+                new KernelEmitter(model, model.PlainStep, p, KernelKind.UpdateKeepingState).Write(
+                    w,
+                    "StepKeepingState",
+                    "Updates the weights and writes the new state to the other state buffer; the caller keeps the gradients for the next step.");
                 w.Line();
                 new KernelEmitter(model, recompute, p, KernelKind.Reduction).Write(
                     w,

@@ -48,6 +48,38 @@ public sealed class RecomputedPartialsTests
         }
     }
 
+    [Theory]
+    [InlineData("adam(alpha=1e-2)/adam(alpha=1e-5)/sgd(alpha=1e-7)")]
+    [InlineData("adagrad(alpha=1e-2)/sgd(alpha=1e-6)")]
+    public void Stepping_with_the_towers_gradient_buffers_equals_stepping_with_a_copy(string spec)
+    {
+        const int n = 40_001;
+        var copying = new Tower<float>(TowerSpec.Parse(spec), n);
+        var buffered = new Tower<float>(TowerSpec.Parse(spec), n);
+        float[] w1 = Enumerable.Range(0, n).Select(i => MathF.Sin(i * 0.003f)).ToArray();
+        float[] w2 = (float[])w1.Clone();
+
+        for (int step = 0; step < 7; step++)
+        {
+            float[] g = w1.Select((x, i) => x - MathF.Cos(i + step)).ToArray();
+            copying.Step(w1, g);
+
+            // Mixes both ways of passing gradients, as a caller may.
+            if (step == 3)
+            {
+                buffered.Step(w2, g);
+            }
+            else
+            {
+                g.CopyTo(buffered.NextGradients);
+                buffered.StepWithNextGradients(w2);
+            }
+        }
+
+        Assert.Equal(w1, w2);
+        Assert.Equal(TowerStateBytes.Of(copying), TowerStateBytes.Of(buffered));
+    }
+
     [Fact]
     public void The_generator_recomputes_where_that_moves_fewer_values_per_weight()
     {
@@ -88,5 +120,16 @@ public sealed class RecomputedPartialsTests
         Assert.Equal(expectedState, next);
         Assert.Equal(oldState, state);
         Assert.Equal(g, copy);
+
+        // Without a copy buffer the gradients stay where they are, and the step is otherwise the same.
+        float[] w2 = Enumerable.Range(0, n).Select(i => MathF.Sin(i)).ToArray();
+        float[] next2 = new float[2 * n];
+        var keepingState = new LevelChunk<float>(
+            ref w2[0], in g[0], ref state[0], ref next2[0], n, ref System.Runtime.CompilerServices.Unsafe.NullRef<float>(), n);
+        Assert.True(keepingState.KeepsInputs);
+        Assert.False(keepingState.CopiesGradients);
+        kernel.Step(in keepingState, raw, 3);
+        Assert.Equal(expectedW, w2);
+        Assert.Equal(expectedState, next2);
     }
 }
