@@ -181,6 +181,34 @@ public sealed class NonFiniteStepTests
         Assert.Equal(cleanState[..^8], skippingState[..^8]);
     }
 
+    [Fact]
+    public void A_bad_gradient_in_a_later_tensor_is_reported_at_its_flat_index_and_changes_no_tensor()
+    {
+        var tower = new Tower<float>(TowerSpec.Parse(Recomputing), [30_000, 20_000]);
+        float[] a = Enumerable.Range(0, 30_000).Select(i => MathF.Sin(i * 0.01f)).ToArray();
+        float[] b = Enumerable.Range(0, 20_000).Select(i => MathF.Cos(i * 0.01f)).ToArray();
+        for (int step = 0; step < 2; step++)
+        {
+            tower.Step([a.AsMemory(), b.AsMemory()], [Gradients(a, step).AsMemory(), Gradients(b, step).AsMemory()]);
+        }
+
+        float[] ga = Gradients(a, 2);
+        float[] gb = Gradients(b, 2);
+        gb[1234] = float.NaN;
+        float[] aBefore = (float[])a.Clone();
+        float[] bBefore = (float[])b.Clone();
+        byte[] stateBefore = TowerStateBytes.Of(tower);
+
+        var error = Assert.Throws<NonFiniteStepException>(
+            () => tower.Step([a.AsMemory(), b.AsMemory()], [ga.AsMemory(), gb.AsMemory()]));
+
+        Assert.Equal(30_000 + 1234, error.ParameterIndex);
+        Assert.Contains("tensor 1, element 1234", error.Message);
+        Assert.Equal(aBefore, a);
+        Assert.Equal(bBefore, b);
+        Assert.Equal(stateBefore, TowerStateBytes.Of(tower));
+    }
+
     private static (Tower<float> Tower, float[] Weights) Warm(string spec, int steps, bool allowRecompute = true)
     {
         var tower = new Tower<float>(TowerSpec.Parse(spec), [Count], allowRecompute);
