@@ -38,6 +38,8 @@ internal sealed class KernelEmitter
     private readonly ProgramNode[] _nodes;
     private readonly string?[] _locals;
     private readonly string?[] _splats;
+    private readonly string?[] _reciprocals;
+    private readonly string?[] _reciprocalSplats;
     private readonly HashSet<string> _taken;
 
     public KernelEmitter(OptimizerModel model, KernelProgram program, Precision precision, KernelKind kind = KernelKind.Update)
@@ -49,6 +51,8 @@ internal sealed class KernelEmitter
         _nodes = program.Nodes.AsSpan().ToArray();
         _locals = new string?[_nodes.Length];
         _splats = new string?[_nodes.Length];
+        _reciprocals = new string?[_nodes.Length];
+        _reciprocalSplats = new string?[_nodes.Length];
         _taken = new HashSet<string>(System.StringComparer.Ordinal)
         {
             "chunk", "raw", "stepIndex", "n", "i", "width",
@@ -205,6 +209,77 @@ internal sealed class KernelEmitter
                 _splats[n] = Unique(_locals[n] + "Vector");
             }
         }
+
+        if (_kind == KernelKind.Reduction)
+        {
+            PlanReciprocals();
+        }
+    }
+
+    /// <summary>
+    /// In the reduction, division by a loop-invariant value becomes multiplication by its reciprocal, computed once
+    /// per call, and a per-element value divided by more than once gets its reciprocal computed once per element:
+    /// vector division is several times slower than multiplication, and the recomputed partials are division-heavy. The partials may differ from the update's in the last bit, which a sum of millions of them
+    /// does not notice; the updates themselves keep the user's divisions, so they compute exactly the user's step.
+    /// </summary>
+    private void PlanReciprocals()
+    {
+        var otherLoopUses = new int[_nodes.Length];
+        foreach (int output in Outputs())
+        {
+            otherLoopUses[output]++;
+        }
+
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            ProgramNode node = _nodes[n];
+            if (!node.IsVarying)
+            {
+                continue;
+            }
+
+            for (int a = 0; a < node.Args.Count; a++)
+            {
+                int arg = node.Args[a];
+                if (node.Op == Op.Div && a == 1 && !_nodes[arg].IsVarying && _nodes[arg].Op != Op.Const && _locals[arg] is not null)
+                {
+                    _reciprocals[arg] ??= Unique(_locals[arg] + "Reciprocal");
+                    _reciprocalSplats[arg] ??= Unique(_locals[arg] + "ReciprocalVector");
+                }
+                else
+                {
+                    otherLoopUses[arg]++;
+                }
+            }
+        }
+
+        // A per-element value divided by more than once: one division for its reciprocal, then multiplications.
+        var divisions = new int[_nodes.Length];
+        foreach (ProgramNode node in _nodes)
+        {
+            if (node.Op == Op.Div && _nodes[node.Args[1]].IsVarying && _locals[node.Args[1]] is not null)
+            {
+                divisions[node.Args[1]]++;
+            }
+        }
+
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            if (divisions[n] > 1)
+            {
+                _reciprocals[n] = Unique(_locals[n] + "Reciprocal");
+                _reciprocalSplats[n] = _reciprocals[n];
+            }
+        }
+
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            if (_reciprocals[n] is not null && !_nodes[n].IsVarying && otherLoopUses[n] == 0)
+            {
+                // Only ever divided by: the loop needs the reciprocal's vector, not the value's.
+                _splats[n] = null;
+            }
+        }
     }
 
     private string? LeafName(ProgramNode node) => node.Op switch
@@ -276,6 +351,10 @@ internal sealed class KernelEmitter
                 _ => Expression(n, vector: false, parentPrecedence: 0, useLocal: false),
             };
             w.Line($"{_p.Type} {_locals[n]} = {value};");
+            if (_reciprocals[n] is { } reciprocal)
+            {
+                w.Line($"{_p.Type} {reciprocal} = {_p.Literal(1)} / {_locals[n]};");
+            }
         }
 
         if (any)
@@ -362,6 +441,11 @@ internal sealed class KernelEmitter
                 {
                     w.Line($"{_p.Vector} {_splats[n]} = new {_p.Vector}({_locals[n]});");
                 }
+
+                if (_reciprocalSplats[n] is not null && !_nodes[n].IsVarying)
+                {
+                    w.Line($"{_p.Vector} {_reciprocalSplats[n]} = new {_p.Vector}({_reciprocals[n]});");
+                }
             }
 
             if (_kind == KernelKind.Reduction)
@@ -424,6 +508,11 @@ internal sealed class KernelEmitter
                 _ => Expression(n, vector, parentPrecedence: 0, useLocal: false),
             };
             w.Line($"{type} {_locals[n]} = {value};");
+            if (_reciprocals[n] is { } reciprocal)
+            {
+                string one = vector ? $"{_p.Vector}.One" : _p.Literal(1);
+                w.Line($"{type} {reciprocal} = {one} / {_locals[n]};");
+            }
         }
 
         if (_kind == KernelKind.Reduction)
@@ -542,6 +631,8 @@ internal sealed class KernelEmitter
                 return Wrap($"{Arg(0, 1)} - {Arg(1, 2)}", 1, parentPrecedence);
             case Op.Mul:
                 return Wrap($"{Arg(0, 2)} * {Arg(1, 2)}", 2, parentPrecedence);
+            case Op.Div when node.IsVarying && _reciprocals[node.Args[1]] is { } reciprocal:
+                return Wrap($"{Arg(0, 2)} * {(vector ? _reciprocalSplats[node.Args[1]] : reciprocal)}", 2, parentPrecedence);
             case Op.Div:
                 return Wrap($"{Arg(0, 2)} / {Arg(1, 3)}", 2, parentPrecedence);
             case Op.Neg:

@@ -126,7 +126,7 @@ internal static class OptimizerEmitter
             if (recompute is not null)
             {
                 w.Line("/// <inheritdoc/>");
-                w.Line($"/// <remarks>Recomputing moves {RecomputePlan.RecomputedElements(model.StepWithPartials, recompute)} values per weight and step; storing the partials would move {RecomputePlan.StoredElements(model.StepWithPartials)}.</remarks>");
+                w.Line($"/// <remarks>Recomputing moves {RecomputePlan.RecomputedValues(model.StepWithPartials, recompute)} values per weight and step; storing the partials would move {RecomputePlan.StoredValues(model.StepWithPartials)}.</remarks>");
                 w.Line("public bool RecomputesPartials => true;");
                 w.Line();
             }

@@ -10,11 +10,12 @@ namespace HyperGen.Generator.Model;
 /// partials where that is cheaper.
 /// </summary>
 /// <remarks>
-/// Bytes are counted in elements moved per weight and step. Storing partials: the reduction reads g and the H
-/// partials; the update reads w, g and the state it uses and writes w, the state it changes and the partials.
-/// Recomputing: the reduction reads g, the previous g and the previous state the partials use; the update reads w,
-/// g and its state and writes w, every state variable (into the other of two buffers) and a copy of g. A partial that
-/// reads the weight cannot be recomputed: the update overwrites the weight it started from.
+/// Traffic is counted in values moved per weight and step (4 bytes each in float, 8 in double). Storing partials:
+/// the reduction reads g and the H partials; the update reads w, g and the state it uses and writes w, the state it
+/// changes and the partials. Recomputing: the reduction reads g, the previous g and the previous state the partials
+/// use; the update reads w, g and every state variable and writes w, every state variable (into the other of two
+/// buffers, unchanged ones included) and a copy of g (which <c>Tower.StepWithNextGradients</c> saves). A partial
+/// that reads the weight cannot be recomputed: the update overwrites the weight it started from.
 /// </remarks>
 internal static class RecomputePlan
 {
@@ -35,11 +36,11 @@ internal static class RecomputePlan
             return null;
         }
 
-        return RecomputedElements(withPartials, partials) < StoredElements(withPartials) ? partials : null;
+        return RecomputedValues(withPartials, partials) < StoredValues(withPartials) ? partials : null;
     }
 
-    /// <summary>Elements per weight a step moves when the partials are stored.</summary>
-    public static int StoredElements(KernelProgram withPartials)
+    /// <summary>Values per weight a step moves when the partials are stored.</summary>
+    public static int StoredValues(KernelProgram withPartials)
     {
         int hypers = withPartials.PartialOutputs.Count;
         int reduction = 1 + hypers;
@@ -48,11 +49,12 @@ internal static class RecomputePlan
         return reduction + update;
     }
 
-    /// <summary>Elements per weight a step moves when the partials are recomputed.</summary>
-    public static int RecomputedElements(KernelProgram withPartials, KernelProgram partials)
+    /// <summary>Values per weight a step moves when the partials are recomputed.</summary>
+    public static int RecomputedValues(KernelProgram withPartials, KernelProgram partials)
     {
         int reduction = 1 + (ReadsLeaf(partials, Op.Gradient) ? 1 : 0) + StatesRead(partials);
-        int update = 1 + 1 + StatesRead(withPartials) + 1 + withPartials.StateOutputs.Count + 1;
+        int states = withPartials.StateOutputs.Count;
+        int update = 1 + 1 + states + 1 + states + 1;
         return reduction + update;
     }
 
