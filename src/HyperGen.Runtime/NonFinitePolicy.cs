@@ -1,7 +1,10 @@
 namespace HyperGen;
 
 /// <summary>What a tower does with a step whose inputs or hypergradients are not finite.</summary>
-/// <remarks>Either way the step changes nothing: weights, state, hyperparameters and step counters stay as they were.</remarks>
+/// <remarks>
+/// Under <see cref="Throw"/> and <see cref="SkipStep"/> such a step changes nothing: weights, state, hyperparameters
+/// and step counters stay as they were.
+/// </remarks>
 public enum NonFinitePolicy
 {
     /// <summary>Throw a <see cref="NonFiniteStepException"/> that names where the first non-finite value is.</summary>
@@ -9,6 +12,12 @@ public enum NonFinitePolicy
 
     /// <summary>Skip the step silently and count it in <see cref="Tower{T}.SkippedStepCount"/>.</summary>
     SkipStep,
+
+    /// <summary>
+    /// Check nothing: NaN and infinities flow through the step as IEEE arithmetic makes them. For callers that check
+    /// their losses themselves; it saves the one pass that reads the gradients at Depth 1 and at the first step.
+    /// </summary>
+    Unchecked,
 }
 
 /// <summary>Which quantity of a step held a NaN or an infinity.</summary>

@@ -24,7 +24,8 @@ namespace HyperGen;
 /// hyperparameter is; a step that fails a check changes nothing (weights, state, hyperparameters, step counters stay
 /// exactly as they were) and is reported as <see cref="NonFinitePolicy"/> says. The gradient check costs nothing
 /// where level 1's hypergradient pass runs (a non-finite gradient makes that sum non-finite, since an infinity times
-/// zero is NaN): only at Depth 1 and at the first step does a separate pass read the gradients. Level 1's state is
+/// zero is NaN): only at Depth 1 and at the first step does a separate pass read the gradients
+/// (<see cref="NonFinitePolicy.Unchecked"/> turns every check off, that pass included). Level 1's state is
 /// checked where the hypergradient reads it: a non-finite value in the previous update's inputs or in its stored
 /// partials makes level 1's hypergradient non-finite. The weights and the state that the weight update itself
 /// produces are not checked (the update writes the weights in place); an update that overflows the state shows in
@@ -155,6 +156,9 @@ public sealed unsafe partial class Tower<T>
     /// <summary>What a step does when it meets a NaN or an infinity; <see cref="NonFinitePolicy.Throw"/> unless set.</summary>
     public NonFinitePolicy NonFinitePolicy { get; set; } = NonFinitePolicy.Throw;
 
+    /// <summary>Whether steps check for non-finite values (every policy but <see cref="NonFinitePolicy.Unchecked"/>).</summary>
+    private bool Checks => NonFinitePolicy != NonFinitePolicy.Unchecked;
+
     /// <summary>How many steps were skipped under <see cref="NonFinitePolicy.SkipStep"/> because a value was not finite.</summary>
     public long SkippedStepCount { get; private set; }
 
@@ -229,7 +233,7 @@ public sealed unsafe partial class Tower<T>
         fixed (T* g = gradients)
         {
             ReadGradients(g, 0);
-            if (_reducing && !SumsAreFinite())
+            if (_reducing && Checks && !SumsAreFinite())
             {
                 LocateNonFiniteGradient(g, 0);
             }
@@ -271,7 +275,7 @@ public sealed unsafe partial class Tower<T>
             }
         }
 
-        if (_reducing && !SumsAreFinite())
+        if (_reducing && Checks && !SumsAreFinite())
         {
             for (int i = 0; i < gradients.Length && _firstNonFiniteGradient < 0; i++)
             {
@@ -313,6 +317,15 @@ public sealed unsafe partial class Tower<T>
     /// <summary>Checks what the step reads before it reads any buffer, and saves what it may have to restore.</summary>
     private bool BeginStep(bool hasLoss, T loss)
     {
+        LevelState<T> bottom = _levels[0];
+        _reducing = Depth > 1 && bottom.StepCount > 0 && bottom.HyperCount > 0;
+        _firstNonFiniteGradient = -1;
+        Array.Clear(_hypergradientSums);
+        if (!Checks)
+        {
+            return true;
+        }
+
         if (hasLoss && !T.IsFinite(loss))
         {
             return Reject(NonFiniteQuantity.Loss, level: 0, hyper: -1, parameter: -1);
@@ -330,10 +343,6 @@ public sealed unsafe partial class Tower<T>
             }
         }
 
-        LevelState<T> bottom = _levels[0];
-        _reducing = Depth > 1 && bottom.StepCount > 0 && bottom.HyperCount > 0;
-        _firstNonFiniteGradient = -1;
-        Array.Clear(_hypergradientSums);
         _snapshot.Save();
         return true;
     }
@@ -357,7 +366,7 @@ public sealed unsafe partial class Tower<T>
             BlockScheduler.Run(_reduction, BlockCount(count));
             _reduction.AddTotals(_hypergradientSums);
         }
-        else if (_firstNonFiniteGradient < 0)
+        else if (Checks && _firstNonFiniteGradient < 0)
         {
             LocateNonFiniteGradient(gradients, tensor);
         }
@@ -406,7 +415,7 @@ public sealed unsafe partial class Tower<T>
         {
             // Checked in T as well: a finite double sum can overflow float.
             T value = T.CreateTruncating(_hypergradientSums[j]);
-            if (!T.IsFinite(value))
+            if (!T.IsFinite(value) && Checks)
             {
                 return Reject(NonFiniteQuantity.Hypergradient, level: 0, j, parameter: -1);
             }
@@ -427,7 +436,7 @@ public sealed unsafe partial class Tower<T>
                 }
 
                 T value = T.CreateTruncating(sum);
-                if (!T.IsFinite(value))
+                if (!T.IsFinite(value) && Checks)
                 {
                     return Reject(NonFiniteQuantity.Hypergradient, level, l, parameter: -1);
                 }
@@ -459,7 +468,7 @@ public sealed unsafe partial class Tower<T>
             }
 
             lower.HoldInactiveHyperparameters();
-            for (int j = 0; j < lower.HyperCount; j++)
+            for (int j = 0; j < lower.HyperCount && Checks; j++)
             {
                 if (!T.IsFinite(lower.Raw[j]))
                 {
@@ -498,7 +507,7 @@ public sealed unsafe partial class Tower<T>
     {
         if (quantity is NonFiniteQuantity.Hypergradient or NonFiniteQuantity.UpdatedHyperParameter)
         {
-            // Only these come after the snapshot; the earlier checks changed nothing yet.
+            // Only these come after the step has written hypergradients or upper levels; earlier checks changed nothing.
             _snapshot.Restore();
         }
 

@@ -209,6 +209,24 @@ public sealed class NonFiniteStepTests
         Assert.Equal(stateBefore, TowerStateBytes.Of(tower));
     }
 
+    [Theory]
+    [InlineData("adam(alpha=1e-3)", 0)]
+    [InlineData(Recomputing, 0)]
+    [InlineData(Recomputing, 2)]
+    public void Unchecked_steps_let_a_bad_gradient_through(string spec, int warmSteps)
+    {
+        (Tower<float> tower, float[] w) = Warm(spec, warmSteps);
+        tower.NonFinitePolicy = NonFinitePolicy.Unchecked;
+        float[] g = Gradients(w, warmSteps);
+        g[99] = float.NaN;
+
+        tower.Step(w, g, float.NaN);
+
+        Assert.True(float.IsNaN(w[99]));
+        Assert.Equal(warmSteps + 1, tower.StepCount);
+        Assert.Equal(0, tower.SkippedStepCount);
+    }
+
     private static (Tower<float> Tower, float[] Weights) Warm(string spec, int steps, bool allowRecompute = true)
     {
         var tower = new Tower<float>(TowerSpec.Parse(spec), [Count], allowRecompute);
