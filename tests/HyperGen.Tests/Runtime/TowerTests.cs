@@ -170,7 +170,9 @@ public sealed class TowerTests
         tower.StepWithNextGradients(w);
         if (poison)
         {
+            // One rejected step before counting, so the first run of the rejection path is not what is measured.
             g[n / 2] = T.NaN;
+            tower.Step(w, g);
         }
 
         // Count this thread and the tower's worker threads (large steps run on both), not the rest of the
@@ -191,7 +193,7 @@ public sealed class TowerTests
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() + BlockScheduler.WorkerAllocatedBytes() - before;
         Assert.Equal(0, allocated);
-        Assert.Equal(poison ? 20 : 0, tower.SkippedStepCount);
+        Assert.Equal(poison ? 21 : 0, tower.SkippedStepCount);
     }
 
     [Fact]
