@@ -14,7 +14,7 @@ public sealed class SgdOptimizer(float learningRate = 0.01f) : IParameterOptimiz
     public float LearningRate { get; } = learningRate;
 
     /// <inheritdoc />
-    public void Step(Span<float> weights, ReadOnlySpan<float> gradients)
+    public bool Step(Span<float> weights, ReadOnlySpan<float> gradients)
     {
         if (weights.Length != gradients.Length)
         {
@@ -22,5 +22,6 @@ public sealed class SgdOptimizer(float learningRate = 0.01f) : IParameterOptimiz
         }
 
         MatrixKernels.AddScaled(weights, gradients, -LearningRate);
+        return true;
     }
 }

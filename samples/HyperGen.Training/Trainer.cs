@@ -168,7 +168,13 @@ public sealed class Trainer : IDisposable
                 return (_batchesDone, double.NaN, true);
             }
 
-            optimizer.Step(Model.Parameters, Model.Gradients);
+            if (!optimizer.Step(Model.Parameters, Model.Gradients))
+            {
+                // The optimizer refused the step and changed nothing: stop as a diverged run, weights intact.
+                onStep?.Invoke(new StepReport(epoch, _batchesDone, _step, count, loss));
+                return (_batchesDone, double.NaN, true);
+            }
+
             _epochLossSum += (double)loss * count;
             _epochSeen += count;
             onStep?.Invoke(new StepReport(epoch, _batchesDone, _step, count, loss));

@@ -21,7 +21,9 @@ internal static class TraceRunner
     public static int? Run<T>(TowerSpec spec, QuadraticProblem problem, TextWriter output)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var tower = new Tower<T>(spec, problem.Size);
+        // A trace shows a diverging run to its end, with its non-finite losses, rather than stopping at the first
+        // non-finite gradient: such a step is skipped and leaves the tower as it was.
+        var tower = new Tower<T>(spec, problem.Size) { NonFinitePolicy = NonFinitePolicy.SkipStep };
         var weights = new T[problem.Size];
         var gradient = new T[problem.Size];
         for (int i = 0; i < weights.Length; i++)

@@ -10,9 +10,27 @@ namespace HyperGen;
 /// trains the weights; level k + 1 trains level k's hyperparameters from the hypergradient of the previous step.
 /// </summary>
 /// <remarks>
-/// A step computes every level's hypergradient from the partial derivatives recorded by the previous step, then
-/// updates the levels top-down, the weights last (design notes, section 1). It allocates nothing and uses every
-/// core for large buffers. A tower is not thread-safe: step it from one thread at a time.
+/// <para>
+/// A step computes every level's hypergradient from the previous step, then updates the levels top-down, the weights
+/// last (design notes, section 1). Level 1's hypergradient comes from one pass over the parameters: either the dot
+/// products of this step's gradients with the partials the previous update stored, or, for optimizers where the
+/// generator found it moves fewer bytes, from the partials recomputed out of the previous update's inputs (its
+/// gradients, and the state it started from, which the tower keeps by double-buffering the state). A step allocates
+/// nothing and uses every core for large buffers. A tower is not thread-safe: step it from one thread at a time.
+/// </para>
+/// <para>
+/// Non-finite values. Before it changes anything, a step checks that the loss (when given), every gradient, every
+/// hyperparameter and every hypergradient is finite, and after the upper levels' updates that every new
+/// hyperparameter is; a step that fails a check changes nothing (weights, state, hyperparameters, step counters stay
+/// exactly as they were) and is reported as <see cref="NonFinitePolicy"/> says. The gradient check costs nothing
+/// where level 1's hypergradient pass runs (a non-finite gradient makes that sum non-finite, since an infinity times
+/// zero is NaN): only at Depth 1 and at the first step does a separate pass read the gradients
+/// (<see cref="NonFinitePolicy.Unchecked"/> turns every check off, that pass included). Level 1's state is
+/// checked where the hypergradient reads it: a non-finite value in the previous update's inputs or in its stored
+/// partials makes level 1's hypergradient non-finite. The weights and the state that the weight update itself
+/// produces are not checked (the update writes the weights in place); an update that overflows the state shows in
+/// the next step's hypergradient wherever the partials depend on that state.
+/// </para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed unsafe partial class Tower<T>
@@ -28,7 +46,15 @@ public sealed unsafe partial class Tower<T>
     private readonly int[] _tensorOffsets;
     private readonly WeightStepJob _weightStep;
     private readonly ReductionJob _reduction;
+    private readonly NonFiniteScanJob _scan;
     private readonly double[] _hypergradientSums;
+    private readonly TowerSnapshot<T> _snapshot;
+
+    /// <summary>Whether this step gets level 1's hypergradient from a pass over the gradients (else it scans them).</summary>
+    private bool _reducing;
+
+    /// <summary>The flat index of the first non-finite gradient found in this step, or -1.</summary>
+    private long _firstNonFiniteGradient;
 
     /// <summary>Creates a tower over one flat buffer of <paramref name="parameterCount"/> weights.</summary>
     public Tower(TowerSpec spec, int parameterCount)
@@ -43,6 +69,15 @@ public sealed unsafe partial class Tower<T>
     /// <param name="spec">The levels, bottom first.</param>
     /// <param name="tensorSizes">The number of weights of each tensor, in the order they are passed to <see cref="Step(ReadOnlySpan{Memory{T}}, ReadOnlySpan{ReadOnlyMemory{T}})"/>.</param>
     public Tower(TowerSpec spec, ReadOnlySpan<int> tensorSizes)
+        : this(spec, tensorSizes, allowRecomputedPartials: true)
+    {
+    }
+
+    /// <summary>Creates a tower that may be told to store level 1's partials even where recomputing them moves fewer bytes.</summary>
+    /// <param name="spec">The levels, bottom first.</param>
+    /// <param name="tensorSizes">The number of weights of each tensor.</param>
+    /// <param name="allowRecomputedPartials">False to store the partials whatever the generator chose (to compare the two paths).</param>
+    internal Tower(TowerSpec spec, ReadOnlySpan<int> tensorSizes, bool allowRecomputedPartials)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
@@ -83,14 +118,24 @@ public sealed unsafe partial class Tower<T>
         {
             int count = level == 0 ? ParameterCount : spec.Levels[level - 1].Definition.HyperParameters.Count;
             bool learned = level < spec.Depth - 1;
-            _levels[level] = new LevelState<T>(spec.Levels[level], count, learned);
+
+            // Only level 1 is per-weight work; the scalar levels above keep storing their few partials.
+            _levels[level] = new LevelState<T>(spec.Levels[level], count, learned, mayRecompute: level == 0 && allowRecomputedPartials);
             _bounds[level] = new HyperBounds(spec.Levels[level]);
             _levelViews[level] = new TowerLevel(level + 1, _levels[level], _bounds[level], spec.Levels[level]);
         }
 
+        int largestTensor = 0;
+        foreach (int size in _tensorSizes)
+        {
+            largestTensor = Math.Max(largestTensor, size);
+        }
+
         _weightStep = new WeightStepJob();
-        _reduction = new ReductionJob(_levels[0].HyperCount, ParameterCount);
+        _reduction = new ReductionJob(_levels[0], BlockCount(largestTensor));
+        _scan = new NonFiniteScanJob(BlockCount(largestTensor));
         _hypergradientSums = new double[_levels[0].HyperCount];
+        _snapshot = new TowerSnapshot<T>(_levels);
     }
 
     /// <summary>The specification the tower was built from.</summary>
@@ -108,13 +153,72 @@ public sealed unsafe partial class Tower<T>
     /// <summary>The levels, bottom (weights) first.</summary>
     public IReadOnlyList<TowerLevel> Levels => _levelViews;
 
-    /// <summary>How many steps the tower has taken.</summary>
+    /// <summary>How many steps the tower has taken (skipped steps not included).</summary>
     public int StepCount => _levels[0].StepCount;
+
+    /// <summary>What a step does when it meets a NaN or an infinity; <see cref="NonFinitePolicy.Throw"/> unless set.</summary>
+    public NonFinitePolicy NonFinitePolicy { get; set; } = NonFinitePolicy.Throw;
+
+    /// <summary>Whether steps check for non-finite values (every policy but <see cref="NonFinitePolicy.Unchecked"/>).</summary>
+    private bool Checks => NonFinitePolicy != NonFinitePolicy.Unchecked;
+
+    /// <summary>How many steps were skipped under <see cref="NonFinitePolicy.SkipStep"/> because a value was not finite.</summary>
+    public long SkippedStepCount { get; private set; }
+
+    /// <summary>The buffers of level <paramref name="index"/> (0-based), for tests and checkpoints.</summary>
+    internal LevelState<T> GetLevelState(int index) => _levels[index];
 
     /// <summary>Takes one training step over a single flat buffer of weights.</summary>
     /// <param name="weights">The weights, updated in place; as many as <see cref="ParameterCount"/>.</param>
     /// <param name="gradients">The loss gradient at <paramref name="weights"/>.</param>
-    public void Step(Span<T> weights, ReadOnlySpan<T> gradients)
+    /// <exception cref="NonFiniteStepException">A gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
+    public void Step(Span<T> weights, ReadOnlySpan<T> gradients) => StepFlat(weights, gradients, hasLoss: false, T.Zero);
+
+    /// <summary>
+    /// A buffer of <see cref="ParameterCount"/> values for the next step's gradients, owned by the tower: fill it and
+    /// call <see cref="StepWithNextGradients(Span{T})"/>. Where level 1 recomputes its partials from the previous
+    /// step's gradients, the tower keeps two such buffers and alternates them, so that a step need not copy the
+    /// gradients (one value per weight less memory traffic than <see cref="Step(Span{T}, ReadOnlySpan{T})"/>).
+    /// </summary>
+    /// <remarks>The span changes after every step that used it: read the property again before filling it.</remarks>
+    public Span<T> NextGradients => _levels[0].NextGradients;
+
+    /// <summary>Takes one training step over a single flat buffer of weights, with the gradients in <see cref="NextGradients"/>.</summary>
+    /// <param name="weights">The weights, updated in place; as many as <see cref="ParameterCount"/>.</param>
+    /// <exception cref="NonFiniteStepException">A gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
+    public void StepWithNextGradients(Span<T> weights) =>
+        StepFlat(weights, _levels[0].NextGradients, hasLoss: false, T.Zero, gradientsAreNext: true);
+
+    /// <summary>Takes one training step with the gradients in <see cref="NextGradients"/>, checking the loss too.</summary>
+    /// <param name="weights">The weights, updated in place; as many as <see cref="ParameterCount"/>.</param>
+    /// <param name="loss">The loss at <paramref name="weights"/>; the step is rejected when it is not finite.</param>
+    /// <exception cref="NonFiniteStepException">The loss, a gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
+    public void StepWithNextGradients(Span<T> weights, T loss) =>
+        StepFlat(weights, _levels[0].NextGradients, hasLoss: true, loss, gradientsAreNext: true);
+
+    /// <summary>Takes one training step over a single flat buffer of weights, checking the loss too.</summary>
+    /// <param name="weights">The weights, updated in place; as many as <see cref="ParameterCount"/>.</param>
+    /// <param name="gradients">The loss gradient at <paramref name="weights"/>.</param>
+    /// <param name="loss">The loss at <paramref name="weights"/>; the step is rejected when it is not finite.</param>
+    /// <exception cref="NonFiniteStepException">The loss, a gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
+    public void Step(Span<T> weights, ReadOnlySpan<T> gradients, T loss) => StepFlat(weights, gradients, hasLoss: true, loss);
+
+    /// <summary>Takes one training step over several tensors that form one parameter set.</summary>
+    /// <param name="weights">Each tensor's weights, updated in place, in the order of <see cref="TensorSizes"/>.</param>
+    /// <param name="gradients">Each tensor's loss gradient, in the same order.</param>
+    /// <exception cref="NonFiniteStepException">A gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
+    public void Step(ReadOnlySpan<Memory<T>> weights, ReadOnlySpan<ReadOnlyMemory<T>> gradients) =>
+        StepTensors(weights, gradients, hasLoss: false, T.Zero);
+
+    /// <summary>Takes one training step over several tensors that form one parameter set, checking the loss too.</summary>
+    /// <param name="weights">Each tensor's weights, updated in place, in the order of <see cref="TensorSizes"/>.</param>
+    /// <param name="gradients">Each tensor's loss gradient, in the same order.</param>
+    /// <param name="loss">The loss at <paramref name="weights"/>; the step is rejected when it is not finite.</param>
+    /// <exception cref="NonFiniteStepException">The loss, a gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
+    public void Step(ReadOnlySpan<Memory<T>> weights, ReadOnlySpan<ReadOnlyMemory<T>> gradients, T loss) =>
+        StepTensors(weights, gradients, hasLoss: true, loss);
+
+    private void StepFlat(Span<T> weights, ReadOnlySpan<T> gradients, bool hasLoss, T loss, bool gradientsAreNext = false)
     {
         if (_tensorSizes.Length != 1)
         {
@@ -123,21 +227,32 @@ public sealed unsafe partial class Tower<T>
         }
 
         CheckLength(weights.Length, gradients.Length, 0);
+        if (!BeginStep(hasLoss, loss))
+        {
+            return;
+        }
+
         fixed (T* w = weights)
         fixed (T* g = gradients)
         {
-            ComputeHypergradients(g, 0, ParameterCount, last: true);
-            UpdateHyperparameters();
-            StepWeights(w, g, 0, ParameterCount);
+            ReadGradients(g, 0);
+            if (_reducing && Checks && !SumsAreFinite())
+            {
+                LocateNonFiniteGradient(g, 0);
+            }
+
+            if (!FinishHypergradients() || !UpdateHyperparameters())
+            {
+                return;
+            }
+
+            StepWeights(w, g, 0, copyGradients: !gradientsAreNext);
         }
 
-        _levels[0].StepCount++;
+        EndStep(gradientsAreNext);
     }
 
-    /// <summary>Takes one training step over several tensors that form one parameter set.</summary>
-    /// <param name="weights">Each tensor's weights, updated in place, in the order of <see cref="TensorSizes"/>.</param>
-    /// <param name="gradients">Each tensor's loss gradient, in the same order.</param>
-    public void Step(ReadOnlySpan<Memory<T>> weights, ReadOnlySpan<ReadOnlyMemory<T>> gradients)
+    private void StepTensors(ReadOnlySpan<Memory<T>> weights, ReadOnlySpan<ReadOnlyMemory<T>> gradients, bool hasLoss, T loss)
     {
         if (weights.Length != _tensorSizes.Length || gradients.Length != _tensorSizes.Length)
         {
@@ -150,25 +265,45 @@ public sealed unsafe partial class Tower<T>
             CheckLength(weights[i].Length, gradients[i].Length, i);
         }
 
+        if (!BeginStep(hasLoss, loss))
+        {
+            return;
+        }
+
         for (int i = 0; i < gradients.Length; i++)
         {
             fixed (T* g = gradients[i].Span)
             {
-                ComputeHypergradients(g, _tensorOffsets[i], _tensorSizes[i], last: i == gradients.Length - 1);
+                ReadGradients(g, i);
             }
         }
 
-        UpdateHyperparameters();
+        if (_reducing && Checks && !SumsAreFinite())
+        {
+            for (int i = 0; i < gradients.Length && _firstNonFiniteGradient < 0; i++)
+            {
+                fixed (T* g = gradients[i].Span)
+                {
+                    LocateNonFiniteGradient(g, i);
+                }
+            }
+        }
+
+        if (!FinishHypergradients() || !UpdateHyperparameters())
+        {
+            return;
+        }
+
         for (int i = 0; i < weights.Length; i++)
         {
             fixed (T* w = weights[i].Span)
             fixed (T* g = gradients[i].Span)
             {
-                StepWeights(w, g, _tensorOffsets[i], _tensorSizes[i]);
+                StepWeights(w, g, i, copyGradients: true);
             }
         }
 
-        _levels[0].StepCount++;
+        EndStep(gradientsWereNext: false);
     }
 
     private void CheckLength(int weightCount, int gradientCount, int tensor)
@@ -182,41 +317,115 @@ public sealed unsafe partial class Tower<T>
         }
     }
 
+    /// <summary>Checks what the step reads before it reads any buffer, and saves what it may have to restore.</summary>
+    private bool BeginStep(bool hasLoss, T loss)
+    {
+        LevelState<T> bottom = _levels[0];
+        _reducing = Depth > 1 && bottom.StepCount > 0 && bottom.HyperCount > 0;
+        _firstNonFiniteGradient = -1;
+        Array.Clear(_hypergradientSums);
+        if (!Checks)
+        {
+            return true;
+        }
+
+        if (hasLoss && !T.IsFinite(loss))
+        {
+            return Reject(NonFiniteQuantity.Loss, level: 0, hyper: -1, parameter: -1);
+        }
+
+        for (int level = 0; level < Depth; level++)
+        {
+            T[] raw = _levels[level].Raw;
+            for (int j = 0; j < raw.Length; j++)
+            {
+                if (!T.IsFinite(raw[j]))
+                {
+                    return Reject(NonFiniteQuantity.HyperParameter, level, j, parameter: -1);
+                }
+            }
+        }
+
+        _snapshot.Save();
+        return true;
+    }
+
     /// <summary>
     /// Adds one tensor's contribution to level 1's hypergradient, <c>G1[j] += sum_i g[i] * dw_i/dr_j</c>, with the
-    /// partials recorded by the previous step; on the last tensor, finishes G1 and every upper hypergradient.
+    /// partials of the previous update (stored, or recomputed from its inputs); where no such pass runs, scans the
+    /// gradients for NaN and infinities instead.
     /// </summary>
-    private void ComputeHypergradients(T* gradients, int offset, int count, bool last)
+    private void ReadGradients(T* gradients, int tensor)
     {
-        if (Depth == 1)
+        int count = _tensorSizes[tensor];
+        if (count == 0)
         {
             return;
         }
 
-        LevelState<T> bottom = _levels[0];
-        if (offset == 0)
+        if (_reducing)
         {
-            Array.Clear(_hypergradientSums);
-        }
-
-        if (bottom.StepCount > 0 && count > 0)
-        {
-            _reduction.Set(gradients, bottom.PartialPointer + offset, count);
+            _reduction.Set(gradients, _tensorOffsets[tensor], count);
             BlockScheduler.Run(_reduction, BlockCount(count));
             _reduction.AddTotals(_hypergradientSums);
         }
-
-        if (!last)
+        else if (Checks && _firstNonFiniteGradient < 0)
         {
-            return;
+            LocateNonFiniteGradient(gradients, tensor);
+        }
+    }
+
+    private void LocateNonFiniteGradient(T* gradients, int tensor)
+    {
+        int count = _tensorSizes[tensor];
+        _scan.Set(gradients, count);
+        BlockScheduler.Run(_scan, BlockCount(count));
+        int first = _scan.FirstIndex();
+        if (first >= 0)
+        {
+            _firstNonFiniteGradient = _tensorOffsets[tensor] + (long)first;
+        }
+    }
+
+    private bool SumsAreFinite()
+    {
+        foreach (double sum in _hypergradientSums)
+        {
+            if (!double.IsFinite(sum))
+            {
+                return false;
+            }
         }
 
+        return true;
+    }
+
+    /// <summary>Sets every level's hypergradient, checking each; the upper ones are <c>G(k+1)[l] = sum_j Gk[j] * dhk_j/dh(k+1)_l</c>.</summary>
+    private bool FinishHypergradients()
+    {
+        if (_firstNonFiniteGradient >= 0)
+        {
+            return Reject(NonFiniteQuantity.Gradient, level: 0, hyper: -1, _firstNonFiniteGradient);
+        }
+
+        if (Depth == 1)
+        {
+            return true;
+        }
+
+        LevelState<T> bottom = _levels[0];
         for (int j = 0; j < bottom.HyperCount; j++)
         {
-            bottom.Hypergradient[j] = bottom.IsLearned(j) ? T.CreateTruncating(_hypergradientSums[j]) : T.Zero;
+            // Checked in T as well: a finite double sum can overflow float.
+            T value = T.CreateTruncating(_hypergradientSums[j]);
+            if (!T.IsFinite(value) && Checks)
+            {
+                return Reject(NonFiniteQuantity.Hypergradient, level: 0, j, parameter: -1);
+            }
+
+            bottom.Hypergradient[j] = bottom.IsLearned(j) ? value : T.Zero;
         }
 
-        // G(k+1)[l] = sum_j Gk[j] * dhk_j/dh(k+1)_l, with the partials of the previous update of level k.
         for (int level = 1; level < Depth - 1; level++)
         {
             LevelState<T> state = _levels[level];
@@ -229,13 +438,21 @@ public sealed unsafe partial class Tower<T>
                     sum += double.CreateTruncating(below[i]) * double.CreateTruncating(state.Partials[(l * state.Count) + i]);
                 }
 
-                state.Hypergradient[l] = state.IsLearned(l) ? T.CreateTruncating(sum) : T.Zero;
+                T value = T.CreateTruncating(sum);
+                if (!T.IsFinite(value) && Checks)
+                {
+                    return Reject(NonFiniteQuantity.Hypergradient, level, l, parameter: -1);
+                }
+
+                state.Hypergradient[l] = state.IsLearned(l) ? value : T.Zero;
             }
         }
+
+        return true;
     }
 
     /// <summary>Updates every level's hyperparameters top-down, each with the freshly updated values above it.</summary>
-    private void UpdateHyperparameters()
+    private bool UpdateHyperparameters()
     {
         for (int level = Depth - 1; level >= 1; level--)
         {
@@ -256,14 +473,89 @@ public sealed unsafe partial class Tower<T>
             _bounds[level - 1].Apply(lower.Raw);
 
             lower.HoldInactiveHyperparameters();
+            for (int j = 0; j < lower.HyperCount && Checks; j++)
+            {
+                if (!T.IsFinite(lower.Raw[j]))
+                {
+                    return Reject(NonFiniteQuantity.UpdatedHyperParameter, level - 1, j, parameter: -1);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private void StepWeights(T* weights, T* gradients, int tensor, bool copyGradients)
+    {
+        int count = _tensorSizes[tensor];
+        LevelState<T> bottom = _levels[0];
+        _weightStep.Set(bottom, weights, gradients, _tensorOffsets[tensor], count, bottom.StepCount + 1, copyGradients);
+        BlockScheduler.Run(_weightStep, BlockCount(count));
+    }
+
+    private void EndStep(bool gradientsWereNext)
+    {
+        LevelState<T> bottom = _levels[0];
+        bottom.StepCount++;
+        if (bottom.RecomputesPartials)
+        {
+            bottom.FinishKeepingInputs(bottom.StepCount, gradientsWereNext);
         }
     }
 
-    private void StepWeights(T* weights, T* gradients, int offset, int count)
+    /// <summary>Undoes what the step changed, then throws or counts the skipped step; returns false to stop the step.</summary>
+    /// <param name="quantity">What was not finite.</param>
+    /// <param name="level">The 0-based level it belongs to.</param>
+    /// <param name="hyper">The hyperparameter's index, or -1.</param>
+    /// <param name="parameter">The gradient's flat index, or -1.</param>
+    private bool Reject(NonFiniteQuantity quantity, int level, int hyper, long parameter)
     {
-        LevelState<T> bottom = _levels[0];
-        _weightStep.Set(bottom, weights, gradients, offset, count, bottom.StepCount + 1);
-        BlockScheduler.Run(_weightStep, BlockCount(count));
+        if (quantity is NonFiniteQuantity.Hypergradient or NonFiniteQuantity.UpdatedHyperParameter)
+        {
+            // Only these come after the step has written hypergradients or upper levels; earlier checks changed nothing.
+            _snapshot.Restore();
+        }
+
+        if (NonFinitePolicy == NonFinitePolicy.SkipStep)
+        {
+            SkippedStepCount++;
+            return false;
+        }
+
+        string? name = hyper >= 0 ? _levels[level].Definition.HyperParameters[hyper].Name : null;
+        string what = quantity switch
+        {
+            NonFiniteQuantity.Loss => "The loss is not finite",
+            NonFiniteQuantity.Gradient => $"{DescribeGradient(parameter)} is not finite",
+            NonFiniteQuantity.HyperParameter => $"Level {level + 1}'s hyperparameter '{name}' is not finite",
+            NonFiniteQuantity.Hypergradient when level == 0 =>
+                $"Level 1's hypergradient for '{name}' is not finite although every gradient is (the previous step's " +
+                "partials or inputs, its gradients or the state it started from, hold a NaN or an infinity, or the sum overflowed)",
+            NonFiniteQuantity.Hypergradient => $"Level {level + 1}'s hypergradient for '{name}' is not finite",
+            _ => $"Level {level + 2}'s update of level {level + 1}'s hyperparameter '{name}' is not finite",
+        };
+        throw new NonFiniteStepException(
+            $"{what}: step {StepCount + 1} was rejected and changed nothing.",
+            quantity,
+            level + 1,
+            name,
+            parameter >= 0 ? parameter : null);
+    }
+
+    private string DescribeGradient(long index)
+    {
+        if (_tensorSizes.Length == 1)
+        {
+            return $"Gradient {index}";
+        }
+
+        int tensor = _tensorOffsets.Length - 1;
+        while (_tensorOffsets[tensor] > index)
+        {
+            tensor--;
+        }
+
+        return $"Gradient {index} (tensor {tensor}, element {index - _tensorOffsets[tensor]})";
     }
 
     private static int BlockCount(int count) => (count + BlockSize - 1) / BlockSize;
@@ -277,9 +569,11 @@ public sealed unsafe partial class Tower<T>
         private int _offset;
         private int _count;
         private int _stepIndex;
+        private bool _copyGradients;
 
-        public void Set(LevelState<T> level, T* weights, T* gradients, int offset, int count, int stepIndex)
+        public void Set(LevelState<T> level, T* weights, T* gradients, int offset, int count, int stepIndex, bool copyGradients)
         {
+            _copyGradients = copyGradients;
             _level = level;
             _weights = weights;
             _gradients = gradients;
@@ -294,6 +588,17 @@ public sealed unsafe partial class Tower<T>
             int start = block * BlockSize;
             int length = Math.Min(BlockSize, _count - start);
             int at = _offset + start;
+            if (level.RecomputesPartials)
+            {
+                var keeping = new LevelChunk<T>(
+                    ref Unsafe.AsRef<T>(_weights + start), ref Unsafe.AsRef<T>(_gradients + start),
+                    ref level.StateRef(at), ref level.PreviousStateRef(at), level.Count,
+                    ref _copyGradients ? ref level.PreviousGradientRef(at) : ref Unsafe.NullRef<T>(),
+                    length);
+                level.Kernel.Step(in keeping, level.Raw, _stepIndex);
+                return;
+            }
+
             var chunk = new LevelChunk<T>(
                 ref Unsafe.AsRef<T>(_weights + start), ref Unsafe.AsRef<T>(_gradients + start),
                 ref level.StateRef(at), level.Count,
@@ -303,31 +608,33 @@ public sealed unsafe partial class Tower<T>
         }
     }
 
-    /// <summary>Dot products of one tensor's gradients with each recorded partial, block by block.</summary>
+    /// <summary>
+    /// Level 1's hypergradient over one tensor, block by block: one sum per block and hyperparameter, in double, added
+    /// in block order so that the result does not depend on the thread count.
+    /// </summary>
     private sealed class ReductionJob : BlockJob
     {
+        private readonly LevelState<T> _level;
         private readonly int _hyperCount;
-        private readonly int _stride;
         private readonly double[] _blockSums;
         private T* _gradients;
-        private T* _partials;
+        private int _offset;
         private int _count;
 
-        public ReductionJob(int hyperCount, int stride)
+        public ReductionJob(LevelState<T> level, int maxBlocks)
         {
-            _hyperCount = hyperCount;
-            _stride = stride;
-            _blockSums = new double[Math.Max(1, BlockCount(stride)) * hyperCount];
+            _level = level;
+            _hyperCount = level.HyperCount;
+            _blockSums = new double[Math.Max(1, maxBlocks) * _hyperCount];
         }
 
-        public void Set(T* gradients, T* partials, int count)
+        public void Set(T* gradients, int offset, int count)
         {
             _gradients = gradients;
-            _partials = partials;
+            _offset = offset;
             _count = count;
         }
 
-        /// <summary>Adds the block sums in block order, so the result does not depend on the thread count.</summary>
         public void AddTotals(double[] totals)
         {
             int blocks = BlockCount(_count);
@@ -344,11 +651,68 @@ public sealed unsafe partial class Tower<T>
         {
             int start = block * BlockSize;
             int length = Math.Min(BlockSize, _count - start);
+            int at = _offset + start;
+            Span<double> sums = _blockSums.AsSpan(block * _hyperCount, _hyperCount);
+            LevelState<T> level = _level;
+            if (level.RecomputesPartials)
+            {
+                sums.Clear();
+                var chunk = new HypergradientChunk<T>(
+                    in Unsafe.AsRef<T>(_gradients + start),
+                    in level.PreviousGradientRef(at),
+                    in level.PreviousStateRef(at),
+                    level.Count,
+                    length);
+                level.Kernel.AccumulateHypergradients(in chunk, level.PreviousRaw, level.PreviousStepIndex, sums);
+                return;
+            }
+
+            T* partials = level.PartialPointer + at;
             for (int j = 0; j < _hyperCount; j++)
             {
-                _blockSums[(block * _hyperCount) + j] =
-                    VectorMath.Dot(_gradients + start, _partials + ((nint)j * _stride) + start, length);
+                sums[j] = VectorMath.Dot(_gradients + start, partials + ((nint)j * level.Count), length);
             }
+        }
+    }
+
+    /// <summary>Finds the first NaN or infinity in one tensor's gradients, block by block.</summary>
+    private sealed class NonFiniteScanJob : BlockJob
+    {
+        private readonly int[] _blockFirst;
+        private T* _values;
+        private int _count;
+
+        public NonFiniteScanJob(int maxBlocks)
+        {
+            _blockFirst = new int[Math.Max(1, maxBlocks)];
+        }
+
+        public void Set(T* values, int count)
+        {
+            _values = values;
+            _count = count;
+        }
+
+        /// <summary>The index of the first non-finite value of the last run, or -1.</summary>
+        public int FirstIndex()
+        {
+            int blocks = BlockCount(_count);
+            for (int block = 0; block < blocks; block++)
+            {
+                if (_blockFirst[block] >= 0)
+                {
+                    return (block * BlockSize) + _blockFirst[block];
+                }
+            }
+
+            return -1;
+        }
+
+        protected override void RunBlock(int block)
+        {
+            int start = block * BlockSize;
+            int length = Math.Min(BlockSize, _count - start);
+            _blockFirst[block] = VectorMath.FirstNonFinite(_values + start, length);
         }
     }
 }

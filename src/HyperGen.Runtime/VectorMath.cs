@@ -34,4 +34,41 @@ internal static unsafe class VectorMath
 
         return sum;
     }
+
+    /// <summary>The index of the first NaN or infinity in a buffer, or -1 when every value is finite.</summary>
+    public static int FirstNonFinite<T>(T* values, int length)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        // x - x is 0 for every finite x and NaN otherwise, and NaN sticks in the sum: one subtraction and one
+        // addition per vector, no branch, on the common path.
+        int width = Vector<T>.Count;
+        int i = 0;
+        var poison = Vector<T>.Zero;
+        for (; i <= length - width; i += width)
+        {
+            var x = Vector.Load(values + i);
+            poison += x - x;
+        }
+
+        bool clean = Vector.EqualsAll(poison, Vector<T>.Zero);
+        for (; i < length && clean; i++)
+        {
+            clean = T.IsFinite(values[i]);
+        }
+
+        if (clean)
+        {
+            return -1;
+        }
+
+        for (int k = 0; k < length; k++)
+        {
+            if (!T.IsFinite(values[k]))
+            {
+                return k;
+            }
+        }
+
+        return -1;
+    }
 }

@@ -41,11 +41,13 @@ internal static class TowerRun
         using var trainer = new Trainer(data, options);
         var tower = new Tower<float>(spec, trainer.Model.Parameters.Length);
         onStart?.Invoke(trainer, tower);
+        var optimizer = new TowerOptimizer(tower);
         TrainingResult result = trainer.Train(
-            new TowerOptimizer(tower),
+            optimizer,
             onStep: onStep is null ? null : step => onStep(step, tower),
             onEpoch: onEpoch is null ? null : epoch => onEpoch(epoch, tower));
-        return new TowerRunResult(spec, result, FinalValues(tower), tower.Levels.Select(BoundHitReport.Describe).ToArray());
+        return new TowerRunResult(
+            spec, result, FinalValues(tower), tower.Levels.Select(BoundHitReport.Describe).ToArray(), optimizer.Refusal?.Message);
     }
 
     /// <summary>How many steps one epoch takes on <paramref name="data"/> (the last batch takes the remainder).</summary>
@@ -61,7 +63,22 @@ internal static class TowerRun
     /// <summary>Lets the trainer step its flat parameter vector with a tower.</summary>
     private sealed class TowerOptimizer(Tower<float> tower) : IParameterOptimizer
     {
-        public void Step(Span<float> weights, ReadOnlySpan<float> gradients) => tower.Step(weights, gradients);
+        /// <summary>Why the tower refused a step (a NaN or an infinity, named by place), if it did.</summary>
+        public NonFiniteStepException? Refusal { get; private set; }
+
+        public bool Step(Span<float> weights, ReadOnlySpan<float> gradients)
+        {
+            try
+            {
+                tower.Step(weights, gradients);
+                return true;
+            }
+            catch (NonFiniteStepException e)
+            {
+                Refusal = e;
+                return false;
+            }
+        }
     }
 }
 
@@ -70,8 +87,10 @@ internal static class TowerRun
 /// <param name="Training">Per-epoch losses, test errors and timings.</param>
 /// <param name="FinalLevels">Every level's hyperparameters at the end, bottom first, in the user's domain.</param>
 /// <param name="BoundHits">Per level, which hyperparameters were held at a bound and how often (empty when none).</param>
+/// <param name="Refusal">Why the tower refused the last step (it stopped the run), or null.</param>
 internal sealed record TowerRunResult(
     TowerSpec Spec,
     TrainingResult Training,
     IReadOnlyList<IReadOnlyList<KeyValuePair<string, double>>> FinalLevels,
-    IReadOnlyList<string> BoundHits);
+    IReadOnlyList<string> BoundHits,
+    string? Refusal = null);

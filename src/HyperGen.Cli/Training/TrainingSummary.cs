@@ -49,8 +49,9 @@ internal static class TrainingSummary
             }
         }
 
-        console.WriteLine(run.Training.Diverged
-            ? "stopped: the loss became non-finite (a hyper-step size too large?)"
+        console.WriteLine(
+            run.Refusal is not null ? $"stopped: the tower refused a step, weights kept: {run.Refusal}"
+            : run.Training.Diverged ? "stopped: the loss became non-finite (a hyper-step size too large?)"
             : "done");
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"test error {run.Training.TestErrorPercent:F2} %  seconds/epoch {run.Training.MeanSecondsPerEpoch:F2}  epochs {run.Training.Epochs.Count}"));

@@ -6,6 +6,22 @@ using HyperGen.Generator.Model;
 
 namespace HyperGen.Generator.Emit;
 
+/// <summary>What a kernel method does with the values its program computes.</summary>
+internal enum KernelKind
+{
+    /// <summary>Updates weights and state in place (and stores the partials the program computes).</summary>
+    Update,
+
+    /// <summary>Updates the weights, writes every state variable to the other state buffer and copies the gradients.</summary>
+    UpdateKeepingInputs,
+
+    /// <summary>Updates the weights and writes every state variable to the other state buffer; the caller keeps the gradients.</summary>
+    UpdateKeepingState,
+
+    /// <summary>Recomputes the previous step's partials and sums their products with this step's gradients.</summary>
+    Reduction,
+}
+
 /// <summary>
 /// Writes one kernel method from a <see cref="KernelProgram"/>: loop-invariant values first (hyperparameters in
 /// their domains and everything that depends only on them), then a Vector&lt;T&gt; loop and a scalar loop for the
@@ -17,19 +33,26 @@ internal sealed class KernelEmitter
     private readonly OptimizerModel _model;
     private readonly KernelProgram _program;
     private readonly Precision _p;
+    private readonly KernelKind _kind;
+    private readonly string _nextGradient = "";
     private readonly ProgramNode[] _nodes;
     private readonly string?[] _locals;
     private readonly string?[] _splats;
+    private readonly string?[] _reciprocals;
+    private readonly string?[] _reciprocalSplats;
     private readonly HashSet<string> _taken;
 
-    public KernelEmitter(OptimizerModel model, KernelProgram program, Precision precision)
+    public KernelEmitter(OptimizerModel model, KernelProgram program, Precision precision, KernelKind kind = KernelKind.Update)
     {
         _model = model;
         _program = program;
         _p = precision;
+        _kind = kind;
         _nodes = program.Nodes.AsSpan().ToArray();
         _locals = new string?[_nodes.Length];
         _splats = new string?[_nodes.Length];
+        _reciprocals = new string?[_nodes.Length];
+        _reciprocalSplats = new string?[_nodes.Length];
         _taken = new HashSet<string>(System.StringComparer.Ordinal)
         {
             "chunk", "raw", "stepIndex", "n", "i", "width",
@@ -39,18 +62,36 @@ internal sealed class KernelEmitter
             _taken.Add(buffer);
         }
 
+        if (kind == KernelKind.Reduction)
+        {
+            _taken.Add("hypergradients");
+            foreach (HyperModel hyper in _model.Hypers)
+            {
+                _taken.Add(PartialName(hyper) + "Sum");
+                _taken.Add(PartialName(hyper) + "Lanes");
+            }
+
+            // This step's gradient; the user's gradient name holds the previous step's, which the partials read.
+            _nextGradient = Unique(_model.GradientName + "Next");
+            _taken.Add(_nextGradient + "Buffer");
+        }
+
         PlanLocals();
     }
 
     public void Write(CodeWriter w, string methodName, string summary)
     {
         w.Line($"/// <summary>{summary}</summary>");
-        using (w.Block($"private static void {methodName}(in global::HyperGen.LevelChunk<{_p.Type}> chunk, global::System.ReadOnlySpan<{_p.Type}> raw, int stepIndex)"))
+        string signature = _kind == KernelKind.Reduction
+            ? $"private static void {methodName}(in global::HyperGen.HypergradientChunk<{_p.Type}> chunk, global::System.ReadOnlySpan<{_p.Type}> raw, int stepIndex, global::System.Span<double> hypergradients)"
+            : $"private static void {methodName}(in global::HyperGen.LevelChunk<{_p.Type}> chunk, global::System.ReadOnlySpan<{_p.Type}> raw, int stepIndex)";
+        using (w.Block(signature))
         {
             WriteInvariants(w);
             WriteBufferRefs(w);
             w.Line("int n = chunk.Length;");
             w.Line("nuint i = 0;");
+            WriteSums(w);
             if (_program.IsVectorizable)
             {
                 w.Line();
@@ -63,6 +104,45 @@ internal sealed class KernelEmitter
 
             w.Line();
             WriteScalarLoop(w);
+            WriteSumsOut(w);
+        }
+    }
+
+    private IEnumerable<int> AccumulatedPartials()
+    {
+        for (int j = 0; j < _program.PartialOutputs.Count; j++)
+        {
+            if (_program.PartialOutputs[j] >= 0)
+            {
+                yield return j;
+            }
+        }
+    }
+
+    private void WriteSums(CodeWriter w)
+    {
+        if (_kind != KernelKind.Reduction)
+        {
+            return;
+        }
+
+        foreach (int j in AccumulatedPartials())
+        {
+            w.Line($"double {PartialName(_model.Hypers[j])}Sum = 0;");
+        }
+    }
+
+    private void WriteSumsOut(CodeWriter w)
+    {
+        if (_kind != KernelKind.Reduction)
+        {
+            return;
+        }
+
+        w.Line();
+        foreach (int j in AccumulatedPartials())
+        {
+            w.Line($"hypergradients[{j}] += {PartialName(_model.Hypers[j])}Sum;");
         }
     }
 
@@ -70,9 +150,11 @@ internal sealed class KernelEmitter
     {
         yield return _model.WeightName + "Buffer";
         yield return _model.GradientName + "Buffer";
+        yield return _model.GradientName + "CopyBuffer";
         foreach (StateModel state in _model.States)
         {
             yield return state.Name + "Buffer";
+            yield return state.Name + "NextBuffer";
         }
 
         foreach (HyperModel hyper in _model.Hypers)
@@ -127,6 +209,77 @@ internal sealed class KernelEmitter
                 _splats[n] = Unique(_locals[n] + "Vector");
             }
         }
+
+        if (_kind == KernelKind.Reduction)
+        {
+            PlanReciprocals();
+        }
+    }
+
+    /// <summary>
+    /// In the reduction, division by a loop-invariant value becomes multiplication by its reciprocal, computed once
+    /// per call, and a per-element value divided by more than once gets its reciprocal computed once per element:
+    /// vector division is several times slower than multiplication, and the recomputed partials are division-heavy. The partials may differ from the update's in the last bit, which a sum of millions of them
+    /// does not notice; the updates themselves keep the user's divisions, so they compute exactly the user's step.
+    /// </summary>
+    private void PlanReciprocals()
+    {
+        var otherLoopUses = new int[_nodes.Length];
+        foreach (int output in Outputs())
+        {
+            otherLoopUses[output]++;
+        }
+
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            ProgramNode node = _nodes[n];
+            if (!node.IsVarying)
+            {
+                continue;
+            }
+
+            for (int a = 0; a < node.Args.Count; a++)
+            {
+                int arg = node.Args[a];
+                if (node.Op == Op.Div && a == 1 && !_nodes[arg].IsVarying && _nodes[arg].Op != Op.Const && _locals[arg] is not null)
+                {
+                    _reciprocals[arg] ??= Unique(_locals[arg] + "Reciprocal");
+                    _reciprocalSplats[arg] ??= Unique(_locals[arg] + "ReciprocalVector");
+                }
+                else
+                {
+                    otherLoopUses[arg]++;
+                }
+            }
+        }
+
+        // A per-element value divided by more than once: one division for its reciprocal, then multiplications.
+        var divisions = new int[_nodes.Length];
+        foreach (ProgramNode node in _nodes)
+        {
+            if (node.Op == Op.Div && _nodes[node.Args[1]].IsVarying && _locals[node.Args[1]] is not null)
+            {
+                divisions[node.Args[1]]++;
+            }
+        }
+
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            if (divisions[n] > 1)
+            {
+                _reciprocals[n] = Unique(_locals[n] + "Reciprocal");
+                _reciprocalSplats[n] = _reciprocals[n];
+            }
+        }
+
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            if (_reciprocals[n] is not null && !_nodes[n].IsVarying && otherLoopUses[n] == 0)
+            {
+                // Only ever divided by: the loop needs the reciprocal's vector, not the value's.
+                _splats[n] = null;
+            }
+        }
     }
 
     private string? LeafName(ProgramNode node) => node.Op switch
@@ -152,7 +305,11 @@ internal sealed class KernelEmitter
 
     private IEnumerable<int> Outputs()
     {
-        yield return _program.WeightOutput;
+        if (_program.WeightOutput >= 0)
+        {
+            yield return _program.WeightOutput;
+        }
+
         foreach (int state in _program.StateOutputs)
         {
             if (state >= 0)
@@ -194,6 +351,10 @@ internal sealed class KernelEmitter
                 _ => Expression(n, vector: false, parentPrecedence: 0, useLocal: false),
             };
             w.Line($"{_p.Type} {_locals[n]} = {value};");
+            if (_reciprocals[n] is { } reciprocal)
+            {
+                w.Line($"{_p.Type} {reciprocal} = {_p.Literal(1)} / {_locals[n]};");
+            }
         }
 
         if (any)
@@ -202,20 +363,38 @@ internal sealed class KernelEmitter
         }
     }
 
+    private const string AsRef = "global::System.Runtime.CompilerServices.Unsafe.AsRef";
+
     private void WriteBufferRefs(CodeWriter w)
     {
-        w.Line($"ref {_p.Type} {_model.WeightName}Buffer = ref chunk.Weights;");
-        if (Reads(Op.Gradient, 0))
+        if (_kind == KernelKind.Reduction)
         {
-            w.Line($"ref {_p.Type} {_model.GradientName}Buffer = ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in chunk.Gradients);");
+            WriteReductionBufferRefs(w);
+            return;
+        }
+
+        w.Line($"ref {_p.Type} {_model.WeightName}Buffer = ref chunk.Weights;");
+        if (Reads(Op.Gradient, 0) || _kind == KernelKind.UpdateKeepingInputs)
+        {
+            w.Line($"ref {_p.Type} {_model.GradientName}Buffer = ref {AsRef}(in chunk.Gradients);");
         }
 
         for (int k = 0; k < _model.States.Count; k++)
         {
-            if (Reads(Op.State, k) || _program.StateOutputs[k] >= 0)
+            if (KeepsState)
+            {
+                w.Line($"ref {_p.Type} {_model.States[k].Name}Buffer = ref chunk.State({k});");
+                w.Line($"ref {_p.Type} {NextStateBuffer(k)} = ref chunk.NextState({k});");
+            }
+            else if (Reads(Op.State, k) || _program.StateOutputs[k] >= 0)
             {
                 w.Line($"ref {_p.Type} {_model.States[k].Name}Buffer = ref chunk.State({k});");
             }
+        }
+
+        if (_kind == KernelKind.UpdateKeepingInputs)
+        {
+            w.Line($"ref {_p.Type} {GradientCopyBuffer} = ref chunk.GradientCopy;");
         }
 
         for (int j = 0; j < _program.PartialOutputs.Count; j++)
@@ -226,6 +405,29 @@ internal sealed class KernelEmitter
             }
         }
     }
+
+    private void WriteReductionBufferRefs(CodeWriter w)
+    {
+        w.Line($"ref {_p.Type} {_nextGradient}Buffer = ref {AsRef}(in chunk.Gradients);");
+        if (Reads(Op.Gradient, 0))
+        {
+            w.Line($"ref {_p.Type} {_model.GradientName}Buffer = ref {AsRef}(in chunk.PreviousGradients);");
+        }
+
+        for (int k = 0; k < _model.States.Count; k++)
+        {
+            if (Reads(Op.State, k))
+            {
+                w.Line($"ref {_p.Type} {_model.States[k].Name}Buffer = ref {AsRef}(in chunk.PreviousState({k}));");
+            }
+        }
+    }
+
+    private bool KeepsState => _kind is KernelKind.UpdateKeepingInputs or KernelKind.UpdateKeepingState;
+
+    private string NextStateBuffer(int k) => _model.States[k].Name + "NextBuffer";
+
+    private string GradientCopyBuffer => _model.GradientName + "CopyBuffer";
 
     private bool Reads(Op op, int index) => _nodes.Any(n => n.Op == op && n.Index == index);
 
@@ -239,12 +441,37 @@ internal sealed class KernelEmitter
                 {
                     w.Line($"{_p.Vector} {_splats[n]} = new {_p.Vector}({_locals[n]});");
                 }
+
+                if (_reciprocalSplats[n] is not null && !_nodes[n].IsVarying)
+                {
+                    w.Line($"{_p.Vector} {_reciprocalSplats[n]} = new {_p.Vector}({_reciprocals[n]});");
+                }
+            }
+
+            if (_kind == KernelKind.Reduction)
+            {
+                foreach (int j in AccumulatedPartials())
+                {
+                    w.Line($"{_p.Vector} {PartialName(_model.Hypers[j])}Lanes = {_p.Vector}.Zero;");
+                }
             }
 
             w.Line($"nuint width = (nuint){_p.Vector}.Count;");
             using (w.Block("for (; i + width <= (nuint)n; i += width)"))
             {
                 WriteBody(w, vector: true);
+            }
+
+            if (_kind == KernelKind.Reduction)
+            {
+                w.Line();
+
+                // One block's lanes hold few enough terms that their rounding stays far below the tolerance; the
+                // sums across lanes and blocks are in double.
+                foreach (int j in AccumulatedPartials())
+                {
+                    w.Line($"{PartialName(_model.Hypers[j])}Sum = global::System.Numerics.Vector.Sum({PartialName(_model.Hypers[j])}Lanes);");
+                }
             }
         }
     }
@@ -260,6 +487,11 @@ internal sealed class KernelEmitter
     private void WriteBody(CodeWriter w, bool vector)
     {
         string type = vector ? _p.Vector : _p.Type;
+        if (_kind == KernelKind.Reduction)
+        {
+            w.Line($"{type} {_nextGradient} = {Load(_nextGradient + "Buffer", vector)};");
+        }
+
         for (int n = 0; n < _nodes.Length; n++)
         {
             ProgramNode node = _nodes[n];
@@ -276,6 +508,24 @@ internal sealed class KernelEmitter
                 _ => Expression(n, vector, parentPrecedence: 0, useLocal: false),
             };
             w.Line($"{type} {_locals[n]} = {value};");
+            if (_reciprocals[n] is { } reciprocal)
+            {
+                string one = vector ? $"{_p.Vector}.One" : _p.Literal(1);
+                w.Line($"{type} {reciprocal} = {one} / {_locals[n]};");
+            }
+        }
+
+        if (_kind == KernelKind.Reduction)
+        {
+            foreach (int j in AccumulatedPartials())
+            {
+                string partial = Expression(_program.PartialOutputs[j], vector, parentPrecedence: 3, useLocal: true);
+                w.Line(vector
+                    ? $"{PartialName(_model.Hypers[j])}Lanes += {_nextGradient} * {partial};"
+                    : $"{PartialName(_model.Hypers[j])}Sum += {_nextGradient} * {partial};");
+            }
+
+            return;
         }
 
         if (!IsLeaf(_program.WeightOutput, Op.Weight))
@@ -285,10 +535,27 @@ internal sealed class KernelEmitter
 
         for (int k = 0; k < _program.StateOutputs.Count; k++)
         {
-            if (_program.StateOutputs[k] >= 0)
+            if (KeepsState)
+            {
+                // The old state stays where it is for the next step; unchanged variables are carried over.
+                if (_program.StateOutputs[k] >= 0)
+                {
+                    Store(w, NextStateBuffer(k), _program.StateOutputs[k], vector);
+                }
+                else
+                {
+                    StoreText(w, NextStateBuffer(k), StateLeafLocal(k) ?? Load(_model.States[k].Name + "Buffer", vector), vector);
+                }
+            }
+            else if (_program.StateOutputs[k] >= 0)
             {
                 Store(w, _model.States[k].Name + "Buffer", _program.StateOutputs[k], vector);
             }
+        }
+
+        if (_kind == KernelKind.UpdateKeepingInputs)
+        {
+            StoreText(w, GradientCopyBuffer, LeafLocal(Op.Gradient, 0) ?? Load(_model.GradientName + "Buffer", vector), vector);
         }
 
         for (int j = 0; j < _program.PartialOutputs.Count; j++)
@@ -302,13 +569,30 @@ internal sealed class KernelEmitter
 
     private bool IsLeaf(int n, Op op) => _nodes[n].Op == op;
 
+    private string? StateLeafLocal(int k) => LeafLocal(Op.State, k);
+
+    private string? LeafLocal(Op op, int index)
+    {
+        for (int n = 0; n < _nodes.Length; n++)
+        {
+            if (_nodes[n].Op == op && _nodes[n].Index == index)
+            {
+                return _locals[n];
+            }
+        }
+
+        return null;
+    }
+
     private static string Load(string buffer, bool vector) => vector
         ? $"global::System.Numerics.Vector.LoadUnsafe(ref {buffer}, i)"
         : $"global::System.Runtime.CompilerServices.Unsafe.Add(ref {buffer}, i)";
 
-    private void Store(CodeWriter w, string buffer, int node, bool vector)
+    private void Store(CodeWriter w, string buffer, int node, bool vector) =>
+        StoreText(w, buffer, Expression(node, vector, parentPrecedence: 0, useLocal: true), vector);
+
+    private static void StoreText(CodeWriter w, string buffer, string value, bool vector)
     {
-        string value = Expression(node, vector, parentPrecedence: 0, useLocal: true);
         w.Line(vector
             ? $"global::System.Numerics.Vector.StoreUnsafe({value}, ref {buffer}, i);"
             : $"global::System.Runtime.CompilerServices.Unsafe.Add(ref {buffer}, i) = {value};");
@@ -347,6 +631,8 @@ internal sealed class KernelEmitter
                 return Wrap($"{Arg(0, 1)} - {Arg(1, 2)}", 1, parentPrecedence);
             case Op.Mul:
                 return Wrap($"{Arg(0, 2)} * {Arg(1, 2)}", 2, parentPrecedence);
+            case Op.Div when node.IsVarying && _reciprocals[node.Args[1]] is { } reciprocal:
+                return Wrap($"{Arg(0, 2)} * {(vector ? _reciprocalSplats[node.Args[1]] : reciprocal)}", 2, parentPrecedence);
             case Op.Div:
                 return Wrap($"{Arg(0, 2)} / {Arg(1, 3)}", 2, parentPrecedence);
             case Op.Neg:

@@ -117,6 +117,7 @@ internal static class OptimizerEmitter
 
     private static void WriteKernel(CodeWriter w, OptimizerModel model, Precision p)
     {
+        KernelProgram? recompute = RecomputePlan.PartialsOnly(model.StepWithPartials);
         string summaryName = p.IsSingle ? "single" : "double";
         w.Line($"/// <summary><see cref=\"{model.MethodName}\"/> over whole buffers in {summaryName} precision.</summary>");
         w.Line(GeneratedCode);
@@ -124,6 +125,14 @@ internal static class OptimizerEmitter
         {
             w.Line($"public static readonly {p.Name}Step Instance = new();");
             w.Line();
+            if (recompute is not null)
+            {
+                w.Line("/// <inheritdoc/>");
+                w.Line($"/// <remarks>Recomputing moves {RecomputePlan.RecomputedValues(model.StepWithPartials, recompute)} values per weight and step; storing the partials would move {RecomputePlan.StoredValues(model.StepWithPartials)}.</remarks>");
+                w.Line("public bool RecomputesPartials => true;");
+                w.Line();
+            }
+
             w.Line("/// <inheritdoc/>");
             using (w.Block($"public void Step(in global::HyperGen.LevelChunk<{p.Type}> chunk, global::System.ReadOnlySpan<{p.Type}> raw, int stepIndex)"))
             {
@@ -132,9 +141,32 @@ internal static class OptimizerEmitter
                     w.Line("StepWithPartials(in chunk, raw, stepIndex);");
                 }
 
+                if (recompute is not null)
+                {
+                    using (w.Block("else if (chunk.CopiesGradients)"))
+                    {
+                        w.Line("StepKeepingInputs(in chunk, raw, stepIndex);");
+                    }
+
+                    using (w.Block("else if (chunk.KeepsInputs)"))
+                    {
+                        w.Line("StepKeepingState(in chunk, raw, stepIndex);");
+                    }
+                }
+
                 using (w.Block("else"))
                 {
                     w.Line("StepOnly(in chunk, raw, stepIndex);");
+                }
+            }
+
+            if (recompute is not null)
+            {
+                w.Line();
+                w.Line("/// <inheritdoc/>");
+                using (w.Block($"public void AccumulateHypergradients(in global::HyperGen.HypergradientChunk<{p.Type}> chunk, global::System.ReadOnlySpan<{p.Type}> previousRaw, int previousStepIndex, global::System.Span<double> hypergradients)"))
+                {
+                    w.Line("RecomputeHypergradients(in chunk, previousRaw, previousStepIndex, hypergradients);");
                 }
             }
 
@@ -147,6 +179,24 @@ internal static class OptimizerEmitter
                 w,
                 "StepWithPartials",
                 $"Updates the weights and state and records d{model.WeightName}/d({(hypers.Length == 0 ? "nothing" : hypers)}), with respect to the raw hyperparameters, for the next step's hypergradient.");
+            if (recompute is not null)
+            {
+                w.Line();
+                new KernelEmitter(model, model.PlainStep, p, KernelKind.UpdateKeepingInputs).Write(
+                    w,
+                    "StepKeepingInputs",
+                    "Updates the weights, writes the new state to the other state buffer and copies the gradients, so that the next step can recompute this step's partials from its inputs.");
+                w.Line();
+                new KernelEmitter(model, model.PlainStep, p, KernelKind.UpdateKeepingState).Write(
+                    w,
+                    "StepKeepingState",
+                    "Updates the weights and writes the new state to the other state buffer; the caller keeps the gradients for the next step.");
+                w.Line();
+                new KernelEmitter(model, recompute, p, KernelKind.Reduction).Write(
+                    w,
+                    "RecomputeHypergradients",
+                    $"Recomputes the previous step's d{model.WeightName}/d({hypers}) from its inputs (raw and stepIndex are that step's) and adds their dot products with this step's gradients to the hypergradients.");
+            }
         }
     }
 }

@@ -1,0 +1,55 @@
+using System;
+
+namespace HyperGen;
+
+/// <summary>
+/// Thrown by a tower step that met a NaN or an infinity (with <see cref="NonFinitePolicy.Throw"/>); the step changed
+/// nothing.
+/// </summary>
+public sealed class NonFiniteStepException : ArithmeticException
+{
+    /// <summary>Creates the exception with a generic message; towers use the detailed constructor.</summary>
+    public NonFiniteStepException()
+        : this("A tower step met a value that is not finite.")
+    {
+    }
+
+    /// <summary>Creates the exception with <paramref name="message"/> and no location.</summary>
+    public NonFiniteStepException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with <paramref name="message"/>, wrapping <paramref name="innerException"/>.</summary>
+    public NonFiniteStepException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception for a value at a known place.</summary>
+    /// <param name="message">The description.</param>
+    /// <param name="quantity">What held the value.</param>
+    /// <param name="level">The 1-based level the quantity belongs to.</param>
+    /// <param name="hyperParameter">The hyperparameter's name, for hyperparameters and hypergradients.</param>
+    /// <param name="parameterIndex">The weight's index over all tensors, for gradients.</param>
+    public NonFiniteStepException(string message, NonFiniteQuantity quantity, int level, string? hyperParameter, long? parameterIndex)
+        : base(message)
+    {
+        Quantity = quantity;
+        Level = level;
+        HyperParameter = hyperParameter;
+        ParameterIndex = parameterIndex;
+    }
+
+    /// <summary>What held the value.</summary>
+    public NonFiniteQuantity Quantity { get; }
+
+    /// <summary>The 1-based level: 1 for the loss and the gradients, the level whose hyperparameter it is otherwise.</summary>
+    public int Level { get; }
+
+    /// <summary>The hyperparameter whose value or hypergradient was not finite; null for the loss and gradients.</summary>
+    public string? HyperParameter { get; }
+
+    /// <summary>For a gradient, the index of the first non-finite one over all tensors (flat order); null otherwise.</summary>
+    public long? ParameterIndex { get; }
+}

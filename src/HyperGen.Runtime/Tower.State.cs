@@ -1,0 +1,152 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace HyperGen;
+
+/// <content>The complete running state of a tower, written to and read from a binary stream (for checkpoints).</content>
+public sealed partial class Tower<T>
+{
+    /// <summary>Marks the start of a tower's state: "HGTS" in little-endian order.</summary>
+    private const int StateMagic = 0x53544748;
+
+    private const int StateVersion = 1;
+
+    /// <summary>
+    /// Writes everything a resumed tower needs to continue the same trajectory bit for bit: a header describing the
+    /// shape (precision, levels, tensors, and per level its optimizer and buffer sizes), then per level the step
+    /// counter, raw hyperparameters, hypergradient, current state and, depending on how the level above gets its
+    /// hypergradient, the stored partials or the previous step's state, gradients, raw hyperparameters and step
+    /// index; then the skipped-step counter.
+    /// </summary>
+    /// <remarks>Double-buffered state is written in logical order (current, then previous), not by buffer.</remarks>
+    internal void WriteState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(StateMagic);
+        writer.Write(StateVersion);
+        writer.Write(System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        writer.Write(Depth);
+        writer.Write(_tensorSizes.Length);
+        foreach (int size in _tensorSizes)
+        {
+            writer.Write(size);
+        }
+
+        foreach (LevelState<T> level in _levels)
+        {
+            writer.Write(level.Definition.Name);
+            writer.Write(level.Count);
+            writer.Write(level.HyperCount);
+            writer.Write(level.StateCount);
+            writer.Write(level.RecomputesPartials);
+            writer.Write(level.Partials.Length);
+            writer.Write(level.Hypergradient.Length);
+        }
+
+        foreach (LevelState<T> level in _levels)
+        {
+            writer.Write(level.StepCount);
+            WriteValues(writer, level.Raw);
+            WriteValues(writer, level.Hypergradient);
+            WriteValues(writer, level.State);
+            WriteValues(writer, level.Partials);
+            if (level.RecomputesPartials)
+            {
+                WriteValues(writer, level.PreviousState);
+                WriteValues(writer, level.PreviousGradients);
+                WriteValues(writer, level.PreviousRaw);
+                writer.Write(level.PreviousStepIndex);
+            }
+        }
+
+        writer.Write(SkippedStepCount);
+    }
+
+    /// <summary>
+    /// Replaces this tower's state with one written by <see cref="WriteState"/> from a tower of the same shape. The
+    /// whole header is checked before any value is read, so a mismatch leaves this tower as it was.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The stream is not a tower state, or describes a tower of another shape (the message says what differs).</exception>
+    internal void ReadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        Expect(reader.ReadInt32(), StateMagic, "the start marker");
+        Expect(reader.ReadInt32(), StateVersion, "the format version");
+        Expect(reader.ReadInt32(), System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"the size of one value ({typeof(T).Name})");
+        Expect(reader.ReadInt32(), Depth, "the number of levels");
+        Expect(reader.ReadInt32(), _tensorSizes.Length, "the number of tensors");
+        for (int i = 0; i < _tensorSizes.Length; i++)
+        {
+            Expect(reader.ReadInt32(), _tensorSizes[i], $"the size of tensor {i}");
+        }
+
+        for (int index = 0; index < _levels.Length; index++)
+        {
+            LevelState<T> level = _levels[index];
+            string where = $"level {index + 1}";
+            string name = reader.ReadString();
+            if (name != level.Definition.Name)
+            {
+                throw new InvalidDataException($"The saved tower has {name} at {where}; this tower has {level.Definition.Name}.");
+            }
+
+            Expect(reader.ReadInt32(), level.Count, $"the element count of {where}");
+            Expect(reader.ReadInt32(), level.HyperCount, $"the hyperparameter count of {where}");
+            Expect(reader.ReadInt32(), level.StateCount, $"the state variable count of {where}");
+            bool recomputes = reader.ReadBoolean();
+            if (recomputes != level.RecomputesPartials)
+            {
+                throw new InvalidDataException(
+                    $"The saved tower {(recomputes ? "recomputes" : "stores")} the partials of {where}; this tower {(level.RecomputesPartials ? "recomputes" : "stores")} them.");
+            }
+
+            Expect(reader.ReadInt32(), level.Partials.Length, $"the partial count of {where}");
+            Expect(reader.ReadInt32(), level.Hypergradient.Length, $"the hypergradient count of {where}");
+        }
+
+        foreach (LevelState<T> level in _levels)
+        {
+            level.StepCount = reader.ReadInt32();
+            ReadValues(reader, level.Raw);
+            ReadValues(reader, level.Hypergradient);
+            ReadValues(reader, level.State);
+            ReadValues(reader, level.Partials);
+            if (level.RecomputesPartials)
+            {
+                ReadValues(reader, level.PreviousState);
+                ReadValues(reader, level.PreviousGradients);
+                ReadValues(reader, level.PreviousRaw);
+                level.PreviousStepIndex = reader.ReadInt32();
+            }
+        }
+
+        SkippedStepCount = reader.ReadInt64();
+    }
+
+    private static void Expect(int actual, int expected, string what)
+    {
+        if (actual != expected)
+        {
+            throw new InvalidDataException($"The saved tower state has {actual} as {what}; this tower needs {expected}.");
+        }
+    }
+
+    private static void WriteValues(BinaryWriter writer, T[] values) =>
+        writer.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+
+    private static void ReadValues(BinaryReader reader, T[] values)
+    {
+        Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
+        while (!bytes.IsEmpty)
+        {
+            int read = reader.Read(bytes);
+            if (read == 0)
+            {
+                throw new EndOfStreamException("The saved tower state ends before its last value.");
+            }
+
+            bytes = bytes[read..];
+        }
+    }
+}
