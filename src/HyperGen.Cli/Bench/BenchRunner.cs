@@ -143,10 +143,19 @@ internal static class BenchRunner
 
     /// <summary>
     /// Elements per parameter a tower holds besides the shared weights and gradients: its S state variables, and at
-    /// depth 2 and above its H partials. An estimate for deciding whether every tower fits in memory at once.
+    /// depth 2 and above either its H stored partials or, where it recomputes them, the other half of the state's
+    /// double buffer and its copy of the gradient. An estimate for deciding whether every tower fits in memory at once.
     /// </summary>
-    private static int HeldElements(OptimizerDefinition levelOne, int depth) =>
-        levelOne.StateVariables.Count + (depth == 1 ? 0 : levelOne.HyperParameters.Count);
+    private static int HeldElements(OptimizerDefinition levelOne, int depth)
+    {
+        int states = levelOne.StateVariables.Count;
+        if (depth == 1)
+        {
+            return states;
+        }
+
+        return levelOne.GetKernel<float>().RecomputesPartials ? (2 * states) + 1 : states + levelOne.HyperParameters.Count;
+    }
 
     /// <summary>One operation of a run at one N: what it is, what it moves and holds, and how to create it.</summary>
     /// <param name="Name">The row's operation: "copy", "plain-adam" or the level-1 optimizer.</param>

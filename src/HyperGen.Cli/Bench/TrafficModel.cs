@@ -19,19 +19,31 @@ internal static class TrafficModel
 
     /// <summary>
     /// Elements one tower step moves per parameter at level 1 (the levels above touch a handful of scalars), for a
-    /// level-1 optimizer with <c>S</c> state variables and <c>H</c> hyperparameters.
+    /// level-1 optimizer with <c>S</c> state variables and <c>H</c> hyperparameters, under the default non-finite
+    /// policy (checked).
     /// <list type="bullet">
-    /// <item>Depth 1, an ordinary optimizer step: reads w, g and the S states, writes w and the S states: <c>3 + 2S</c>.</item>
-    /// <item>Depth 2 and more, two passes. The hypergradient reduction reads g and the H partials that the previous
-    /// step stored: <c>1 + H</c>. The update reads w, g and the S states and writes w, the S states and H new
-    /// partials: <c>3 + 2S + H</c>. Together <c>4 + 2S + 2H</c>, whatever the depth.</item>
+    /// <item>Depth 1, an ordinary optimizer step: a scan of g for NaN and infinity (1), then the update reads w, g and
+    /// the S states and writes w and the S states: <c>4 + 2S</c>.</item>
+    /// <item>Depth 2 and more, two passes, whatever the depth, in one of two ways the generator chooses per optimizer
+    /// (whichever moves fewer elements). Stored partials: the reduction reads g and the H partials the previous step
+    /// wrote (<c>1 + H</c>); the update reads w, g and the S states and writes w, the S states and H new partials
+    /// (<c>3 + 2S + H</c>): <c>4 + 2S + 2H</c>. Recomputed partials: the reduction reads g, the previous gradient and
+    /// the S states from before the previous update (the other half of the double buffer) (<c>2 + S</c>); the update
+    /// reads w, g and the S states and writes w, the S new states (into the other buffer) and its copy of g
+    /// (<c>4 + 2S</c>): <c>6 + 3S</c>, one fewer with <see cref="Tower{T}.StepWithNextGradients(System.Span{T})"/>.</item>
     /// </list>
-    /// Adam (S = 2, H = 3): 7 elements at depth 1, 14 above; SGD and RMSProp (S = 1, H = 2): 5 and 10.
+    /// Adam (S = 2, H = 3): 8 elements at depth 1, 12 above (recomputed); SGD with momentum and RMSProp (S = 1,
+    /// H = 2): 6 and 9.
     /// </summary>
     public static int TowerElements(OptimizerDefinition levelOne, int depth)
     {
         int states = levelOne.StateVariables.Count;
         int hyperparameters = levelOne.HyperParameters.Count;
-        return depth == 1 ? 3 + (2 * states) : 4 + (2 * states) + (2 * hyperparameters);
+        if (depth == 1)
+        {
+            return 4 + (2 * states);
+        }
+
+        return levelOne.GetKernel<float>().RecomputesPartials ? 6 + (3 * states) : 4 + (2 * states) + (2 * hyperparameters);
     }
 }

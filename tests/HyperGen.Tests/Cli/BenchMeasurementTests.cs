@@ -82,14 +82,20 @@ public sealed class BenchMeasurementTests
     }
 
     [Fact]
-    public void The_byte_model_counts_level_one_state_and_partials()
+    public void The_byte_model_counts_level_one_state_and_how_the_partials_are_had()
     {
-        Assert.Equal(7, TrafficModel.TowerElements(Adam.Definition, 1));
-        Assert.Equal(14, TrafficModel.TowerElements(Adam.Definition, 2));
-        Assert.Equal(14, TrafficModel.TowerElements(Adam.Definition, 32));
-        Assert.Equal(5, TrafficModel.TowerElements(Sgd.Definition, 1));
-        Assert.Equal(10, TrafficModel.TowerElements(RmsProp.Definition, 3));
-        Assert.Equal(TrafficModel.PlainAdamElements, TrafficModel.TowerElements(Adam.Definition, 1));
+        // Depth 1: the gradient scan, then the plain update.
+        Assert.Equal(TrafficModel.PlainAdamElements + 1, TrafficModel.TowerElements(Adam.Definition, 1));
+        Assert.Equal(6, TrafficModel.TowerElements(Sgd.Definition, 1));
+
+        // Recomputed partials (Adam, RMSProp): 6 + 3S whatever the depth.
+        Assert.Equal(12, TrafficModel.TowerElements(Adam.Definition, 2));
+        Assert.Equal(12, TrafficModel.TowerElements(Adam.Definition, 32));
+        Assert.Equal(9, TrafficModel.TowerElements(RmsProp.Definition, 3));
+
+        // Stored partials (AdaGrad: one state, one hyperparameter): 4 + 2S + 2H.
+        Assert.False(AdaGrad.Definition.GetKernel<float>().RecomputesPartials);
+        Assert.Equal(8, TrafficModel.TowerElements(AdaGrad.Definition, 2));
     }
 
     [Fact]
