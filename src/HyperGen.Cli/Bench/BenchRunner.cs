@@ -134,6 +134,12 @@ internal static class BenchRunner
 
     private static void WarnIfNonFinite(IMeasuredStep step, Operation operation, int n, TextWriter progress)
     {
+        if (step is IHyperparameterHolder { RefusedSteps: > 0 } refusing)
+        {
+            progress.WriteLine(
+                $"hypergen: warning: {operation.Label}, N = {BenchFormat.Size(n)}: the tower refused {refusing.RefusedSteps} steps because a value became NaN or infinite on the bench's synthetic gradients; a refused step skips the update, so this row's time is a lower bound");
+        }
+
         if (step is IHyperparameterHolder holder && holder.FirstNonFiniteLevel() is int level)
         {
             progress.WriteLine(

@@ -12,4 +12,7 @@ internal interface IHyperparameterHolder
 {
     /// <summary>The 1-based index of the lowest level with a non-finite hyperparameter, or null when all are finite.</summary>
     int? FirstNonFiniteLevel();
+
+    /// <summary>Steps the optimizer refused because a value was NaN or infinite (they changed nothing).</summary>
+    long RefusedSteps { get; }
 }

@@ -12,12 +12,16 @@ internal sealed class TowerStep<T> : IMeasuredStep, IHyperparameterHolder
 
     public TowerStep(TowerSpec spec, T[] weights, T[] gradients)
     {
-        _tower = new Tower<T>(spec, weights.Length);
+        // A tower that the synthetic gradients drive to overflow must not end the bench: it refuses those steps
+        // (changing nothing), counts them, and the bench says so.
+        _tower = new Tower<T>(spec, weights.Length) { NonFinitePolicy = NonFinitePolicy.SkipStep };
         _weights = weights;
         _gradients = gradients;
     }
 
     public void Step() => _tower.Step(_weights, _gradients);
+
+    public long RefusedSteps => _tower.SkippedStepCount;
 
     public int? FirstNonFiniteLevel()
     {

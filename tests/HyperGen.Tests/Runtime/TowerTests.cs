@@ -5,6 +5,7 @@ using Xunit;
 
 namespace HyperGen.Tests.Runtime;
 
+[Collection(ProcessWideAllocationCollection.Name)]
 public sealed class TowerTests
 {
     [Fact]
