@@ -28,8 +28,11 @@ public static partial class Adam
     {
         m = beta1 * m + (1 - beta1) * g;
         v = beta2 * v + (1 - beta2) * g * g;
-        float mHat = m / (1 - MathF.Pow(beta1, t));
-        float vHat = v / (1 - MathF.Pow(beta2, t));
-        w -= alpha * mHat / (MathF.Sqrt(vHat) + 1e-8f);
+
+        // w -= alpha * mHat / (sqrt(vHat) + eps), with mHat = m / (1 - beta1^t) and vHat = v / (1 - beta2^t), written
+        // so that the bias corrections are per-step scalars: one division and one square root per weight.
+        float stepSize = alpha / (1 - MathF.Pow(beta1, t));
+        float rootCorrection = 1 / MathF.Sqrt(1 - MathF.Pow(beta2, t));
+        w -= stepSize * m / (MathF.Sqrt(v) * rootCorrection + 1e-8f);
     }
 }

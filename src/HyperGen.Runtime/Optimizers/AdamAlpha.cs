@@ -21,8 +21,10 @@ public static partial class AdamAlpha
     {
         m = 0.9f * m + (1 - 0.9f) * g;
         v = 0.999f * v + (1 - 0.999f) * g * g;
-        float mHat = m / (1 - MathF.Pow(0.9f, t));
-        float vHat = v / (1 - MathF.Pow(0.999f, t));
-        w -= alpha * mHat / (MathF.Sqrt(vHat) + 1e-8f);
+
+        // alpha * mHat / (sqrt(vHat) + eps) with the bias corrections as per-step scalars, as in Adam.
+        float stepSize = alpha / (1 - MathF.Pow(0.9f, t));
+        float rootCorrection = 1 / MathF.Sqrt(1 - MathF.Pow(0.999f, t));
+        w -= stepSize * m / (MathF.Sqrt(v) * rootCorrection + 1e-8f);
     }
 }

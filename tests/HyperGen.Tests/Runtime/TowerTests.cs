@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using HyperGen.Optimizers;
 using Xunit;
@@ -177,24 +178,31 @@ public sealed class TowerTests
         }
 
         // Count this thread and the tower's worker threads (large steps run on both), not the rest of the
-        // test process, whose other tests run concurrently.
-        long before = GC.GetAllocatedBytesForCurrentThread() + BlockScheduler.WorkerAllocatedBytes();
-        for (int step = 0; step < 20; step++)
+        // test process. A step that allocates shows in every round of 20 steps; the runtime's own one-off work (a
+        // method promoted to the optimised tier, a lock's first contention) shows in one round at most, so the
+        // claim is that some round of 20 steps allocates nothing at all.
+        var rounds = new List<long>();
+        for (int round = 0; round < 4 && !rounds.Contains(0); round++)
         {
-            if (step % 2 == 0)
+            long before = GC.GetAllocatedBytesForCurrentThread() + BlockScheduler.WorkerAllocatedBytes();
+            for (int step = 0; step < 20; step++)
             {
-                tower.Step(w, g);
+                if (step % 2 == 0)
+                {
+                    tower.Step(w, g);
+                }
+                else
+                {
+                    g.CopyTo(tower.NextGradients);
+                    tower.StepWithNextGradients(w);
+                }
             }
-            else
-            {
-                g.CopyTo(tower.NextGradients);
-                tower.StepWithNextGradients(w);
-            }
+
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() + BlockScheduler.WorkerAllocatedBytes() - before);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() + BlockScheduler.WorkerAllocatedBytes() - before;
-        Assert.Equal(0, allocated);
-        Assert.Equal(poison ? 21 : 0, tower.SkippedStepCount);
+        Assert.True(rounds.Contains(0), $"bytes allocated by each round of 20 steps: {string.Join(", ", rounds)}");
+        Assert.Equal(poison ? 1 + (20 * rounds.Count) : 0, tower.SkippedStepCount);
     }
 
     [Fact]
