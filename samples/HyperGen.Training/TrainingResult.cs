@@ -5,7 +5,7 @@ namespace HyperGen.Training;
 
 /// <summary>Outcome of <see cref="Trainer.Train"/>.</summary>
 /// <param name="Epochs">One report per epoch run, in order (the last is partial if training diverged).</param>
-/// <param name="Diverged">True when a step's loss was NaN or infinite and the run stopped there.</param>
+/// <param name="Diverged">True when a step's loss was NaN or infinite, or the optimizer refused a step, and the run stopped there.</param>
 public sealed record TrainingResult(IReadOnlyList<EpochReport> Epochs, bool Diverged)
 {
     /// <summary>Test error (%) after the last epoch.</summary>
