@@ -8,29 +8,19 @@ namespace HyperGen.Kernels;
 internal sealed class TowerKernels<T>
     where T : unmanaged
 {
-    public const int HypersPerPass = SingleTowerKernels.HypersPerPass;
+    public const int HypersPerPass = TowerKernelMethods<float, SinglePrecision>.HypersPerPass;
 
-    public const int GroupSize = SingleTowerKernels.GroupSize;
+    public const int GroupSize = TowerKernelMethods<float, SinglePrecision>.GroupSize;
 
     public TowerKernels(Accelerator accelerator)
     {
         if (typeof(T) == typeof(float))
         {
-            BlockDots = accelerator.LoadStreamKernel(Cast<Action<ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int, int, int>>(
-                (Action<ArrayView<float>, ArrayView<float>, ArrayView<double>, int, int, int, int>)SingleTowerKernels.BlockDots));
-            FinishHypergradients = accelerator.LoadAutoGroupedStreamKernel(Cast<Action<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<T>, ArrayView<int>, ArrayView<T>>>(
-                (Action<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<float>, ArrayView<int>, ArrayView<float>>)SingleTowerKernels.FinishHypergradients));
-            HoldInactive = accelerator.LoadAutoGroupedStreamKernel(Cast<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>>>(
-                (Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>>)SingleTowerKernels.HoldInactive));
+            (BlockDots, FinishHypergradients, HoldInactive) = Load<float, SinglePrecision>(accelerator);
         }
         else
         {
-            BlockDots = accelerator.LoadStreamKernel(Cast<Action<ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int, int, int>>(
-                (Action<ArrayView<double>, ArrayView<double>, ArrayView<double>, int, int, int, int>)DoubleTowerKernels.BlockDots));
-            FinishHypergradients = accelerator.LoadAutoGroupedStreamKernel(Cast<Action<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<T>, ArrayView<int>, ArrayView<T>>>(
-                (Action<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<double>, ArrayView<int>, ArrayView<double>>)DoubleTowerKernels.FinishHypergradients));
-            HoldInactive = accelerator.LoadAutoGroupedStreamKernel(Cast<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>>>(
-                (Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<int>>)DoubleTowerKernels.HoldInactive));
+            (BlockDots, FinishHypergradients, HoldInactive) = Load<double, DoublePrecision>(accelerator);
         }
     }
 
@@ -43,7 +33,26 @@ internal sealed class TowerKernels<T>
     /// <summary>Restores the hyperparameters that are not learned.</summary>
     public Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>> HoldInactive { get; }
 
-    /// <summary>The delegate for T's precision is the one written for float or double: the same object, retyped.</summary>
-    private static TDelegate Cast<TDelegate>(Delegate kernel)
-        where TDelegate : Delegate => (TDelegate)kernel;
+    /// <summary>
+    /// Loads the kernels for <typeparamref name="TValue"/>, which is T (the caller checked): the delegates are retyped
+    /// through object, as C# cannot see that the two type parameters are the same.
+    /// </summary>
+    private static (
+        Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int, int, int> BlockDots,
+        Action<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<T>, ArrayView<int>, ArrayView<T>> FinishHypergradients,
+        Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>> HoldInactive) Load<TValue, TPrecision>(Accelerator accelerator)
+        where TValue : unmanaged
+        where TPrecision : struct, IPrecision<TValue>
+    {
+        var blockDots = accelerator.LoadStreamKernel<ArrayView<TValue>, ArrayView<TValue>, ArrayView<double>, int, int, int, int>(
+            TowerKernelMethods<TValue, TPrecision>.BlockDots);
+        var finish = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<TValue>, ArrayView<int>, ArrayView<TValue>>(
+            TowerKernelMethods<TValue, TPrecision>.FinishHypergradients);
+        var hold = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<TValue>, ArrayView<TValue>, ArrayView<int>>(
+            TowerKernelMethods<TValue, TPrecision>.HoldInactive);
+        return (
+            (Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int, int, int>)(object)blockDots,
+            (Action<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<T>, ArrayView<int>, ArrayView<T>>)(object)finish,
+            (Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>>)(object)hold);
+    }
 }

@@ -3,11 +3,17 @@ using ILGPU;
 namespace HyperGen.Kernels;
 
 /// <summary>
-/// The optimizer-independent kernels of a GPU tower in double precision: level 1's hypergradient as block sums, the
-/// finishing and chaining of every hypergradient, and holding hyperparameters that are not learned. Sums run in
-/// double whatever the precision, in a fixed order, so a step is deterministic on a given device.
+/// The optimizer-independent kernels of a GPU tower: level 1's hypergradient as block sums, the finishing and
+/// chaining of every hypergradient, and holding hyperparameters that are not learned. Sums run in double whatever
+/// the precision, in a fixed order, so a step is deterministic on a given device. Each kernel is written once for
+/// float and double: <typeparamref name="TPrecision"/> widens and narrows T's values, a plain struct call that ILGPU
+/// compiles like any other.
 /// </summary>
-internal static class DoubleTowerKernels
+/// <typeparam name="T">float or double.</typeparam>
+/// <typeparam name="TPrecision">The conversions for T.</typeparam>
+internal static class TowerKernelMethods<T, TPrecision>
+    where T : unmanaged
+    where TPrecision : struct, IPrecision<T>
 {
     /// <summary>Hypergradients one block-sum pass handles; towers with more hyperparameters make several passes.</summary>
     public const int HypersPerPass = 4;
@@ -20,30 +26,31 @@ internal static class DoubleTowerKernels
     /// the hyperparameters <c>first .. first + passCount - 1</c>: a grid-stride loop, then a tree in shared memory.
     /// </summary>
     public static void BlockDots(
-        ArrayView<double> gradients, ArrayView<double> partials, ArrayView<double> blockSums, int count, int hyperCount, int first, int passCount)
+        ArrayView<T> gradients, ArrayView<T> partials, ArrayView<double> blockSums, int count, int hyperCount, int first, int passCount)
     {
         ArrayView<double> shared = SharedMemory.Allocate<double>(GroupSize * HypersPerPass);
         int thread = Group.IdxX;
         int stride = Grid.DimX * Group.DimX;
+        TPrecision precision = default;
         double sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
         int p0 = first * count;
         for (int i = Grid.GlobalIndex.X; i < count; i += stride)
         {
-            double g = gradients[i];
-            sum0 += g * partials[p0 + i];
+            double g = precision.Widen(gradients[i]);
+            sum0 += g * precision.Widen(partials[p0 + i]);
             if (passCount > 1)
             {
-                sum1 += g * partials[p0 + count + i];
+                sum1 += g * precision.Widen(partials[p0 + count + i]);
             }
 
             if (passCount > 2)
             {
-                sum2 += g * partials[p0 + (2 * count) + i];
+                sum2 += g * precision.Widen(partials[p0 + (2 * count) + i]);
             }
 
             if (passCount > 3)
             {
-                sum3 += g * partials[p0 + (3 * count) + i];
+                sum3 += g * precision.Widen(partials[p0 + (3 * count) + i]);
             }
         }
 
@@ -89,8 +96,9 @@ internal static class DoubleTowerKernels
     /// <param name="upperPartials">Every level's partials above level 1, packed (level 1's own live in their buffer).</param>
     public static void FinishHypergradients(
         Index1D index, ArrayView<double> blockSums, int blocks, ArrayView<int> levels, int levelCount,
-        ArrayView<double> hypergradients, ArrayView<int> learned, ArrayView<double> upperPartials)
+        ArrayView<T> hypergradients, ArrayView<int> learned, ArrayView<T> upperPartials)
     {
+        TPrecision precision = default;
         int hyperCount = levels[1];
         for (int j = 0; j < hyperCount; j++)
         {
@@ -100,7 +108,7 @@ internal static class DoubleTowerKernels
                 sum += blockSums[(block * hyperCount) + j];
             }
 
-            hypergradients[j] = learned[j] != 0 ? (double)sum : 0;
+            hypergradients[j] = precision.Narrow(learned[j] != 0 ? sum : 0);
         }
 
         for (int level = 1; level < levelCount; level++)
@@ -115,20 +123,48 @@ internal static class DoubleTowerKernels
                 double sum = 0;
                 for (int i = 0; i < count; i++)
                 {
-                    sum += (double)hypergradients[belowAt + i] * upperPartials[partialAt + (l * count) + i];
+                    sum += precision.Widen(hypergradients[belowAt + i]) * precision.Widen(upperPartials[partialAt + (l * count) + i]);
                 }
 
-                hypergradients[gradientAt + l] = learned[gradientAt + l] != 0 ? (double)sum : 0;
+                hypergradients[gradientAt + l] = precision.Narrow(learned[gradientAt + l] != 0 ? sum : 0);
             }
         }
     }
 
     /// <summary>Puts back the hyperparameters the level above does not learn (momentum that starts at 0 stays 0).</summary>
-    public static void HoldInactive(Index1D index, ArrayView<double> raw, ArrayView<double> initialRaw, ArrayView<int> learned)
+    public static void HoldInactive(Index1D index, ArrayView<T> raw, ArrayView<T> initialRaw, ArrayView<int> learned)
     {
         if (learned[index] == 0)
         {
             raw[index] = initialRaw[index];
         }
     }
+}
+
+/// <summary>Converts a precision's values to and from double inside kernels.</summary>
+/// <typeparam name="T">float or double.</typeparam>
+internal interface IPrecision<T>
+    where T : unmanaged
+{
+    /// <summary>The value as a double.</summary>
+    double Widen(T value);
+
+    /// <summary>The double rounded to T.</summary>
+    T Narrow(double value);
+}
+
+/// <summary>Single precision.</summary>
+internal readonly struct SinglePrecision : IPrecision<float>
+{
+    public double Widen(float value) => value;
+
+    public float Narrow(double value) => (float)value;
+}
+
+/// <summary>Double precision: nothing to convert.</summary>
+internal readonly struct DoublePrecision : IPrecision<double>
+{
+    public double Widen(double value) => value;
+
+    public double Narrow(double value) => value;
 }
