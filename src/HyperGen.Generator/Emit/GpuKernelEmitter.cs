@@ -36,11 +36,10 @@ internal sealed class GpuKernelEmitter
     private readonly ProgramNode[] _nodes;
     private readonly string?[] _locals;
     private readonly HashSet<string> _taken;
-    private readonly bool[] _alive;
     private string _stateRead = "state";
     private string _gradientRead = "gradients";
 
-    public GpuKernelEmitter(OptimizerModel model, KernelProgram program, Precision precision, bool partialsOnly = false)
+    public GpuKernelEmitter(OptimizerModel model, KernelProgram program, Precision precision)
     {
         _model = model;
         _program = program;
@@ -48,52 +47,7 @@ internal sealed class GpuKernelEmitter
         _nodes = program.Nodes.AsSpan().ToArray();
         _locals = new string?[_nodes.Length];
         _taken = new HashSet<string>(s_reserved, System.StringComparer.Ordinal);
-        _alive = partialsOnly ? LiveNodes(program.PartialOutputs.AsSpan().ToArray()) : Enumerable.Repeat(true, _nodes.Length).ToArray();
         PlanLocals();
-    }
-
-    /// <summary>
-    /// Whether the partials can be recomputed after the step from its saved inputs (gradient and state before it):
-    /// only if they do not read the weight, which the step overwrites.
-    /// </summary>
-    public static bool CanRecomputePartials(KernelProgram program)
-    {
-        int[] partials = program.PartialOutputs.AsSpan().ToArray();
-        if (!partials.Any(p => p >= 0))
-        {
-            return false;
-        }
-
-        bool[] live = LiveNodes(program.Nodes.AsSpan().ToArray(), partials);
-        return !program.Nodes.AsSpan().ToArray().Where((node, n) => live[n] && node.Op == Op.Weight).Any();
-    }
-
-    private bool[] LiveNodes(int[] roots) => LiveNodes(_nodes, roots);
-
-    /// <summary>Dead-code elimination: the nodes the given outputs depend on.</summary>
-    private static bool[] LiveNodes(ProgramNode[] nodes, int[] roots)
-    {
-        var live = new bool[nodes.Length];
-        foreach (int root in roots)
-        {
-            if (root >= 0)
-            {
-                live[root] = true;
-            }
-        }
-
-        for (int n = nodes.Length - 1; n >= 0; n--)
-        {
-            if (live[n])
-            {
-                foreach (int arg in nodes[n].Args)
-                {
-                    live[arg] = true;
-                }
-            }
-        }
-
-        return live;
     }
 
     /// <summary>
@@ -144,7 +98,8 @@ internal sealed class GpuKernelEmitter
     /// The hypergradient reduction of level 1 with the partials recomputed: per block, sum over its elements of
     /// the new gradient times each partial of the previous step, the partials computed from that step's saved
     /// gradient, the state before it, and the raw hyperparameters it used (not yet updated when this runs).
-    /// Explicitly grouped: a grid-stride loop, then a tree in shared memory; sums in double.
+    /// Explicitly grouped: a grid-stride loop, then a tree in shared memory; sums in double. The emitter's program
+    /// is the partials-only one (<see cref="RecomputePlan.Recomputable"/>).
     /// </summary>
     public void WriteReduction(CodeWriter w, string methodName, string summary)
     {
@@ -331,7 +286,7 @@ internal sealed class GpuKernelEmitter
         var feedsLoop = new bool[_nodes.Length];
         for (int n = 0; n < _nodes.Length; n++)
         {
-            if (_nodes[n].IsVarying && _alive[n])
+            if (_nodes[n].IsVarying)
             {
                 foreach (int arg in _nodes[n].Args)
                 {
@@ -343,7 +298,7 @@ internal sealed class GpuKernelEmitter
         for (int n = 0; n < _nodes.Length; n++)
         {
             ProgramNode node = _nodes[n];
-            if (node.Op == Op.Const || !_alive[n])
+            if (node.Op == Op.Const)
             {
                 continue;
             }

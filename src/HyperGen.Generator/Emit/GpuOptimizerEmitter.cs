@@ -59,9 +59,9 @@ internal static class GpuOptimizerEmitter
             w.Line(GeneratedCode);
             using (w.Block($"public static class {KernelClassName}"))
             {
-                // Recomputing level 1's partials in the reduction moves fewer bytes than storing them; it needs
-                // partials that do not read the weight, which the step overwrites.
-                bool recompute = GpuKernelEmitter.CanRecomputePartials(model.StepWithPartials);
+                // On the GPU level 1 recomputes its partials in the reduction wherever they can be recomputed (they
+                // do not read the weight, which the step overwrites): the program below holds only the partials.
+                KernelProgram? partials = RecomputePlan.Recomputable(model.StepWithPartials);
                 bool first = true;
                 foreach (Precision p in new[] { Precision.Single, Precision.Double })
                 {
@@ -81,7 +81,7 @@ internal static class GpuOptimizerEmitter
                         w,
                         $"StepWithPartials{p.Name}",
                         $"Updates the elements and their state in {precision} precision and records the partial of each new element with respect to each raw hyperparameter.");
-                    if (recompute)
+                    if (partials is not null)
                     {
                         w.Line();
                         new GpuKernelEmitter(model, model.PlainStep, p).WriteKeepingInputs(
@@ -89,7 +89,7 @@ internal static class GpuOptimizerEmitter
                             $"StepKeepingInputs{p.Name}",
                             $"Level 1's update in {precision} precision that keeps what the next step's reduction needs: the state before it (double-buffered) and the gradient.");
                         w.Line();
-                        new GpuKernelEmitter(model, model.StepWithPartials, p, partialsOnly: true).WriteReduction(
+                        new GpuKernelEmitter(model, partials, p).WriteReduction(
                             w,
                             $"PartialsDot{p.Name}",
                             $"Level 1's hypergradient block sums in {precision} precision, recomputing the previous step's partials instead of storing them.");

@@ -25,18 +25,23 @@ internal static class RecomputePlan
     /// </summary>
     public static KernelProgram? PartialsOnly(KernelProgram withPartials)
     {
+        KernelProgram? partials = Recomputable(withPartials);
+        return partials is not null && RecomputedValues(withPartials, partials) < StoredValues(withPartials) ? partials : null;
+    }
+
+    /// <summary>
+    /// The program computing only the partials of <paramref name="withPartials"/>, whatever it costs, or null when
+    /// there are none or they read the weight (which the update overwrites, so they cannot be recomputed after it).
+    /// </summary>
+    public static KernelProgram? Recomputable(KernelProgram withPartials)
+    {
         if (!withPartials.PartialOutputs.Any(p => p >= 0))
         {
             return null;
         }
 
         KernelProgram partials = Prune(withPartials);
-        if (ReadsLeaf(partials, Op.Weight))
-        {
-            return null;
-        }
-
-        return RecomputedValues(withPartials, partials) < StoredValues(withPartials) ? partials : null;
+        return ReadsLeaf(partials, Op.Weight) ? null : partials;
     }
 
     /// <summary>Values per weight a step moves when the partials are stored.</summary>
