@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -80,8 +81,20 @@ internal static class ReproduceJson
         json.WriteEndObject();
     }
 
+    /// <summary>Writes the "seeds" array: per seed (1-based, in order) its run.</summary>
+    public static void WriteSeeds(Utf8JsonWriter json, IReadOnlyList<Training.TowerRunResult> runs)
+    {
+        json.WriteStartArray("seeds");
+        for (int seed = 0; seed < runs.Count; seed++)
+        {
+            WriteRun(json, seed + 1, runs[seed]);
+        }
+
+        json.WriteEndArray();
+    }
+
     /// <summary>Writes one seed's run: test error, seconds per epoch, divergence and the final hyperparameters of every level.</summary>
-    public static void WriteRun(Utf8JsonWriter json, int seed, Training.TowerRunResult run)
+    private static void WriteRun(Utf8JsonWriter json, int seed, Training.TowerRunResult run)
     {
         json.WriteStartObject();
         json.WriteNumber("seed", seed);

@@ -99,13 +99,7 @@ internal static class Table1Report
             ReproduceJson.WriteStatistics(json, "seconds_per_epoch", row.SecondsPerEpoch);
             json.WriteNumber("diverged", row.DivergedCount);
             json.WriteString("paper_mnist", row.Row.PaperMnist);
-            json.WriteStartArray("seeds");
-            for (int seed = 0; seed < row.Runs.Count; seed++)
-            {
-                ReproduceJson.WriteRun(json, seed + 1, row.Runs[seed]);
-            }
-
-            json.WriteEndArray();
+            ReproduceJson.WriteSeeds(json, row.Runs);
             json.WriteEndObject();
         }
 

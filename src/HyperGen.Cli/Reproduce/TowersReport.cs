@@ -67,13 +67,7 @@ internal static class TowersReport
             json.WriteString("tower", cell.Spec.ToString());
             ReproduceJson.WriteStatistics(json, "test_error_pct", cell.TestError);
             json.WriteNumber("diverged", cell.DivergedCount);
-            json.WriteStartArray("seeds");
-            for (int seed = 0; seed < cell.Runs.Count; seed++)
-            {
-                ReproduceJson.WriteRun(json, seed + 1, cell.Runs[seed]);
-            }
-
-            json.WriteEndArray();
+            ReproduceJson.WriteSeeds(json, cell.Runs);
             json.WriteEndObject();
         }
 
