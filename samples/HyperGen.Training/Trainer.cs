@@ -162,15 +162,11 @@ public sealed class Trainer : IDisposable
             float loss = Model.ComputeGradients(_batch.Inputs, _batch.CurrentLabels);
             _batchesDone++;
             _step++;
-            if (!float.IsFinite(loss) && Options.StopOnDivergence)
+            // A non-finite loss stops the run before the step; an optimizer that refuses the step (a tower that met a
+            // NaN) changed nothing: either way the run stops as diverged with the weights of the last good step.
+            bool diverged = (!float.IsFinite(loss) && Options.StopOnDivergence) || !optimizer.Step(Model.Parameters, Model.Gradients);
+            if (diverged)
             {
-                onStep?.Invoke(new StepReport(epoch, _batchesDone, _step, count, loss));
-                return (_batchesDone, double.NaN, true);
-            }
-
-            if (!optimizer.Step(Model.Parameters, Model.Gradients))
-            {
-                // The optimizer refused the step and changed nothing: stop as a diverged run, weights intact.
                 onStep?.Invoke(new StepReport(epoch, _batchesDone, _step, count, loss));
                 return (_batchesDone, double.NaN, true);
             }

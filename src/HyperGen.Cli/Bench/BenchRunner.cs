@@ -116,7 +116,7 @@ internal static class BenchRunner
             StepTimer.MeasureInterleaved(steps, plan.Budget).CopyTo(timings, 0);
             for (int i = 0; i < steps.Length; i++)
             {
-                WarnIfNonFinite(steps[i], operations[i], n, progress);
+                WarnIfRefused(steps[i], operations[i], n, progress);
             }
         }
         else
@@ -125,25 +125,19 @@ internal static class BenchRunner
             {
                 IMeasuredStep step = operations[i].Create();
                 timings[i] = StepTimer.Measure(step, plan.Budget);
-                WarnIfNonFinite(step, operations[i], n, progress);
+                WarnIfRefused(step, operations[i], n, progress);
             }
         }
 
         return timings;
     }
 
-    private static void WarnIfNonFinite(IMeasuredStep step, Operation operation, int n, TextWriter progress)
+    private static void WarnIfRefused(IMeasuredStep step, Operation operation, int n, TextWriter progress)
     {
-        if (step is IHyperparameterHolder { RefusedSteps: > 0 } refusing)
+        if (step is IRefusingStep { RefusedSteps: > 0 } refusing)
         {
             progress.WriteLine(
                 $"hypergen: warning: {operation.Label}, N = {BenchFormat.Size(n)}: the tower refused {refusing.RefusedSteps} steps because a value became NaN or infinite on the bench's synthetic gradients; a refused step skips the update, so this row's time is a lower bound");
-        }
-
-        if (step is IHyperparameterHolder holder && holder.FirstNonFiniteLevel() is int level)
-        {
-            progress.WriteLine(
-                $"hypergen: warning: {operation.Label}, N = {BenchFormat.Size(n)}: level {level}'s hyperparameters became non-finite during the run; the timing stands (x86 SIMD runs at full speed on infinities and NaN), the values mean nothing");
         }
     }
 

@@ -7,12 +7,12 @@ internal interface IMeasuredStep
     void Step();
 }
 
-/// <summary>An operation with hyperparameters that a long run can drive to overflow.</summary>
-internal interface IHyperparameterHolder
+/// <summary>
+/// An operation with hyperparameters that a long run can drive to overflow. A tower refuses such a step (its
+/// values stay finite), so the bench asks how many it refused.
+/// </summary>
+internal interface IRefusingStep
 {
-    /// <summary>The 1-based index of the lowest level with a non-finite hyperparameter, or null when all are finite.</summary>
-    int? FirstNonFiniteLevel();
-
     /// <summary>Steps the optimizer refused because a value was NaN or infinite (they changed nothing).</summary>
     long RefusedSteps { get; }
 }

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace HyperGen.Cli.Bench;
 
 /// <summary>One training step of a <see cref="Tower{T}"/> over the bench's weights, through its public API only.</summary>
-internal sealed class TowerStep<T> : IMeasuredStep, IHyperparameterHolder
+internal sealed class TowerStep<T> : IMeasuredStep, IRefusingStep
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly Tower<T> _tower;
@@ -22,20 +22,4 @@ internal sealed class TowerStep<T> : IMeasuredStep, IHyperparameterHolder
     public void Step() => _tower.Step(_weights, _gradients);
 
     public long RefusedSteps => _tower.SkippedStepCount;
-
-    public int? FirstNonFiniteLevel()
-    {
-        foreach (TowerLevel level in _tower.Levels)
-        {
-            for (int j = 0; j < level.Definition.HyperParameters.Count; j++)
-            {
-                if (!double.IsFinite(level.GetValue(j)))
-                {
-                    return level.Index;
-                }
-            }
-        }
-
-        return null;
-    }
 }
