@@ -35,7 +35,7 @@ internal sealed class GpuKernelEmitter
     private readonly Precision _p;
     private readonly ProgramNode[] _nodes;
     private readonly string?[] _locals;
-    private readonly HashSet<string> _taken;
+    private readonly LocalNames _names;
     private string _stateRead = "state";
     private string _gradientRead = "gradients";
 
@@ -46,7 +46,7 @@ internal sealed class GpuKernelEmitter
         _p = precision;
         _nodes = program.Nodes.AsSpan().ToArray();
         _locals = new string?[_nodes.Length];
-        _taken = new HashSet<string>(s_reserved, System.StringComparer.Ordinal);
+        _names = new LocalNames(s_reserved);
         PlanLocals();
     }
 
@@ -308,34 +308,13 @@ internal sealed class GpuKernelEmitter
             bool invariantFeedingLoop = !node.IsVarying && (feedsLoop[n] || invariantOutput);
             if (leaf || node.Uses > 1 || node.Name is not null || invariantFeedingLoop)
             {
-                _locals[n] = Unique(LeafName(node) ?? node.Name ?? (node.IsVarying ? "u" : "k"));
+                _locals[n] = _names.Unique(LocalNames.LeafName(_model, node) ?? node.Name ?? (node.IsVarying ? "u" : "k"));
             }
         }
     }
 
     private bool IsOutput(int n) =>
         n == _program.WeightOutput || _program.StateOutputs.AsSpan().ToArray().Contains(n) || _program.PartialOutputs.AsSpan().ToArray().Contains(n);
-
-    private string? LeafName(ProgramNode node) => node.Op switch
-    {
-        Op.Weight => _model.WeightName,
-        Op.Gradient => _model.GradientName,
-        Op.State => _model.States[node.Index].Name,
-        Op.StepIndex => _model.StepIndexName ?? "t",
-        Op.Hyper => node.Name ?? _model.Hypers[node.Index].Name,
-        _ => null,
-    };
-
-    private string Unique(string name)
-    {
-        string candidate = name;
-        for (int suffix = 1; !_taken.Add(candidate); suffix++)
-        {
-            candidate = name + suffix.ToString(CultureInfo.InvariantCulture);
-        }
-
-        return candidate;
-    }
 
     /// <summary>Renders node <paramref name="n"/>; precedences: 1 additive, 2 multiplicative, 3 unary, 4 primary.</summary>
     private string Expression(int n, int parentPrecedence, bool useLocal = true)

@@ -40,7 +40,7 @@ internal sealed class KernelEmitter
     private readonly string?[] _splats;
     private readonly string?[] _reciprocals;
     private readonly string?[] _reciprocalSplats;
-    private readonly HashSet<string> _taken;
+    private readonly LocalNames _names;
 
     public KernelEmitter(OptimizerModel model, KernelProgram program, Precision precision, KernelKind kind = KernelKind.Update)
     {
@@ -53,27 +53,24 @@ internal sealed class KernelEmitter
         _splats = new string?[_nodes.Length];
         _reciprocals = new string?[_nodes.Length];
         _reciprocalSplats = new string?[_nodes.Length];
-        _taken = new HashSet<string>(System.StringComparer.Ordinal)
-        {
-            "chunk", "raw", "stepIndex", "n", "i", "width",
-        };
+        _names = new LocalNames(["chunk", "raw", "stepIndex", "n", "i", "width"]);
         foreach (string buffer in BufferNames())
         {
-            _taken.Add(buffer);
+            _names.Reserve(buffer);
         }
 
         if (kind == KernelKind.Reduction)
         {
-            _taken.Add("hypergradients");
+            _names.Reserve("hypergradients");
             foreach (HyperModel hyper in _model.Hypers)
             {
-                _taken.Add(PartialName(hyper) + "Sum");
-                _taken.Add(PartialName(hyper) + "Lanes");
+                _names.Reserve(PartialName(hyper) + "Sum");
+                _names.Reserve(PartialName(hyper) + "Lanes");
             }
 
             // This step's gradient; the user's gradient name holds the previous step's, which the partials read.
-            _nextGradient = Unique(_model.GradientName + "Next");
-            _taken.Add(_nextGradient + "Buffer");
+            _nextGradient = _names.Unique(_model.GradientName + "Next");
+            _names.Reserve(_nextGradient + "Buffer");
         }
 
         PlanLocals();
@@ -200,13 +197,13 @@ internal sealed class KernelEmitter
             bool invariantFeedingLoop = !node.IsVarying && hasVaryingParent[n];
             if (leaf || node.Uses > 1 || node.Name is not null || invariantFeedingLoop)
             {
-                _locals[n] = Unique(LeafName(node) ?? node.Name ?? (node.IsVarying ? "u" : "k"));
+                _locals[n] = _names.Unique(LocalNames.LeafName(_model, node) ?? node.Name ?? (node.IsVarying ? "u" : "k"));
             }
 
             if (invariantFeedingLoop)
             {
                 // The vector copy is a name of its own: the user may have a local called alphaVector too.
-                _splats[n] = Unique(_locals[n] + "Vector");
+                _splats[n] = _names.Unique(_locals[n] + "Vector");
             }
         }
 
@@ -243,8 +240,8 @@ internal sealed class KernelEmitter
                 int arg = node.Args[a];
                 if (node.Op == Op.Div && a == 1 && !_nodes[arg].IsVarying && _nodes[arg].Op != Op.Const && _locals[arg] is not null)
                 {
-                    _reciprocals[arg] ??= Unique(_locals[arg] + "Reciprocal");
-                    _reciprocalSplats[arg] ??= Unique(_locals[arg] + "ReciprocalVector");
+                    _reciprocals[arg] ??= _names.Unique(_locals[arg] + "Reciprocal");
+                    _reciprocalSplats[arg] ??= _names.Unique(_locals[arg] + "ReciprocalVector");
                 }
                 else
                 {
@@ -267,7 +264,7 @@ internal sealed class KernelEmitter
         {
             if (divisions[n] > 1)
             {
-                _reciprocals[n] = Unique(_locals[n] + "Reciprocal");
+                _reciprocals[n] = _names.Unique(_locals[n] + "Reciprocal");
                 _reciprocalSplats[n] = _reciprocals[n];
             }
         }
@@ -280,27 +277,6 @@ internal sealed class KernelEmitter
                 _splats[n] = null;
             }
         }
-    }
-
-    private string? LeafName(ProgramNode node) => node.Op switch
-    {
-        Op.Weight => _model.WeightName,
-        Op.Gradient => _model.GradientName,
-        Op.State => _model.States[node.Index].Name,
-        Op.StepIndex => _model.StepIndexName ?? "t",
-        Op.Hyper => node.Name ?? _model.Hypers[node.Index].Name,
-        _ => null,
-    };
-
-    private string Unique(string name)
-    {
-        string candidate = name;
-        for (int suffix = 1; !_taken.Add(candidate); suffix++)
-        {
-            candidate = name + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return candidate;
     }
 
     private IEnumerable<int> Outputs()
