@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using HyperGen.Tests.Packaging;
 using Microsoft.CodeAnalysis;
 using Xunit;
 
@@ -18,44 +19,13 @@ public sealed class GeneratedCodeTests
     /// </summary>
     private const string UpdateBaselinesVariable = "HYPERGEN_UPDATE_BASELINES";
 
-    /// <summary>
-    /// The repository, as recorded at build time, else found by walking up to HyperGen.sln. Not [CallerFilePath]: CI builds are
-    /// deterministic, which maps source paths to /_/ in the compiled test assembly.
-    /// </summary>
-    private static string RepositoryRoot { get; } = FindRepositoryRoot();
-
-    private static string ThisDirectory() => Path.Combine(RepositoryRoot, "tests", "HyperGen.Tests", "Generator");
-
-    private static string FindRepositoryRoot()
-    {
-        string? recorded = typeof(GeneratedCodeTests).Assembly
-            .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false)
-            .Cast<System.Reflection.AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
-        if (recorded is not null && File.Exists(Path.Combine(recorded, "HyperGen.sln")))
-        {
-            return recorded;
-        }
-
-        foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "HyperGen.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No HyperGen.sln above {AppContext.BaseDirectory}.");
-    }
+    private static string ThisDirectory() => Path.Combine(RepositoryFiles.Root, "tests", "HyperGen.Tests", "Generator");
 
     [Fact]
     public void Built_in_optimizers_and_test_definitions_generate_code_that_compiles_with_warnings_as_errors()
     {
         // The built-ins as shipped, moved to another namespace so they do not clash with the referenced runtime's.
-        string optimizers = Path.Combine(RepositoryRoot, "src", "HyperGen.Runtime", "Optimizers");
+        string optimizers = Path.Combine(RepositoryFiles.Root, "src", "HyperGen.Runtime", "Optimizers");
         string[] builtIns = Directory.GetFiles(optimizers, "*.cs").OrderBy(f => f, StringComparer.Ordinal).ToArray();
         Assert.True(builtIns.Length >= 6, $"expected the built-in optimizers in {optimizers}");
         string[] sources =
