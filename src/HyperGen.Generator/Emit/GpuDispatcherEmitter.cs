@@ -36,7 +36,7 @@ internal static class GpuDispatcherEmitter
         w.Line("#nullable enable");
         w.Line("#pragma warning disable");
         w.Line();
-        string types = string.Join(", ", ordered.Select(m => $"typeof({Qualified(m)})"));
+        string types = string.Join(", ", ordered.Select(m => $"typeof({OptimizerEmitter.QualifiedClassName(m)})"));
         w.Line($"[assembly: global::{RegistrationAttributeName}(typeof(global::HyperGen.Generated.HyperGenGpuDispatcher){(types.Length == 0 ? "" : ", " + types)})]");
         w.Line();
         using (w.Block("namespace HyperGen.Generated"))
@@ -56,10 +56,8 @@ internal static class GpuDispatcherEmitter
 
     /// <summary>A stable order, so the optimizer indexes do not depend on the order files are seen in.</summary>
     public static OptimizerModel[] Order(IReadOnlyList<OptimizerModel> models) =>
-        models.OrderBy(Qualified, System.StringComparer.Ordinal).ToArray();
+        models.OrderBy(OptimizerEmitter.QualifiedClassName, System.StringComparer.Ordinal).ToArray();
 
-    private static string Qualified(OptimizerModel model) =>
-        $"global::{(model.Namespace is null ? "" : model.Namespace + ".")}{model.ClassName}";
 
     private static void WriteKernel(CodeWriter w, OptimizerModel[] models, Precision p)
     {
@@ -86,7 +84,7 @@ internal static class GpuDispatcherEmitter
                 {
                     for (int id = 0; id < models.Length; id++)
                     {
-                        string kernels = $"{Qualified(models[id])}.{GpuOptimizerEmitter.KernelClassName}";
+                        string kernels = $"{OptimizerEmitter.QualifiedClassName(models[id])}.{GpuOptimizerEmitter.KernelClassName}";
                         w.Line($"case {id.ToString(CultureInfo.InvariantCulture)}:");
                         w.Line("    if (partialLength > 0)");
                         w.Line("    {");

@@ -19,8 +19,7 @@ internal static class GpuOptimizerEmitter
     private const string GeneratedCode =
         "[global::System.CodeDom.Compiler.GeneratedCode(\"HyperGen.Generator\", \"1.0.0\")]";
 
-    public static string HintName(OptimizerModel model) =>
-        $"{(model.Namespace is null ? "" : model.Namespace + ".")}{model.ClassName}.HyperGen.Gpu.g.cs";
+    public static string HintName(OptimizerModel model) => $"{OptimizerEmitter.FullClassName(model)}.HyperGen.Gpu.g.cs";
 
     public static string Emit(OptimizerModel model, GpuTarget target)
     {
@@ -29,7 +28,7 @@ internal static class GpuOptimizerEmitter
         w.Line("#nullable enable");
         w.Line("#pragma warning disable");
         w.Line();
-        string qualified = $"global::{(model.Namespace is null ? "" : model.Namespace + ".")}{model.ClassName}";
+        string qualified = OptimizerEmitter.QualifiedClassName(model);
         if (target.HasKernelRegistry)
         {
             w.Line($"[assembly: global::{RegistrationAttributeName}(typeof({qualified}), typeof({qualified}.{KernelClassName}))]");

@@ -14,8 +14,7 @@ internal static class OptimizerEmitter
     private const string GeneratedCode =
         "[global::System.CodeDom.Compiler.GeneratedCode(\"HyperGen.Generator\", \"1.0.0\")]";
 
-    public static string HintName(OptimizerModel model) =>
-        $"{(model.Namespace is null ? "" : model.Namespace + ".")}{model.ClassName}.HyperGen.g.cs";
+    public static string HintName(OptimizerModel model) => $"{FullClassName(model)}.HyperGen.g.cs";
 
     public static string Emit(OptimizerModel model)
     {
@@ -41,8 +40,12 @@ internal static class OptimizerEmitter
         return w.ToString();
     }
 
-    private static string QualifiedClassName(OptimizerModel model) =>
-        $"global::{(model.Namespace is null ? "" : model.Namespace + ".")}{model.ClassName}";
+    /// <summary>The optimizer class as generated code names it: <c>global::Namespace.Class</c>.</summary>
+    internal static string QualifiedClassName(OptimizerModel model) => "global::" + FullClassName(model);
+
+    /// <summary>The optimizer class's namespace-qualified name, <c>Namespace.Class</c>, for file names.</summary>
+    internal static string FullClassName(OptimizerModel model) =>
+        model.Namespace is null ? model.ClassName : $"{model.Namespace}.{model.ClassName}";
 
     private static void WriteClass(CodeWriter w, OptimizerModel model)
     {
