@@ -92,6 +92,13 @@ public readonly ref struct LevelChunk<T>
     /// </summary>
     public bool KeepsInputs => _keepsInputs;
 
+    /// <summary>
+    /// Whether the kernel should write the new state of a chunk that keeps its inputs, the gradient copy and the
+    /// partials with non-temporal stores (see <see cref="VectorStores"/>), because those buffers are larger than the
+    /// caches. Set it only over pinned buffers.
+    /// </summary>
+    public bool StreamingStores { get; init; }
+
     /// <summary>Whether the kernel must copy the gradients to <see cref="GradientCopy"/>.</summary>
     public bool CopiesGradients => !Unsafe.IsNullRef(ref _gradientCopy);
 

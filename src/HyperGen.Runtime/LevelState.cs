@@ -20,8 +20,9 @@ internal sealed unsafe class LevelState<T> : ILevelState
 {
     private readonly bool[] _learned;
     private readonly T[] _initialRaw;
-    private readonly T[][] _stateBuffers;
-    private readonly T[][] _gradientBuffers = [[], []];
+    private readonly AlignedBuffer<T>[] _stateBuffers;
+    private readonly AlignedBuffer<T>[] _gradientBuffers = [AlignedBuffer<T>.Empty, AlignedBuffer<T>.Empty];
+    private readonly AlignedBuffer<T> _partials;
     private int _currentState;
     private int _previousGradients;
 
@@ -30,6 +31,7 @@ internal sealed unsafe class LevelState<T> : ILevelState
         Definition = spec.Definition;
         Kernel = spec.Definition.GetKernel<T>();
         Count = count;
+        Stride = AlignedBuffer<T>.AlignedStride(count);
         HyperCount = Definition.HyperParameters.Count;
         StateCount = Definition.StateVariables.Count;
         Raw = new T[HyperCount];
@@ -45,29 +47,29 @@ internal sealed unsafe class LevelState<T> : ILevelState
         }
 
         RecomputesPartials = learnedByLevelAbove && mayRecompute && Kernel.RecomputesPartials;
-        _stateBuffers = new T[RecomputesPartials ? 2 : 1][];
+        _stateBuffers = new AlignedBuffer<T>[RecomputesPartials ? 2 : 1];
         for (int b = 0; b < _stateBuffers.Length; b++)
         {
-            _stateBuffers[b] = GC.AllocateUninitializedArray<T>(StateCount * count, pinned: true);
+            _stateBuffers[b] = new AlignedBuffer<T>(StateCount * Stride);
             for (int k = 0; k < StateCount; k++)
             {
-                _stateBuffers[b].AsSpan(k * count, count).Fill(T.CreateTruncating(Definition.StateVariables[k].Initial));
+                _stateBuffers[b].Span.Slice(k * Stride, count).Fill(T.CreateTruncating(Definition.StateVariables[k].Initial));
             }
         }
 
-        Partials = [];
+        _partials = AlignedBuffer<T>.Empty;
         PreviousRaw = [];
         Hypergradient = [];
         if (RecomputesPartials)
         {
-            _gradientBuffers[0] = GC.AllocateArray<T>(count, pinned: true);
+            _gradientBuffers[0] = new AlignedBuffer<T>(count);
             PreviousRaw = new T[HyperCount];
             Hypergradient = new T[HyperCount];
         }
         else if (learnedByLevelAbove)
         {
             // Zero partials make the first step's hypergradients zero, as the algorithm requires.
-            Partials = GC.AllocateArray<T>(HyperCount * count, pinned: true);
+            _partials = new AlignedBuffer<T>(HyperCount * Stride);
             Hypergradient = new T[HyperCount];
         }
     }
@@ -79,46 +81,58 @@ internal sealed unsafe class LevelState<T> : ILevelState
     /// <summary>Elements this level updates: the weights at level 1, the hyperparameters below otherwise.</summary>
     public int Count { get; }
 
+    /// <summary>
+    /// Distance, in elements, from one state variable (or partial) of this level to the next: <see cref="Count"/>
+    /// rounded up so that every variable starts on a 64-byte boundary.
+    /// </summary>
+    public int Stride { get; }
+
     public int HyperCount { get; }
 
     public int StateCount { get; }
 
     public T[] Raw { get; }
 
-    /// <summary>The current state, which the next update reads.</summary>
-    public T[] State => _stateBuffers[_currentState];
+    /// <summary>The current state, which the next update reads: variable k at <c>[k * Stride, k * Stride + Count)</c>.</summary>
+    public Span<T> State => _stateBuffers[_currentState].Span;
 
     /// <summary>
     /// With recomputed partials, the state the last update started from (and the buffer the next update writes);
     /// empty otherwise.
     /// </summary>
-    public T[] PreviousState => RecomputesPartials ? _stateBuffers[1 - _currentState] : [];
+    public Span<T> PreviousState => RecomputesPartials ? _stateBuffers[1 - _currentState].Span : [];
 
     /// <summary>Whether the level above gets its hypergradient by recomputing this level's partials.</summary>
     public bool RecomputesPartials { get; }
 
-    /// <summary>The partials the last update recorded; empty unless the level is learned and stores them.</summary>
-    public T[] Partials { get; }
+    /// <summary>
+    /// The partials the last update recorded, partial j at <c>[j * Stride, j * Stride + Count)</c>; empty unless the
+    /// level is learned and stores them.
+    /// </summary>
+    public Span<T> Partials => _partials.Span;
+
+    /// <summary>How many partials <see cref="Partials"/> holds: <see cref="HyperCount"/>, or 0.</summary>
+    public int PartialCount => _partials.Length == 0 ? 0 : HyperCount;
 
     /// <summary>With recomputed partials, the gradients the last update used; empty otherwise.</summary>
-    public T[] PreviousGradients => _gradientBuffers[_previousGradients];
+    public Span<T> PreviousGradients => _gradientBuffers[_previousGradients].Span;
 
     /// <summary>
     /// A buffer for the caller to fill with the next step's gradients, allocated on first use; with recomputed
     /// partials it is the other half of a double buffer with <see cref="PreviousGradients"/>, so a step that reads
     /// its gradients from here needs no copy.
     /// </summary>
-    public T[] NextGradients
+    public Span<T> NextGradients
     {
         get
         {
             int next = RecomputesPartials ? 1 - _previousGradients : 1;
             if (_gradientBuffers[next].Length != Count)
             {
-                _gradientBuffers[next] = GC.AllocateArray<T>(Count, pinned: true);
+                _gradientBuffers[next] = new AlignedBuffer<T>(Count);
             }
 
-            return _gradientBuffers[next];
+            return _gradientBuffers[next].Span;
         }
     }
 
@@ -134,13 +148,23 @@ internal sealed unsafe class LevelState<T> : ILevelState
 
     public T* PartialPointer => (T*)Unsafe.AsPointer(ref PartialRef(0));
 
-    public ref T StateRef(int at) => ref ElementRef(State, at);
+    public ref T StateRef(int at) => ref _stateBuffers[_currentState].Ref(at);
 
-    public ref T PreviousStateRef(int at) => ref ElementRef(PreviousState, at);
+    public ref T PreviousStateRef(int at) =>
+        ref RecomputesPartials ? ref _stateBuffers[1 - _currentState].Ref(at) : ref Unsafe.NullRef<T>();
 
-    public ref T PartialRef(int at) => ref ElementRef(Partials, at);
+    public ref T PartialRef(int at) => ref _partials.Ref(at);
 
-    public ref T PreviousGradientRef(int at) => ref ElementRef(PreviousGradients, at);
+    public ref T PreviousGradientRef(int at) => ref _gradientBuffers[_previousGradients].Ref(at);
+
+    /// <summary>State variable <paramref name="k"/> of the current state, without the padding after it.</summary>
+    public Span<T> StateVariable(int k) => State.Slice(k * Stride, Count);
+
+    /// <summary>State variable <paramref name="k"/> of the previous state, without the padding after it.</summary>
+    public Span<T> PreviousStateVariable(int k) => PreviousState.Slice(k * Stride, Count);
+
+    /// <summary>Partial <paramref name="j"/>, without the padding after it.</summary>
+    public Span<T> Partial(int j) => Partials.Slice(j * Stride, Count);
 
     public bool IsLearned(int index) => _learned[index];
 
@@ -175,7 +199,4 @@ internal sealed unsafe class LevelState<T> : ILevelState
             }
         }
     }
-
-    private static ref T ElementRef(T[] buffer, int at) =>
-        ref buffer.Length == 0 ? ref Unsafe.NullRef<T>() : ref buffer[at];
 }

@@ -40,7 +40,7 @@ public sealed partial class Tower<T>
             writer.Write(level.HyperCount);
             writer.Write(level.StateCount);
             writer.Write(level.RecomputesPartials);
-            writer.Write(level.Partials.Length);
+            writer.Write(level.PartialCount * level.Count);
             writer.Write(level.Hypergradient.Length);
         }
 
@@ -49,11 +49,24 @@ public sealed partial class Tower<T>
             writer.Write(level.StepCount);
             WriteValues(writer, level.Raw);
             WriteValues(writer, level.Hypergradient);
-            WriteValues(writer, level.State);
-            WriteValues(writer, level.Partials);
+            // Variable by variable, without the padding that aligns each one: the format does not depend on it.
+            for (int k = 0; k < level.StateCount; k++)
+            {
+                WriteValues(writer, level.StateVariable(k));
+            }
+
+            for (int j = 0; j < level.PartialCount; j++)
+            {
+                WriteValues(writer, level.Partial(j));
+            }
+
             if (level.RecomputesPartials)
             {
-                WriteValues(writer, level.PreviousState);
+                for (int k = 0; k < level.StateCount; k++)
+                {
+                    WriteValues(writer, level.PreviousStateVariable(k));
+                }
+
                 WriteValues(writer, level.PreviousGradients);
                 WriteValues(writer, level.PreviousRaw);
                 writer.Write(level.PreviousStepIndex);
@@ -101,7 +114,7 @@ public sealed partial class Tower<T>
                     $"The saved tower {(recomputes ? "recomputes" : "stores")} the partials of {where}; this tower {(level.RecomputesPartials ? "recomputes" : "stores")} them.");
             }
 
-            Expect(reader.ReadInt32(), level.Partials.Length, $"the partial count of {where}");
+            Expect(reader.ReadInt32(), level.PartialCount * level.Count, $"the partial count of {where}");
             Expect(reader.ReadInt32(), level.Hypergradient.Length, $"the hypergradient count of {where}");
         }
 
@@ -110,11 +123,23 @@ public sealed partial class Tower<T>
             level.StepCount = reader.ReadInt32();
             ReadValues(reader, level.Raw);
             ReadValues(reader, level.Hypergradient);
-            ReadValues(reader, level.State);
-            ReadValues(reader, level.Partials);
+            for (int k = 0; k < level.StateCount; k++)
+            {
+                ReadValues(reader, level.StateVariable(k));
+            }
+
+            for (int j = 0; j < level.PartialCount; j++)
+            {
+                ReadValues(reader, level.Partial(j));
+            }
+
             if (level.RecomputesPartials)
             {
-                ReadValues(reader, level.PreviousState);
+                for (int k = 0; k < level.StateCount; k++)
+                {
+                    ReadValues(reader, level.PreviousStateVariable(k));
+                }
+
                 ReadValues(reader, level.PreviousGradients);
                 ReadValues(reader, level.PreviousRaw);
                 level.PreviousStepIndex = reader.ReadInt32();
@@ -132,12 +157,12 @@ public sealed partial class Tower<T>
         }
     }
 
-    private static void WriteValues(BinaryWriter writer, T[] values) =>
-        writer.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+    private static void WriteValues(BinaryWriter writer, ReadOnlySpan<T> values) =>
+        writer.Write(MemoryMarshal.AsBytes(values));
 
-    private static void ReadValues(BinaryReader reader, T[] values)
+    private static void ReadValues(BinaryReader reader, Span<T> values)
     {
-        Span<byte> bytes = MemoryMarshal.AsBytes(values.AsSpan());
+        Span<byte> bytes = MemoryMarshal.AsBytes(values);
         while (!bytes.IsEmpty)
         {
             int read = reader.Read(bytes);

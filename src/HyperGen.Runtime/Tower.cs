@@ -435,7 +435,7 @@ public sealed unsafe partial class Tower<T>
                 double sum = 0;
                 for (int i = 0; i < state.Count; i++)
                 {
-                    sum += double.CreateTruncating(below[i]) * double.CreateTruncating(state.Partials[(l * state.Count) + i]);
+                    sum += double.CreateTruncating(below[i]) * double.CreateTruncating(state.Partials[(l * state.Stride) + i]);
                 }
 
                 T value = T.CreateTruncating(sum);
@@ -464,8 +464,8 @@ public sealed unsafe partial class Tower<T>
             {
                 var chunk = new LevelChunk<T>(
                     ref Unsafe.AsRef<T>(x), ref Unsafe.AsRef<T>(g),
-                    ref upper.StateRef(0), upper.Count,
-                    ref upper.PartialRef(0), upper.Count,
+                    ref upper.StateRef(0), upper.Stride,
+                    ref upper.PartialRef(0), upper.Stride,
                     upper.Count);
                 upper.Kernel.Step(in chunk, upper.Raw, upper.StepCount);
             }
@@ -489,7 +489,8 @@ public sealed unsafe partial class Tower<T>
     {
         int count = _tensorSizes[tensor];
         LevelState<T> bottom = _levels[0];
-        _weightStep.Set(bottom, weights, gradients, _tensorOffsets[tensor], count, bottom.StepCount + 1, copyGradients);
+        bool streaming = (long)bottom.Count * sizeof(T) >= StreamingThresholdBytes;
+        _weightStep.Set(bottom, weights, gradients, _tensorOffsets[tensor], count, bottom.StepCount + 1, copyGradients, streaming);
         BlockScheduler.Run(_weightStep, BlockCount(count));
     }
 
@@ -558,6 +559,19 @@ public sealed unsafe partial class Tower<T>
         return $"Gradient {index} (tensor {tensor}, element {index - _tensorOffsets[tensor]})";
     }
 
+    /// <summary>
+    /// The default of <see cref="StreamingThresholdBytes"/>: 8 MiB per buffer, with level 1's six to eight buffers
+    /// well past the last-level cache of the machines we measure on.
+    /// </summary>
+    internal const long DefaultStreamingThresholdBytes = 8L << 20;
+
+    /// <summary>
+    /// The size of one level-1 buffer from which the update writes its write-only buffers (kept state, gradient
+    /// copy, partials) past the cache; below it they fit in the caches and the next pass reads them from there.
+    /// Tests lower it to run the streaming stores on small towers.
+    /// </summary>
+    internal long StreamingThresholdBytes { get; set; } = DefaultStreamingThresholdBytes;
+
     private static int BlockCount(int count) => (count + BlockSize - 1) / BlockSize;
 
     /// <summary>Level 1's update of one tensor, block by block.</summary>
@@ -570,9 +584,12 @@ public sealed unsafe partial class Tower<T>
         private int _count;
         private int _stepIndex;
         private bool _copyGradients;
+        private bool _streamingStores;
 
-        public void Set(LevelState<T> level, T* weights, T* gradients, int offset, int count, int stepIndex, bool copyGradients)
+        public void Set(
+            LevelState<T> level, T* weights, T* gradients, int offset, int count, int stepIndex, bool copyGradients, bool streamingStores)
         {
+            _streamingStores = streamingStores;
             _copyGradients = copyGradients;
             _level = level;
             _weights = weights;
@@ -592,18 +609,24 @@ public sealed unsafe partial class Tower<T>
             {
                 var keeping = new LevelChunk<T>(
                     ref Unsafe.AsRef<T>(_weights + start), ref Unsafe.AsRef<T>(_gradients + start),
-                    ref level.StateRef(at), ref level.PreviousStateRef(at), level.Count,
+                    ref level.StateRef(at), ref level.PreviousStateRef(at), level.Stride,
                     ref _copyGradients ? ref level.PreviousGradientRef(at) : ref Unsafe.NullRef<T>(),
-                    length);
+                    length)
+                {
+                    StreamingStores = _streamingStores,
+                };
                 level.Kernel.Step(in keeping, level.Raw, _stepIndex);
                 return;
             }
 
             var chunk = new LevelChunk<T>(
                 ref Unsafe.AsRef<T>(_weights + start), ref Unsafe.AsRef<T>(_gradients + start),
-                ref level.StateRef(at), level.Count,
-                ref level.PartialRef(at), level.Count,
-                length);
+                ref level.StateRef(at), level.Stride,
+                ref level.PartialRef(at), level.Stride,
+                length)
+            {
+                StreamingStores = _streamingStores && level.Partials.Length > 0,
+            };
             level.Kernel.Step(in chunk, level.Raw, _stepIndex);
         }
     }
@@ -661,7 +684,7 @@ public sealed unsafe partial class Tower<T>
                     in Unsafe.AsRef<T>(_gradients + start),
                     in level.PreviousGradientRef(at),
                     in level.PreviousStateRef(at),
-                    level.Count,
+                    level.Stride,
                     length);
                 level.Kernel.AccumulateHypergradients(in chunk, level.PreviousRaw, level.PreviousStepIndex, sums);
                 return;
@@ -670,7 +693,7 @@ public sealed unsafe partial class Tower<T>
             T* partials = level.PartialPointer + at;
             for (int j = 0; j < _hyperCount; j++)
             {
-                sums[j] = VectorMath.Dot(_gradients + start, partials + ((nint)j * level.Count), length);
+                sums[j] = VectorMath.Dot(_gradients + start, partials + ((nint)j * level.Stride), length);
             }
         }
     }

@@ -46,8 +46,8 @@ internal sealed class TowerSnapshot<T>
             _stepCounts[level] = state.StepCount;
             if (level > 0)
             {
-                state.State.CopyTo(_states[level], 0);
-                state.Partials.CopyTo(_partials[level], 0);
+                state.State.CopyTo(_states[level]);
+                state.Partials.CopyTo(_partials[level]);
             }
         }
     }
@@ -62,8 +62,8 @@ internal sealed class TowerSnapshot<T>
             state.StepCount = _stepCounts[level];
             if (level > 0)
             {
-                _states[level].CopyTo(state.State, 0);
-                _partials[level].CopyTo(state.Partials, 0);
+                _states[level].AsSpan().CopyTo(state.State);
+                _partials[level].AsSpan().CopyTo(state.Partials);
             }
         }
     }

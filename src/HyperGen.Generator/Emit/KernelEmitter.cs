@@ -24,8 +24,8 @@ internal enum KernelKind
 
 /// <summary>
 /// Writes one kernel method from a <see cref="KernelProgram"/>: loop-invariant values first (hyperparameters in
-/// their domains and everything that depends only on them), then a Vector&lt;T&gt; loop and a scalar loop for the
-/// remainder, both computing the same nodes. Values used once are written inline; values used several times or
+/// their domains and everything that depends only on them), then a Vector512&lt;T&gt; loop (where the machine has
+/// one), a Vector&lt;T&gt; loop and a scalar loop for the remainder, all computing the same nodes. Values used once are written inline; values used several times or
 /// named in the user's code get a local.
 /// </summary>
 internal sealed class KernelEmitter
@@ -35,12 +35,14 @@ internal sealed class KernelEmitter
     private readonly Precision _p;
     private readonly KernelKind _kind;
     private readonly string _nextGradient = "";
+    private readonly string _streaming;
     private readonly ProgramNode[] _nodes;
     private readonly string?[] _locals;
     private readonly string?[] _splats;
     private readonly string?[] _reciprocals;
     private readonly string?[] _reciprocalSplats;
     private readonly LocalNames _names;
+    private VectorFlavor _v = VectorFlavor.Sized;
 
     public KernelEmitter(OptimizerModel model, KernelProgram program, Precision precision, KernelKind kind = KernelKind.Update)
     {
@@ -73,6 +75,8 @@ internal sealed class KernelEmitter
             _names.Reserve(_nextGradient + "Buffer");
         }
 
+        // Whether this chunk's write-only buffers take non-temporal stores (see HyperGen.VectorStores).
+        _streaming = _names.Unique("streaming");
         PlanLocals();
     }
 
@@ -92,7 +96,9 @@ internal sealed class KernelEmitter
             if (_program.IsVectorizable)
             {
                 w.Line();
-                WriteVectorLoop(w);
+                WriteVectorLoop(w, VectorFlavor.Wide);
+                w.Line();
+                WriteVectorLoop(w, VectorFlavor.Sized);
             }
             else
             {
@@ -407,20 +413,22 @@ internal sealed class KernelEmitter
 
     private bool Reads(Op op, int index) => _nodes.Any(n => n.Op == op && n.Index == index);
 
-    private void WriteVectorLoop(CodeWriter w)
+    private void WriteVectorLoop(CodeWriter w, VectorFlavor flavor)
     {
-        using (w.Block($"if (global::System.Numerics.Vector.IsHardwareAccelerated && n >= {_p.Vector}.Count)"))
+        _v = flavor;
+        string vectorType = flavor.Type(_p);
+        using (w.Block($"if ({flavor.Class}.IsHardwareAccelerated && (nuint)n - i >= (nuint){vectorType}.Count)"))
         {
             for (int n = 0; n < _nodes.Length; n++)
             {
                 if (_splats[n] is not null)
                 {
-                    w.Line($"{_p.Vector} {_splats[n]} = new {_p.Vector}({_locals[n]});");
+                    w.Line($"{vectorType} {_splats[n]} = {flavor.Splat(_p, _locals[n]!)};");
                 }
 
                 if (_reciprocalSplats[n] is not null && !_nodes[n].IsVarying)
                 {
-                    w.Line($"{_p.Vector} {_reciprocalSplats[n]} = new {_p.Vector}({_reciprocals[n]});");
+                    w.Line($"{vectorType} {_reciprocalSplats[n]} = {flavor.Splat(_p, _reciprocals[n]!)};");
                 }
             }
 
@@ -428,14 +436,24 @@ internal sealed class KernelEmitter
             {
                 foreach (int j in AccumulatedPartials())
                 {
-                    w.Line($"{_p.Vector} {PartialName(_model.Hypers[j])}Lanes = {_p.Vector}.Zero;");
+                    w.Line($"{vectorType} {PartialName(_model.Hypers[j])}Lanes = {vectorType}.Zero;");
                 }
             }
 
-            w.Line($"nuint width = (nuint){_p.Vector}.Count;");
+            if (StreamsStores)
+            {
+                w.Line($"bool {_streaming} = chunk.StreamingStores;");
+            }
+
+            w.Line($"nuint width = (nuint){vectorType}.Count;");
             using (w.Block("for (; i + width <= (nuint)n; i += width)"))
             {
                 WriteBody(w, vector: true);
+            }
+
+            if (StreamsStores)
+            {
+                w.Line($"if ({_streaming}) global::HyperGen.VectorStores.EndStreaming();");
             }
 
             if (_kind == KernelKind.Reduction)
@@ -446,7 +464,7 @@ internal sealed class KernelEmitter
                 // sums across lanes and blocks are in double.
                 foreach (int j in AccumulatedPartials())
                 {
-                    w.Line($"{PartialName(_model.Hypers[j])}Sum = global::System.Numerics.Vector.Sum({PartialName(_model.Hypers[j])}Lanes);");
+                    w.Line($"{PartialName(_model.Hypers[j])}Sum += {flavor.Call("Sum", PartialName(_model.Hypers[j]) + "Lanes")};");
                 }
             }
         }
@@ -462,7 +480,7 @@ internal sealed class KernelEmitter
 
     private void WriteBody(CodeWriter w, bool vector)
     {
-        string type = vector ? _p.Vector : _p.Type;
+        string type = vector ? _v.Type(_p) : _p.Type;
         if (_kind == KernelKind.Reduction)
         {
             w.Line($"{type} {_nextGradient} = {Load(_nextGradient + "Buffer", vector)};");
@@ -486,7 +504,7 @@ internal sealed class KernelEmitter
             w.Line($"{type} {_locals[n]} = {value};");
             if (_reciprocals[n] is { } reciprocal)
             {
-                string one = vector ? $"{_p.Vector}.One" : _p.Literal(1);
+                string one = vector ? $"{_v.Type(_p)}.One" : _p.Literal(1);
                 w.Line($"{type} {reciprocal} = {one} / {_locals[n]};");
             }
         }
@@ -516,11 +534,11 @@ internal sealed class KernelEmitter
                 // The old state stays where it is for the next step; unchanged variables are carried over.
                 if (_program.StateOutputs[k] >= 0)
                 {
-                    Store(w, NextStateBuffer(k), _program.StateOutputs[k], vector);
+                    Store(w, NextStateBuffer(k), _program.StateOutputs[k], vector, streamed: true);
                 }
                 else
                 {
-                    StoreText(w, NextStateBuffer(k), StateLeafLocal(k) ?? Load(_model.States[k].Name + "Buffer", vector), vector);
+                    StoreText(w, NextStateBuffer(k), StateLeafLocal(k) ?? Load(_model.States[k].Name + "Buffer", vector), vector, streamed: true);
                 }
             }
             else if (_program.StateOutputs[k] >= 0)
@@ -531,14 +549,14 @@ internal sealed class KernelEmitter
 
         if (_kind == KernelKind.UpdateKeepingInputs)
         {
-            StoreText(w, GradientCopyBuffer, LeafLocal(Op.Gradient, 0) ?? Load(_model.GradientName + "Buffer", vector), vector);
+            StoreText(w, GradientCopyBuffer, LeafLocal(Op.Gradient, 0) ?? Load(_model.GradientName + "Buffer", vector), vector, streamed: true);
         }
 
         for (int j = 0; j < _program.PartialOutputs.Count; j++)
         {
             if (_program.PartialOutputs[j] >= 0)
             {
-                Store(w, PartialName(_model.Hypers[j]) + "Buffer", _program.PartialOutputs[j], vector);
+                Store(w, PartialName(_model.Hypers[j]) + "Buffer", _program.PartialOutputs[j], vector, streamed: true);
             }
         }
     }
@@ -560,19 +578,38 @@ internal sealed class KernelEmitter
         return null;
     }
 
-    private static string Load(string buffer, bool vector) => vector
-        ? $"global::System.Numerics.Vector.LoadUnsafe(ref {buffer}, i)"
+    private string Load(string buffer, bool vector) => vector
+        ? $"{_v.Class}.LoadUnsafe(ref {buffer}, i)"
         : $"global::System.Runtime.CompilerServices.Unsafe.Add(ref {buffer}, i)";
 
-    private void Store(CodeWriter w, string buffer, int node, bool vector) =>
-        StoreText(w, buffer, Expression(node, vector, parentPrecedence: 0, useLocal: true), vector);
+    private void Store(CodeWriter w, string buffer, int node, bool vector, bool streamed = false) =>
+        StoreText(w, buffer, Expression(node, vector, parentPrecedence: 0, useLocal: true), vector, streamed);
 
-    private static void StoreText(CodeWriter w, string buffer, string value, bool vector)
+    /// <summary>
+    /// Writes one store; <paramref name="streamed"/> marks the buffers nothing reads again within the step (new state
+    /// kept apart, gradient copy, partials), which the vector loop may write past the cache.
+    /// </summary>
+    private void StoreText(CodeWriter w, string buffer, string value, bool vector, bool streamed = false)
     {
-        w.Line(vector
-            ? $"global::System.Numerics.Vector.StoreUnsafe({value}, ref {buffer}, i);"
-            : $"global::System.Runtime.CompilerServices.Unsafe.Add(ref {buffer}, i) = {value};");
+        if (!vector)
+        {
+            w.Line($"global::System.Runtime.CompilerServices.Unsafe.Add(ref {buffer}, i) = {value};");
+        }
+        else if (streamed)
+        {
+            w.Line($"global::HyperGen.VectorStores.Store({value}, ref {buffer}, i, {_streaming});");
+        }
+        else
+        {
+            w.Line($"{_v.Class}.StoreUnsafe({value}, ref {buffer}, i);");
+        }
     }
+
+    /// <summary>Whether the vector loop writes a buffer that may take non-temporal stores.</summary>
+    private bool StreamsStores =>
+        _kind == KernelKind.UpdateKeepingInputs
+        || (KeepsState && _program.StateOutputs.Count > 0)
+        || (_kind == KernelKind.Update && _program.PartialOutputs.Any(node => node >= 0));
 
     /// <summary>Renders node <paramref name="n"/>; precedences: 1 additive, 2 multiplicative, 3 unary, 4 primary.</summary>
     private string Expression(int n, bool vector, int parentPrecedence, bool useLocal = true)
@@ -596,7 +633,7 @@ internal sealed class KernelEmitter
             case Op.Const:
                 if (vector)
                 {
-                    return $"new {_p.Vector}({_p.Literal(node.Value)})";
+                    return _v.Splat(_p, _p.Literal(node.Value));
                 }
 
                 string literal = _p.Literal(node.Value);
@@ -618,7 +655,7 @@ internal sealed class KernelEmitter
                 FunctionInfo info = FunctionTable.Get(node.Func);
                 string args = string.Join(", ", node.Args.Select(a => Expression(a, vector, 0)));
                 return vector
-                    ? $"global::System.Numerics.Vector.{info.VectorMethodName}({args})"
+                    ? _v.Call(info.VectorMethodName!, args)
                     : $"{_p.Math}.{info.MethodName}({args})";
             }
 
@@ -638,14 +675,14 @@ internal sealed class KernelEmitter
             string right = Expression(node.Args[1], vector: true, 0);
             string mask = node.Cmp switch
             {
-                Cmp.Lt => $"global::System.Numerics.Vector.LessThan({left}, {right})",
-                Cmp.Le => $"global::System.Numerics.Vector.LessThanOrEqual({left}, {right})",
-                Cmp.Gt => $"global::System.Numerics.Vector.GreaterThan({left}, {right})",
-                Cmp.Ge => $"global::System.Numerics.Vector.GreaterThanOrEqual({left}, {right})",
-                Cmp.Eq => $"global::System.Numerics.Vector.Equals({left}, {right})",
-                _ => $"global::System.Numerics.Vector.OnesComplement(global::System.Numerics.Vector.Equals({left}, {right}))",
+                Cmp.Lt => _v.Call("LessThan", $"{left}, {right}"),
+                Cmp.Le => _v.Call("LessThanOrEqual", $"{left}, {right}"),
+                Cmp.Gt => _v.Call("GreaterThan", $"{left}, {right}"),
+                Cmp.Ge => _v.Call("GreaterThanOrEqual", $"{left}, {right}"),
+                Cmp.Eq => _v.Call("Equals", $"{left}, {right}"),
+                _ => _v.Call("OnesComplement", _v.Call("Equals", $"{left}, {right}")),
             };
-            return $"global::System.Numerics.Vector.ConditionalSelect({mask}, {Expression(node.Args[2], true, 0)}, {Expression(node.Args[3], true, 0)})";
+            return _v.Call("ConditionalSelect", $"{mask}, {Expression(node.Args[2], true, 0)}, {Expression(node.Args[3], true, 0)}");
         }
 
         string op = node.Cmp switch

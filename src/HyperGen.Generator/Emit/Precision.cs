@@ -25,8 +25,6 @@ internal sealed class Precision
 
     public bool IsSingle { get; }
 
-    public string Vector => $"global::System.Numerics.Vector<{Type}>";
-
     /// <summary>A literal that round-trips the constant in this precision.</summary>
     public string Literal(double value)
     {
