@@ -43,7 +43,7 @@ internal sealed record BenchRow(
 /// <param name="Cpu">The processor model, as the operating system names it.</param>
 /// <param name="LogicalCores">The logical cores the process may use.</param>
 /// <param name="Threads">The threads that share each step (the caller and the workers).</param>
-/// <param name="VectorBits">The width of <see cref="System.Numerics.Vector{T}"/>.</param>
+/// <param name="VectorBits">The width of the widest vectors the kernels use (Vector512 where accelerated, else <see cref="System.Numerics.Vector{T}"/>).</param>
 /// <param name="Runtime">The .NET runtime and operating system.</param>
 /// <param name="StartedUtc">When the run started.</param>
 internal sealed record BenchMachine(string Cpu, int LogicalCores, int Threads, int VectorBits, string Runtime, DateTime StartedUtc);

@@ -174,7 +174,8 @@ internal static class BenchRunner
         CpuModel(),
         Environment.ProcessorCount,
         ParallelBlocks.Parallelism,
-        Vector<byte>.Count * 8,
+        // The widest vectors the kernels use: Vector512 where the runtime accelerates it, else Vector<T>.
+        System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512 : Vector<byte>.Count * 8,
         $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}",
         DateTime.UtcNow);
 

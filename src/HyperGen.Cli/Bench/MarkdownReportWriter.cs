@@ -20,7 +20,7 @@ internal static class MarkdownReportWriter
         BenchMachine machine = report.Machine;
         var text = new StringBuilder();
         text.AppendLine("# hypergen bench").AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {machine.Cpu}, {machine.LogicalCores} logical cores, {machine.Threads} threads per step, Vector<T> {machine.VectorBits} bits");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {machine.Cpu}, {machine.LogicalCores} logical cores, {machine.Threads} threads per step, {machine.VectorBits}-bit vectors");
         text.AppendLine(CultureInfo.InvariantCulture, $"- runtime: {machine.Runtime}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- run: {machine.StartedUtc:yyyy-MM-dd HH:mm} UTC, {BenchFormat.Fixed(report.Elapsed.TotalSeconds, 0)} s; precision {plan.Precision}; median over warm repetitions, {BenchFormat.Fixed(plan.Budget.TotalMilliseconds, 0)} ms per row, {DescribeOrder(report)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- towers: level 1 is the optimizer with its default hyperparameters; levels 2 and up: {DescribeShape(plan.Shape)}");
