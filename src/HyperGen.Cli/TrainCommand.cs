@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.IO;
 using HyperGen.Cli.Training;
+using HyperGen.Kernels;
 using HyperGen.Training;
 using HyperGen.Training.Data;
 using Spectre.Console;
@@ -25,7 +26,7 @@ internal static class TrainCommand
         };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seeds the initial weights and the shuffles.", DefaultValueFactory = _ => 1 };
-        var device = new Option<string>("--device") { Description = "Where to train (auto: the GPU when this build has a GPU path, else the CPU).", DefaultValueFactory = _ => "auto" };
+        var device = new Option<string>("--device") { Description = "Where to train (auto: the first CUDA GPU when there is one, else the CPU).", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("cpu", "gpu", "auto");
         var data = TrainingOptionsCommon.DataOption();
         var output = new Option<string>("--out")
@@ -61,12 +62,8 @@ internal static class TrainCommand
             throw new CliInputException($"--epochs: must be at least 1, not {settings.Epochs}");
         }
 
-        if (settings.Device == "gpu")
-        {
-            throw new CliInputException("--device gpu: GPU training is not available yet in this build; use --device cpu");
-        }
-
         TowerSpec spec = TrainingOptionsCommon.ParseTower("--tower", settings.Tower);
+        using GpuDevice? gpu = OpenDevice(settings, spec);
         FashionMnistDataset dataset = TrainingOptionsCommon.LoadData(settings.DataDirectory);
         TrainingOptionsCommon.CreateOutputDirectory(settings.OutputDirectory);
 
@@ -74,7 +71,7 @@ internal static class TrainCommand
         bool interactive = TerminalOutput.IsInteractive(stdout);
         console.WriteLine($"data: {dataset.Description}");
         console.WriteLine($"tower: {spec}");
-        console.WriteLine("device: cpu");
+        console.WriteLine($"device: {TrainingDevice.Describe(gpu)}");
 
         string stepsPath = Path.Combine(settings.OutputDirectory, "steps.csv");
         string logPath = Path.Combine(settings.OutputDirectory, "log.json");
@@ -87,7 +84,25 @@ internal static class TrainCommand
         Trainer? trainer = null;
         var history = new TrainingHistory(spec);
         TowerRunResult run = EpochProgress.Run(console, interactive, settings.Epochs, TowerRun.StepsPerEpoch(dataset), progress =>
-            TowerRun.Train(
+        {
+            if (gpu is not null)
+            {
+                return GpuTowerRun.Train(
+                    gpu,
+                    dataset,
+                    spec,
+                    settings.Epochs,
+                    settings.Seed,
+                    onStep: (step, tower) =>
+                    {
+                        history.Record(step, tower);
+                        progress.OnStep(step, tower);
+                    },
+                    onEpoch: progress.OnEpoch);
+            }
+
+            CpuTowerReadout? readout = null;
+            return TowerRun.Train(
                 dataset,
                 spec,
                 settings.Epochs,
@@ -95,19 +110,21 @@ internal static class TrainCommand
                 onStart: (started, tower) =>
                 {
                     trainer = started;
+                    readout = new CpuTowerReadout(tower);
                     checkpoints?.Start(started, tower, stdout);
                 },
                 onStep: (step, tower) =>
                 {
-                    history.Record(step, tower);
-                    progress.OnStep(step, tower);
+                    history.Record(step, readout!);
+                    progress.OnStep(step, readout!);
                     checkpoints?.AfterStep(step, trainer!, tower);
                 },
                 onEpoch: (epoch, tower) =>
                 {
-                    progress.OnEpoch(epoch, tower);
+                    progress.OnEpoch(epoch, readout!);
                     checkpoints?.AfterEpoch(trainer!, tower);
-                }));
+                });
+        });
 
         if (run.Training.Epochs.Count == 0)
         {
@@ -126,6 +143,28 @@ internal static class TrainCommand
         TrainingSummary.Write(console, run);
         console.WriteLine($"files: {stepsPath}, {logPath}, {summaryPath}, {plotPath}");
         return run.Training.Diverged ? ExitCodes.CheckFailed : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The GPU to train on, or null for the CPU path. Checkpoints and bounded hyperparameters exist on the CPU path
+    /// only: <c>auto</c> then trains on the CPU, and <c>gpu</c> is refused with the reason.
+    /// </summary>
+    private static GpuDevice? OpenDevice(TrainSettings settings, TowerSpec spec)
+    {
+        if (settings.Device == "cpu")
+        {
+            return null;
+        }
+
+        string? cpuOnly = settings.Checkpoints is not null
+            ? "checkpoints (--checkpoint, --resume) are supported on the CPU path only"
+            : GpuTowerRun.Unsupported(spec);
+        if (cpuOnly is not null)
+        {
+            return settings.Device == "gpu" ? throw new CliInputException($"--device gpu: {cpuOnly}; use --device cpu") : null;
+        }
+
+        return TrainingDevice.Open(settings.Device);
     }
 
     /// <summary>The options of one <c>train</c> invocation, as parsed.</summary>

@@ -68,6 +68,7 @@ public sealed class GpuTower<T> : IDisposable
         Spec = spec;
         ParameterCount = parameterCount;
         var layout = new TowerLayout(spec, parameterCount);
+        HyperparameterCount = layout.TotalHypers;
         int depth = spec.Depth;
         // Kernels index level 1's state (plus the kept gradient) and partials with int.
         long perWeight = Math.Max(layout.States[0] + 1, layout.Hypers[0]);
@@ -208,6 +209,9 @@ public sealed class GpuTower<T> : IDisposable
     /// <summary>The number of weights.</summary>
     public int ParameterCount { get; }
 
+    /// <summary>How many hyperparameters all levels have together (what <see cref="CopyRawHyperparameters"/> writes).</summary>
+    public int HyperparameterCount { get; }
+
     /// <summary>How many steps the tower has taken (enqueued).</summary>
     public int StepCount { get; private set; }
 
@@ -344,6 +348,28 @@ public sealed class GpuTower<T> : IDisposable
         _accelerator.Synchronize();
         state.Views.Raw.CopyToCPU(values);
         return values.Select(double.CreateTruncating).ToArray();
+    }
+
+    /// <summary>
+    /// Enqueues a device-to-device copy of every level's raw hyperparameters, level 1 first and each level's in
+    /// declaration order, into <paramref name="destination"/>, and returns without waiting. A trainer that logs the
+    /// hyperparameters after every step copies them into a device log this way and reads the log back once for
+    /// many steps, instead of synchronising every step as <see cref="ReadRawHyperparameters"/> does.
+    /// </summary>
+    /// <param name="destination">On the accelerator; exactly <see cref="HyperparameterCount"/> long.</param>
+    public void CopyRawHyperparameters(ArrayView<T> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (destination.Length != HyperparameterCount)
+        {
+            throw new ArgumentException(
+                $"The tower has {HyperparameterCount} hyperparameters; the destination holds {destination.Length}.", nameof(destination));
+        }
+
+        if (HyperparameterCount > 0)
+        {
+            _raw.SubView(0, HyperparameterCount).CopyTo(destination);
+        }
     }
 
     /// <inheritdoc/>

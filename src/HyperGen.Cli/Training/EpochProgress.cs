@@ -11,9 +11,9 @@ namespace HyperGen.Cli.Training;
 /// <summary>Reports a training run's progress: called after every step and every epoch.</summary>
 internal interface IEpochProgress
 {
-    void OnStep(StepReport step, Tower<float> tower);
+    void OnStep(StepReport step, ITowerReadout tower);
 
-    void OnEpoch(EpochReport epoch, Tower<float> tower);
+    void OnEpoch(EpochReport epoch, ITowerReadout tower);
 }
 
 /// <summary>Chooses the live bar on a terminal and plain lines elsewhere, and runs the training inside it.</summary>
@@ -43,13 +43,13 @@ internal static class EpochProgress
     }
 
     /// <summary>The level-1 hyperparameters, for example <c>alpha=0.00123 beta1=0.9 beta2=0.999</c>.</summary>
-    public static string LevelOne(Tower<float> tower)
+    public static string LevelOne(ITowerReadout tower)
     {
-        TowerLevel level = tower.Levels[0];
-        var parts = new string[level.Definition.HyperParameters.Count];
+        var hypers = tower.Spec.Levels[0].Definition.HyperParameters;
+        var parts = new string[hypers.Count];
         for (int j = 0; j < parts.Length; j++)
         {
-            parts[j] = level.Definition.HyperParameters[j].Name + "=" + level.GetValue(j).ToString("G4", CultureInfo.InvariantCulture);
+            parts[j] = hypers[j].Name + "=" + tower.GetValue(0, j).ToString("G4", CultureInfo.InvariantCulture);
         }
 
         return string.Join(' ', parts);
@@ -59,11 +59,11 @@ internal static class EpochProgress
 /// <summary>One line per epoch, for logs: steps/s, losses, test error and the level-1 hyperparameters.</summary>
 internal sealed class PlainEpochProgress(IAnsiConsole console, int epochs) : IEpochProgress
 {
-    public void OnStep(StepReport step, Tower<float> tower)
+    public void OnStep(StepReport step, ITowerReadout tower)
     {
     }
 
-    public void OnEpoch(EpochReport epoch, Tower<float> tower) =>
+    public void OnEpoch(EpochReport epoch, ITowerReadout tower) =>
         console.WriteLine(FormattableString.Invariant(
             $"epoch {epoch.Epoch}/{epochs}  {epoch.Steps / epoch.TrainSeconds,7:F1} steps/s  train loss {epoch.TrainLoss:F4}  test error {epoch.TestErrorPercent:F2} %  level 1: {EpochProgress.LevelOne(tower)}"));
 }
@@ -91,7 +91,7 @@ internal sealed class LiveEpochProgress : IEpochProgress
         _stepsPerEpoch = stepsPerEpoch;
     }
 
-    public void OnStep(StepReport step, Tower<float> tower)
+    public void OnStep(StepReport step, ITowerReadout tower)
     {
         if (_task is null || step.StepInEpoch == 1)
         {
@@ -112,7 +112,7 @@ internal sealed class LiveEpochProgress : IEpochProgress
         }
     }
 
-    public void OnEpoch(EpochReport epoch, Tower<float> tower)
+    public void OnEpoch(EpochReport epoch, ITowerReadout tower)
     {
         if (_task is null)
         {

@@ -45,18 +45,18 @@ internal sealed class TrainingHistory
     public IReadOnlyList<double> ValuesOf(int column) => _hyperValues[column];
 
     /// <summary>Records <paramref name="step"/> and the tower's hyperparameters after it.</summary>
-    public void Record(StepReport step, Tower<float> tower)
+    public void Record(StepReport step, ITowerReadout tower)
     {
         ArgumentNullException.ThrowIfNull(tower);
         _steps.Add(step.Step);
         _epochs.Add(step.Epoch);
         _losses.Add(step.Loss);
         int column = 0;
-        foreach (TowerLevel level in tower.Levels)
+        for (int level = 0; level < tower.Spec.Depth; level++)
         {
-            for (int j = 0; j < level.Definition.HyperParameters.Count; j++)
+            for (int j = 0; j < tower.Spec.Levels[level].Definition.HyperParameters.Count; j++)
             {
-                _hyperValues[column++].Add(level.GetValue(j));
+                _hyperValues[column++].Add(tower.GetValue(level, j));
             }
         }
     }

@@ -1,0 +1,261 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using HyperGen.Kernels;
+using HyperGen.Training.Data;
+using HyperGen.Training.Model;
+using HyperGen.Training.Numerics;
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace HyperGen.Training.Gpu;
+
+/// <summary>
+/// <see cref="Trainer"/>'s run on an ILGPU accelerator: the same data order from the same seed (one generator for
+/// the initial weights and then every epoch's shuffle), the same initial weights, the same batches, the same
+/// reports; the model (<see cref="GpuMlp"/>), the data, the optimizer tower (<see cref="GpuTower{T}"/>) and the
+/// per-step log all live on the device.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A step enqueues the batch gather, forward pass, loss, backward pass, the tower's step and a copy of the loss and
+/// of every hyperparameter into a device log, and does not wait. Every <see cref="StepsPerReadback"/> steps (and at
+/// the end of each epoch) the trainer waits once, reads the log back and reports those steps. The host uploads
+/// only each epoch's shuffled order; no pixels cross the bus after the data set's one upload.
+/// </para>
+/// <para>
+/// Where it differs from <see cref="Trainer"/>: a non-finite loss is seen when the log is read, so the run stops
+/// there as diverged with up to <see cref="StepsPerReadback"/> - 1 further steps already taken (set it to 1 for the
+/// CPU trainer's exact stop), and the GPU tower has no guard that refuses a non-finite step. Checkpoints
+/// (<see cref="Trainer.CaptureState"/>) are not offered.
+/// </para>
+/// </remarks>
+public sealed class GpuTrainer : IDisposable
+{
+    private readonly Accelerator _accelerator;
+    private readonly GpuImageSet _train;
+    private readonly GpuImageSet _test;
+    private readonly int[] _trainOrder;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _trainOrderOnDevice;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _testOrderOnDevice;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _lossLog;
+    private readonly MemoryBuffer1D<double, Stride1D.Dense> _evaluationLoss;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _evaluationCorrect;
+    private readonly float[] _hostLosses;
+    private readonly int[] _hostCounts;
+    private readonly Xoshiro256Random _random;
+    private int _step;
+    private int _completedEpochs;
+
+    /// <summary>Copies <paramref name="data"/> to the device and builds and initialises the model from <see cref="TrainingOptions.Seed"/>.</summary>
+    /// <param name="accelerator">Where to train; its context needs ILGPU.Algorithms (see <see cref="GpuDevice"/>).</param>
+    /// <param name="data">The dataset; 28x28 images in 10 classes.</param>
+    /// <param name="options">Run settings (<see cref="TrainingOptions.ThreadCount"/> is not used); null for the defaults.</param>
+    /// <param name="stepsPerReadback">Steps between reads of the device log (at least 1).</param>
+    public GpuTrainer(Accelerator accelerator, FashionMnistDataset data, TrainingOptions? options = null, int stepsPerReadback = 32)
+    {
+        ArgumentNullException.ThrowIfNull(accelerator);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stepsPerReadback);
+        Options = options ?? new TrainingOptions();
+        Options.Validate();
+        MlpShape shape = MlpShape.Paper;
+        if (data.Train.PixelsPerImage != shape.Inputs || data.Test.PixelsPerImage != shape.Inputs ||
+            data.Train.ClassCount != shape.Classes || data.Test.ClassCount != shape.Classes)
+        {
+            throw new ArgumentException($"The model takes {shape.Inputs}-pixel images in {shape.Classes} classes.", nameof(data));
+        }
+
+        _accelerator = accelerator;
+        Data = data;
+        StepsPerReadback = stepsPerReadback;
+
+        // The CPU trainer's exact sequence: initial weights, then one shuffle per epoch, from one generator.
+        _random = new Xoshiro256Random(Options.Seed);
+        float[] initial = new float[shape.ParameterCount];
+        ParameterInitializer.Initialize(shape, initial, _random);
+        Model = new GpuMlp(accelerator, shape, Options.BatchSize);
+        Model.SetParameters(initial);
+
+        _train = new GpuImageSet(accelerator, data.Train);
+        _test = new GpuImageSet(accelerator, data.Test);
+        _trainOrder = Sequence(data.Train.Count);
+        _trainOrderOnDevice = accelerator.Allocate1D<int>(_trainOrder.Length);
+        _testOrderOnDevice = accelerator.Allocate1D(Sequence(data.Test.Count));
+        _lossLog = accelerator.Allocate1D<float>(stepsPerReadback);
+        _evaluationLoss = accelerator.Allocate1D<double>(1);
+        _evaluationCorrect = accelerator.Allocate1D<int>(1);
+        _hostLosses = new float[stepsPerReadback];
+        _hostCounts = new int[stepsPerReadback];
+    }
+
+    /// <summary>The dataset trained and evaluated on.</summary>
+    public FashionMnistDataset Data { get; }
+
+    /// <summary>The run's settings.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>The network on the device; <see cref="GpuMlp.Parameters"/> holds the trained weights after <see cref="Train"/>.</summary>
+    public GpuMlp Model { get; }
+
+    /// <summary>Steps enqueued between two reads of the device log.</summary>
+    public int StepsPerReadback { get; }
+
+    /// <summary>How many epochs are complete.</summary>
+    public int CompletedEpochs => _completedEpochs;
+
+    /// <summary>
+    /// Trains until <see cref="TrainingOptions.Epochs"/> epochs are complete, stepping <paramref name="tower"/> over
+    /// the model's flat parameters once per batch.
+    /// </summary>
+    /// <param name="tower">A float tower over <see cref="MlpShape.ParameterCount"/> weights on the same accelerator.</param>
+    /// <param name="onStep">Called for every step, in order, when the log holding it is read, with every level's hyperparameters after the step.</param>
+    /// <param name="onEpoch">Called after every epoch's evaluation.</param>
+    /// <param name="cancellationToken">Checked before every step.</param>
+    /// <returns>Per-epoch losses, test errors and timings.</returns>
+    public TrainingResult Train(
+        GpuTower<float> tower,
+        Action<StepReport, TowerHyperparameters>? onStep = null,
+        Action<EpochReport>? onEpoch = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tower);
+        if (tower.ParameterCount != Model.Shape.ParameterCount || !ReferenceEquals(tower.Accelerator, _accelerator))
+        {
+            throw new ArgumentException(
+                $"The tower must step the model's {Model.Shape.ParameterCount} parameters on the trainer's accelerator.", nameof(tower));
+        }
+
+        using var log = new StepLog(_accelerator, tower, StepsPerReadback);
+        var epochs = new List<EpochReport>(Options.Epochs);
+        bool diverged = false;
+        while (_completedEpochs < Options.Epochs && !diverged)
+        {
+            int epoch = _completedEpochs + 1;
+            long start = Stopwatch.GetTimestamp();
+            (int steps, double trainLoss, diverged) = RunEpoch(epoch, tower, log, onStep, cancellationToken);
+            double trainSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+            start = Stopwatch.GetTimestamp();
+            (double testLoss, double testError) = EvaluateTest();
+            double evaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            _completedEpochs++;
+
+            var report = new EpochReport(epoch, steps, trainLoss, testLoss, testError, trainSeconds, evaluationSeconds);
+            epochs.Add(report);
+            onEpoch?.Invoke(report);
+        }
+
+        return new TrainingResult(epochs, diverged);
+    }
+
+    /// <summary>Mean loss and error (%) of the current weights on the test set, in batches of <see cref="TrainingOptions.BatchSize"/>, computed on the device.</summary>
+    public (double Loss, double ErrorPercent) EvaluateTest()
+    {
+        _evaluationLoss.MemSetToZero();
+        _evaluationCorrect.MemSetToZero();
+        int count = _test.Count;
+        for (int first = 0; first < count; first += Options.BatchSize)
+        {
+            Model.Gather(_test, _testOrderOnDevice.View, first, Math.Min(Options.BatchSize, count - first));
+            Model.Forward();
+            Model.EnqueueEvaluation(_evaluationLoss.View, _evaluationCorrect.View);
+        }
+
+        _accelerator.Synchronize();
+        double lossSum = _evaluationLoss.GetAsArray1D()[0];
+        int correct = _evaluationCorrect.GetAsArray1D()[0];
+        return (lossSum / count, 100.0 * (count - correct) / count);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Model.Dispose();
+        _train.Dispose();
+        _test.Dispose();
+        _trainOrderOnDevice.Dispose();
+        _testOrderOnDevice.Dispose();
+        _lossLog.Dispose();
+        _evaluationLoss.Dispose();
+        _evaluationCorrect.Dispose();
+    }
+
+    private (int Steps, double MeanLoss, bool Diverged) RunEpoch(
+        int epoch, GpuTower<float> tower, StepLog log, Action<StepReport, TowerHyperparameters>? onStep, CancellationToken cancellationToken)
+    {
+        _random.Shuffle(_trainOrder);
+        _trainOrderOnDevice.CopyFromCPU(_trainOrder);
+        int count = _train.Count;
+        int batches = 0;
+        int pending = 0;
+        double lossSum = 0;
+        int seen = 0;
+        for (int first = 0; first < count; first += Options.BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int rows = Math.Min(Options.BatchSize, count - first);
+            Model.Gather(_train, _trainOrderOnDevice.View, first, rows);
+            Model.Forward();
+            Model.EnqueueLoss(_lossLog.View.SubView(pending, 1));
+            Model.Backward();
+            tower.Step(Model.Parameters, Model.Gradients);
+            log.Record(pending);
+            _hostCounts[pending] = rows;
+            pending++;
+            batches++;
+
+            bool last = first + rows >= count;
+            if (pending == StepsPerReadback || last)
+            {
+                int firstBatch = batches - pending + 1;
+                (int reported, bool diverged) = Flush(epoch, firstBatch, pending, log, onStep, ref lossSum, ref seen);
+                pending = 0;
+                if (diverged)
+                {
+                    return (firstBatch + reported - 1, double.NaN, true);
+                }
+            }
+        }
+
+        return (batches, lossSum / seen, false);
+    }
+
+    /// <summary>Reads the log of <paramref name="pending"/> steps and reports them; stops at the first non-finite loss.</summary>
+    private (int Reported, bool Diverged) Flush(
+        int epoch, int firstBatch, int pending, StepLog log, Action<StepReport, TowerHyperparameters>? onStep, ref double lossSum, ref int seen)
+    {
+        _accelerator.Synchronize();
+        _lossLog.View.AsContiguous().SubView(0, pending).CopyToCPU(_hostLosses.AsSpan(0, pending));
+        log.Read(pending);
+        for (int k = 0; k < pending; k++)
+        {
+            float loss = _hostLosses[k];
+            _step++;
+            log.Load(k);
+            var report = new StepReport(epoch, firstBatch + k, _step, _hostCounts[k], loss);
+            onStep?.Invoke(report, log.Snapshot);
+            if (!float.IsFinite(loss) && Options.StopOnDivergence)
+            {
+                return (k + 1, true);
+            }
+
+            lossSum += (double)loss * _hostCounts[k];
+            seen += _hostCounts[k];
+        }
+
+        return (pending, false);
+    }
+
+    private static int[] Sequence(int count)
+    {
+        int[] indices = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            indices[i] = i;
+        }
+
+        return indices;
+    }
+}

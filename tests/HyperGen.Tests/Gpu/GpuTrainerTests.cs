@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using HyperGen.Kernels;
+using HyperGen.Training;
+using HyperGen.Training.Data;
+using HyperGen.Training.Gpu;
+using HyperGen.Training.Model;
+using ILGPU.Runtime;
+using Xunit;
+
+namespace HyperGen.Tests.Gpu;
+
+/// <summary>
+/// A few steps of the GPU trainer (ILGPU's CPU accelerator) against the CPU <see cref="Trainer"/> on the same data,
+/// seed and tower: every step's loss, every level's hyperparameters after every step, the final weights and the
+/// test evaluation.
+/// </summary>
+/// <remarks>
+/// Tolerance |gpu - cpu| &lt;= 1e-6 + 1e-4 |cpu|, as for one gradient (<see cref="GpuMlpTests"/>): the two runs
+/// differ by rounding only, and over three steps the tower's hypergradient feedback does not amplify that by more
+/// than a small factor. The test also requires level 1's step size to have moved by far more than the tolerance,
+/// so two runs that learned nothing cannot agree.
+/// </remarks>
+public sealed class GpuTrainerTests : IClassFixture<CpuAcceleratorFixture>
+{
+    private const double Absolute = 1e-6;
+    private const double Relative = 1e-4;
+    private readonly Accelerator _accelerator;
+
+    public GpuTrainerTests(CpuAcceleratorFixture fixture) => _accelerator = fixture.Device.Accelerator;
+
+    [Fact]
+    public void Adam_sgd_steps_agree_with_the_cpu_trainer()
+    {
+        const string towerSpec = "adam(alpha=1e-3)/sgd(alpha=1e-5)";
+        // 40 images in batches of 16: two full steps and a remainder of 8, as an epoch's last batch.
+        FashionMnistDataset data = TinyFashionMnist.Load(train: 40, test: 20);
+        var options = new TrainingOptions { Epochs = 1, Seed = 7, BatchSize = 16, ThreadCount = 1 };
+        TowerSpec spec = TowerSpec.Parse(towerSpec);
+
+        var cpuSteps = new List<(float Loss, double[] Hypers)>();
+        using var cpu = new Trainer(data, options);
+        var cpuTower = new Tower<float>(spec, cpu.Model.Parameters.Length);
+        TrainingResult cpuResult = cpu.Train(
+            new TowerAdapter(cpuTower),
+            onStep: step => cpuSteps.Add((step.Loss, Values(cpuTower))));
+
+        var gpuSteps = new List<(StepReport Step, double[] Hypers)>();
+        using var gpu = new GpuTrainer(_accelerator, data, options, stepsPerReadback: 2);
+        using var gpuTower = new GpuTower<float>(_accelerator, spec, MlpShape.Paper.ParameterCount);
+        TrainingResult gpuResult = gpu.Train(gpuTower, onStep: (step, values) => gpuSteps.Add((step, Values(values))));
+
+        Assert.Equal(3, cpuSteps.Count);
+        Assert.Equal(cpuSteps.Count, gpuSteps.Count);
+        for (int s = 0; s < cpuSteps.Count; s++)
+        {
+            Assert.Equal(s + 1, gpuSteps[s].Step.Step);
+            Assert.Equal(s < 2 ? 16 : 8, gpuSteps[s].Step.BatchSize);
+            AssertClose(cpuSteps[s].Loss, gpuSteps[s].Step.Loss, $"loss of step {s + 1}");
+            for (int j = 0; j < cpuSteps[s].Hypers.Length; j++)
+            {
+                AssertClose(cpuSteps[s].Hypers[j], gpuSteps[s].Hypers[j], $"hyperparameter {j} after step {s + 1}");
+            }
+        }
+
+        double initialAlpha = spec.Levels[0].InitialValues[0];
+        Assert.True(Math.Abs(cpuSteps[^1].Hypers[0] - initialAlpha) > 100 * (Absolute + (Relative * initialAlpha)), "level 1's alpha did not move");
+
+        float[] weights = new float[MlpShape.Paper.ParameterCount];
+        gpu.Model.ReadParameters(weights);
+        for (int i = 0; i < weights.Length; i++)
+        {
+            AssertClose(cpu.Model.Parameters[i], weights[i], $"weight {i}");
+        }
+
+        AssertClose(cpuResult.Epochs[0].TestLoss, gpuResult.Epochs[0].TestLoss, "test loss");
+        Assert.Equal(cpuResult.Epochs[0].TestErrorPercent, gpuResult.Epochs[0].TestErrorPercent);
+        AssertClose(cpuResult.Epochs[0].TrainLoss, gpuResult.Epochs[0].TrainLoss, "train loss");
+    }
+
+    private static double[] Values(Tower<float> tower)
+    {
+        var values = new List<double>();
+        foreach (TowerLevel level in tower.Levels)
+        {
+            for (int j = 0; j < level.Definition.HyperParameters.Count; j++)
+            {
+                values.Add(level.GetValue(j));
+            }
+        }
+
+        return values.ToArray();
+    }
+
+    private static double[] Values(TowerHyperparameters snapshot)
+    {
+        var values = new List<double>();
+        for (int level = 1; level <= snapshot.Spec.Depth; level++)
+        {
+            for (int j = 0; j < snapshot.Spec.Levels[level - 1].Definition.HyperParameters.Count; j++)
+            {
+                values.Add(snapshot.GetValue(level, j));
+            }
+        }
+
+        return values.ToArray();
+    }
+
+    private static void AssertClose(double expected, double actual, string what)
+    {
+        double error = Math.Abs(actual - expected);
+        Assert.True(error <= Absolute + (Relative * Math.Abs(expected)), $"{what}: gpu {actual:R}, cpu {expected:R}, error {error:G3}");
+    }
+
+    private sealed class TowerAdapter(Tower<float> tower) : IParameterOptimizer
+    {
+        public bool Step(Span<float> weights, ReadOnlySpan<float> gradients)
+        {
+            tower.Step(weights, gradients);
+            return true;
+        }
+    }
+}
