@@ -18,6 +18,14 @@ namespace HyperGen.DeviceCheck;
 /// <param name="BatchSize">Images per step.</param>
 internal sealed record MlpBenchmarkSettings(int WarmUpSteps, int TimedSteps, int StepsPerReadback, int BatchSize)
 {
+    public int WarmUpSteps { get; } = WarmUpSteps > 0 ? WarmUpSteps : throw new ArgumentException("--warmup must be at least 1.");
+
+    public int TimedSteps { get; } = TimedSteps > 0 ? TimedSteps : throw new ArgumentException("--steps must be at least 1.");
+
+    public int StepsPerReadback { get; } = StepsPerReadback > 0 ? StepsPerReadback : throw new ArgumentException("--readback must be at least 1.");
+
+    public int BatchSize { get; } = BatchSize > 0 ? BatchSize : throw new ArgumentException("--batch must be at least 1.");
+
     /// <summary>
     /// What <c>hypergen train --device gpu</c> uses (GpuTowerRun's StepsPerReadback is 16; batch 256 as in the paper)
     /// with 20 warm-up and 200 timed steps.
