@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the HyperGen device check on a GPU machine: GPU vs CPU agreement for every built-in tower at depths 1-3,
 # Adam tower step times at depths 1, 2, 3 and 32 for 2^24 and 2^26 parameters, PyTorch's fused Adam and a device
-# copy in the same run, and a table with ratios.
+# copy in the same run; then the paper's MLP training step (784-128-10, batch 256) through HyperGen's GPU trainer
+# for Adam/SGD/SGD, Adam/SGD and Adam, and the paper's method in PyTorch for the same towers on the same GPU
+# (about 30 s together); and tables with ratios (device-table.md).
 #   scripts/device-run.sh [bundle, default out/device-check/hypergen-device-check.tar.xz] [results folder, default out/device-check/results]
 # Needs: an NVIDIA GPU with its driver (libcuda.so.1), python3 with PyTorch. No .NET, no network.
 set -euo pipefail
@@ -31,6 +33,22 @@ status=0
 "$app/hypergen-device-check" bench --sizes "${SIZES:-24,26}" --depths 1,2,3,32 --steps "${STEPS:-50}" \
   --out "$results/hypergen-bench.json" | tee "$results/hypergen-bench.txt"
 python3 "$root/scripts/torch_adam_bench.py" --sizes "${SIZES:-24,26}" --steps "${STEPS:-50}" --out "$results/torch-bench.json"
-python3 "$root/scripts/device_table.py" "$results/hypergen-bench.json" "$results/torch-bench.json" --out "$results/device-table.md"
+# A failure in the MLP part is reported in the exit status but still leaves the tables of what did run.
+rm -f "$results"/hypergen-mlp.json "$results"/paper-mlp-*.json
+"$app/hypergen-device-check" mlp --steps "${MLP_STEPS:-200}" --out "$results/hypergen-mlp.json" \
+  | tee "$results/hypergen-mlp.txt" || status=$?
+for height in 3 2 1; do
+  python3 "$root/scripts/paper_reference.py" --device cuda --height "$height" --steps "${MLP_STEPS:-200}" \
+    --json "$results/paper-mlp-$height.json" | tee "$results/paper-mlp-$height.txt" || status=$?
+done
+mlp_args=()
+if [[ -f "$results/hypergen-mlp.json" ]]; then
+  mlp_args=(--mlp "$results/hypergen-mlp.json" --paper-mlp)
+  for file in "$results"/paper-mlp-*.json; do
+    if [[ -f "$file" ]]; then mlp_args+=("$file"); fi
+  done
+fi
+python3 "$root/scripts/device_table.py" "$results/hypergen-bench.json" "$results/torch-bench.json" \
+  --out "$results/device-table.md" "${mlp_args[@]}"
 echo "results in $results"
 exit "$status"

@@ -6,6 +6,11 @@ bytes that must move per parameter times parameters, over the time (copy: 8 B/pa
 HyperGen Adam depth 1: 28 B/param; depth >= 2 with recomputed partials: 48 B/param, 32 in the update and 16 in
 the hypergradient reduction). Targets (issue 3): depth 3 at 2^26 <= 1.35x torch fused Adam; depth 32 within 3% of
 depth 2; zero host bytes per step.
+
+With --mlp (hypergen-device-check mlp's JSON) and --paper-mlp (scripts/paper_reference.py --steps --json files), a
+second table puts the MLP training step (784-128-10, batch 256) of HyperGen's GPU trainer beside the paper's method
+in PyTorch on the same GPU, tower by tower (matched by height: the towers are Adam with SGD(1e-5) levels above).
+Target: Adam/SGD/SGD faster than the paper's method.
 """
 import argparse
 import json
@@ -19,11 +24,53 @@ def bytes_per_param(kind, depth):
     return 28 if depth == 1 else 48
 
 
+def height(tower):
+    return tower.count("/") + 1
+
+
+def mlp_table(hypergen_file, paper_files):
+    """The MLP training-step table: HyperGen's GPU trainer against the paper's method, matched by tower height."""
+    with open(hypergen_file, encoding="utf-8") as handle:
+        hypergen = json.load(handle)
+    paper = {}
+    for path in paper_files:
+        with open(path, encoding="utf-8") as handle:
+            result = json.load(handle)
+        paper[result["height"]] = result
+    devices = sorted({r["device"] for r in paper.values()})
+    lines = [
+        f"MLP 784-128-10 training step, batch {hypergen['batch_size']}: HyperGen `GpuTrainer` (log read every "
+        f"{hypergen['steps_per_readback']} steps, median of those blocks) on {hypergen['device']}; the paper's method "
+        f"in PyTorch (scripts/paper_reference.py, mean over one synchronised run) on {', '.join(devices) or '-'}.",
+        "",
+        "| tower | HyperGen ms/step | HyperGen mean | steps | paper's method (PyTorch) ms/step | paper / HyperGen |",
+        "|---|---|---|---|---|---|",
+    ]
+    verdicts = []
+    for case in hypergen["mlp"]:
+        reference = paper.get(height(case["tower"]))
+        ms = case["ms_per_step"]
+        note = " (diverged)" if case.get("diverged") else ""
+        if reference:
+            torch_ms = reference["ms_per_step"]
+            torch_text = f"{torch_ms:.3f} (graph {reference['graph']}, torch {reference['torch']})"
+            ratio = f"{torch_ms / ms:.2f}x"
+        else:
+            torch_ms, torch_text, ratio = None, "-", "-"
+        lines.append(f"| {case['tower']}{note} | {ms:.3f} | {case['mean_ms_per_step']:.3f} | {case['steps']} | {torch_text} | {ratio} |")
+        if height(case["tower"]) == 3 and torch_ms:
+            verdicts.append(f"Adam/SGD/SGD: HyperGen {ms:.3f} ms/step, the paper's method {torch_ms:.3f} ms/step: "
+                            f"{torch_ms / ms:.2f}x (target faster: {'met' if ms < torch_ms else 'NOT met'})")
+    return lines + ["", *[f"- {v}" for v in verdicts]]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("hypergen")
     parser.add_argument("torch")
     parser.add_argument("--out", default="device-table.md")
+    parser.add_argument("--mlp", help="hypergen-device-check mlp's JSON")
+    parser.add_argument("--paper-mlp", nargs="*", default=[], help="scripts/paper_reference.py --json files")
     args = parser.parse_args()
     with open(args.hypergen, encoding="utf-8") as handle:
         hypergen = json.load(handle)
@@ -70,6 +117,8 @@ def main():
             verdicts.append(f"2^{log2}: host bytes per step {max(hosts)} (target 0: {'met' if max(hosts) == 0 else 'NOT met'})")
 
     lines += ["", *[f"- {v}" for v in verdicts]]
+    if args.mlp:
+        lines += ["", *mlp_table(args.mlp, args.paper_mlp)]
     text = "\n".join(lines) + "\n"
     print(text)
     with open(args.out, "w", encoding="utf-8") as handle:
