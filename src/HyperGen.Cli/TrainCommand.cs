@@ -51,11 +51,12 @@ internal static class TrainCommand
                 result.GetValue(data),
                 result.GetRequiredValue(output),
                 checkpoints.Read(result)),
-            result.InvocationConfiguration.Output));
+            result.InvocationConfiguration.Output,
+            result.InvocationConfiguration.Error));
         return command;
     }
 
-    private static int Execute(TrainSettings settings, TextWriter stdout)
+    private static int Execute(TrainSettings settings, TextWriter stdout, TextWriter stderr)
     {
         if (settings.Epochs < 1)
         {
@@ -63,7 +64,7 @@ internal static class TrainCommand
         }
 
         TowerSpec spec = TrainingOptionsCommon.ParseTower("--tower", settings.Tower);
-        using GpuDevice? gpu = OpenDevice(settings, spec);
+        using GpuDevice? gpu = OpenDevice(settings, spec, stderr);
         FashionMnistDataset dataset = TrainingOptionsCommon.LoadData(settings.DataDirectory);
         TrainingOptionsCommon.CreateOutputDirectory(settings.OutputDirectory);
 
@@ -147,9 +148,10 @@ internal static class TrainCommand
 
     /// <summary>
     /// The GPU to train on, or null for the CPU path. Checkpoints and bounded hyperparameters exist on the CPU path
-    /// only: <c>auto</c> then trains on the CPU, and <c>gpu</c> is refused with the reason.
+    /// only: <c>auto</c> then trains on the CPU, and <c>gpu</c> is refused with the reason. A device is used only
+    /// after <see cref="GpuSelfCheck"/> found it computing what the CPU computes.
     /// </summary>
-    private static GpuDevice? OpenDevice(TrainSettings settings, TowerSpec spec)
+    private static GpuDevice? OpenDevice(TrainSettings settings, TowerSpec spec, TextWriter stderr)
     {
         if (settings.Device == "cpu")
         {
@@ -164,7 +166,22 @@ internal static class TrainCommand
             return settings.Device == "gpu" ? throw new CliInputException($"--device gpu: {cpuOnly}; use --device cpu") : null;
         }
 
-        return TrainingDevice.Open(settings.Device);
+        GpuDevice? device = TrainingDevice.Open(settings.Device);
+        if (device is null || GpuSelfCheck.Run(device, spec) is not { } problem)
+        {
+            return device;
+        }
+
+        // The device cannot run the GPU path correctly: auto falls back to the CPU, an explicit gpu stops.
+        string where = TrainingDevice.Describe(device);
+        device.Dispose();
+        if (settings.Device == "gpu")
+        {
+            throw new CliInputException($"--device gpu: the self-check on {where} failed ({problem}); use --device cpu");
+        }
+
+        stderr.WriteLine($"hypergen: warning: the GPU self-check on {where} failed ({problem}); training on the CPU");
+        return null;
     }
 
     /// <summary>The options of one <c>train</c> invocation, as parsed.</summary>
