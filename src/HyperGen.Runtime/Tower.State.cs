@@ -33,41 +33,45 @@ public sealed partial class Tower<T>
             writer.Write(size);
         }
 
-        foreach (LevelState<T> level in _levels)
+        for (int index = 0; index < _levels.Length; index++)
         {
+            LevelState<T> level = _levels[index];
             writer.Write(level.Definition.Name);
-            writer.Write(level.Count);
+            writer.Write(SavedCount(index));
             writer.Write(level.HyperCount);
             writer.Write(level.StateCount);
             writer.Write(level.RecomputesPartials);
-            writer.Write(level.PartialCount * level.Count);
+            writer.Write(level.PartialCount * SavedCount(index));
             writer.Write(level.Hypergradient.Length);
         }
 
-        foreach (LevelState<T> level in _levels)
+        for (int index = 0; index < _levels.Length; index++)
         {
+            LevelState<T> level = _levels[index];
             writer.Write(level.StepCount);
             WriteValues(writer, level.Raw);
             WriteValues(writer, level.Hypergradient);
-            // Variable by variable, without the padding that aligns each one: the format does not depend on it.
+
+            // Variable by variable and tensor by tensor, without the padding that aligns each: the format does not
+            // depend on the memory layout.
             for (int k = 0; k < level.StateCount; k++)
             {
-                WriteValues(writer, level.StateVariable(k));
+                WriteElements(writer, index, level.StateVariable(k));
             }
 
             for (int j = 0; j < level.PartialCount; j++)
             {
-                WriteValues(writer, level.Partial(j));
+                WriteElements(writer, index, level.Partial(j));
             }
 
             if (level.RecomputesPartials)
             {
                 for (int k = 0; k < level.StateCount; k++)
                 {
-                    WriteValues(writer, level.PreviousStateVariable(k));
+                    WriteElements(writer, index, level.PreviousStateVariable(k));
                 }
 
-                WriteValues(writer, level.PreviousGradients);
+                WriteElements(writer, index, level.PreviousGradients);
                 WriteValues(writer, level.PreviousRaw);
                 writer.Write(level.PreviousStepIndex);
             }
@@ -104,7 +108,7 @@ public sealed partial class Tower<T>
                 throw new InvalidDataException($"The saved tower has {name} at {where}; this tower has {level.Definition.Name}.");
             }
 
-            Expect(reader.ReadInt32(), level.Count, $"the element count of {where}");
+            Expect(reader.ReadInt32(), SavedCount(index), $"the element count of {where}");
             Expect(reader.ReadInt32(), level.HyperCount, $"the hyperparameter count of {where}");
             Expect(reader.ReadInt32(), level.StateCount, $"the state variable count of {where}");
             bool recomputes = reader.ReadBoolean();
@@ -114,33 +118,34 @@ public sealed partial class Tower<T>
                     $"The saved tower {(recomputes ? "recomputes" : "stores")} the partials of {where}; this tower {(level.RecomputesPartials ? "recomputes" : "stores")} them.");
             }
 
-            Expect(reader.ReadInt32(), level.PartialCount * level.Count, $"the partial count of {where}");
+            Expect(reader.ReadInt32(), level.PartialCount * SavedCount(index), $"the partial count of {where}");
             Expect(reader.ReadInt32(), level.Hypergradient.Length, $"the hypergradient count of {where}");
         }
 
-        foreach (LevelState<T> level in _levels)
+        for (int index = 0; index < _levels.Length; index++)
         {
+            LevelState<T> level = _levels[index];
             level.StepCount = reader.ReadInt32();
             ReadValues(reader, level.Raw);
             ReadValues(reader, level.Hypergradient);
             for (int k = 0; k < level.StateCount; k++)
             {
-                ReadValues(reader, level.StateVariable(k));
+                ReadElements(reader, index, level.StateVariable(k));
             }
 
             for (int j = 0; j < level.PartialCount; j++)
             {
-                ReadValues(reader, level.Partial(j));
+                ReadElements(reader, index, level.Partial(j));
             }
 
             if (level.RecomputesPartials)
             {
                 for (int k = 0; k < level.StateCount; k++)
                 {
-                    ReadValues(reader, level.PreviousStateVariable(k));
+                    ReadElements(reader, index, level.PreviousStateVariable(k));
                 }
 
-                ReadValues(reader, level.PreviousGradients);
+                ReadElements(reader, index, level.PreviousGradients);
                 ReadValues(reader, level.PreviousRaw);
                 level.PreviousStepIndex = reader.ReadInt32();
             }
@@ -154,6 +159,39 @@ public sealed partial class Tower<T>
         if (actual != expected)
         {
             throw new InvalidDataException($"The saved tower state has {actual} as {what}; this tower needs {expected}.");
+        }
+    }
+
+    /// <summary>The elements a level has in the file: level 1's are the parameters, without the padding between tensors.</summary>
+    private int SavedCount(int level) => level == 0 ? ParameterCount : _levels[level].Count;
+
+    /// <summary>Writes one per-element buffer of <paramref name="level"/>; level 1's tensor by tensor, skipping the padding.</summary>
+    private void WriteElements(BinaryWriter writer, int level, ReadOnlySpan<T> values)
+    {
+        if (level > 0)
+        {
+            WriteValues(writer, values);
+            return;
+        }
+
+        for (int t = 0; t < _tensorSizes.Length; t++)
+        {
+            WriteValues(writer, values.Slice(_tensorOffsets[t], _tensorSizes[t]));
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteElements"/> wrote, into the same places.</summary>
+    private void ReadElements(BinaryReader reader, int level, Span<T> values)
+    {
+        if (level > 0)
+        {
+            ReadValues(reader, values);
+            return;
+        }
+
+        for (int t = 0; t < _tensorSizes.Length; t++)
+        {
+            ReadValues(reader, values.Slice(_tensorOffsets[t], _tensorSizes[t]));
         }
     }
 

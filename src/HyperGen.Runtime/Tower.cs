@@ -44,6 +44,7 @@ public sealed unsafe partial class Tower<T>
     private readonly HyperBounds[] _bounds;
     private readonly int[] _tensorSizes;
     private readonly int[] _tensorOffsets;
+    private readonly int[] _tensorStarts;
     private readonly WeightStepJob _weightStep;
     private readonly ReductionJob _reduction;
     private readonly NonFiniteScanJob _scan;
@@ -92,7 +93,14 @@ public sealed unsafe partial class Tower<T>
 
         _tensorSizes = tensorSizes.ToArray();
         _tensorOffsets = new int[_tensorSizes.Length];
+        _tensorStarts = new int[_tensorSizes.Length];
+
+        // Each tensor's state starts on a cache line of level 1's buffers (the element count of a line apart at
+        // most), so that every tensor's chunks take the aligned streaming stores; the user's flat numbering of the
+        // parameters (_tensorStarts) has no gaps.
+        int perLine = AlignedBuffer<T>.Alignment / sizeof(T);
         long total = 0;
+        long padded = 0;
         for (int i = 0; i < _tensorSizes.Length; i++)
         {
             if (_tensorSizes[i] < 0)
@@ -100,23 +108,26 @@ public sealed unsafe partial class Tower<T>
                 throw new ArgumentOutOfRangeException(nameof(tensorSizes), $"Tensor {i} has a negative size, {_tensorSizes[i]}.");
             }
 
-            _tensorOffsets[i] = (int)total;
+            _tensorStarts[i] = (int)Math.Min(total, int.MaxValue);
+            _tensorOffsets[i] = (int)Math.Min(padded, int.MaxValue);
             total += _tensorSizes[i];
+            padded += i == _tensorSizes.Length - 1 ? _tensorSizes[i] : (_tensorSizes[i] + perLine - 1) / perLine * perLine;
         }
 
-        if (total > Array.MaxLength / 2)
+        if (padded > Array.MaxLength / 2)
         {
             throw new ArgumentOutOfRangeException(nameof(tensorSizes), $"{total} parameters are more than one tower holds.");
         }
 
         ParameterCount = (int)total;
+        int levelOneCount = (int)padded;
         Spec = spec;
         _levels = new LevelState<T>[spec.Depth];
         _levelViews = new TowerLevel[spec.Depth];
         _bounds = new HyperBounds[spec.Depth];
         for (int level = 0; level < spec.Depth; level++)
         {
-            int count = level == 0 ? ParameterCount : spec.Levels[level - 1].Definition.HyperParameters.Count;
+            int count = level == 0 ? levelOneCount : spec.Levels[level - 1].Definition.HyperParameters.Count;
             bool learned = level < spec.Depth - 1;
 
             // Only level 1 is per-weight work; the scalar levels above keep storing their few partials.
@@ -383,7 +394,7 @@ public sealed unsafe partial class Tower<T>
         int first = _scan.FirstIndex();
         if (first >= 0)
         {
-            _firstNonFiniteGradient = _tensorOffsets[tensor] + (long)first;
+            _firstNonFiniteGradient = _tensorStarts[tensor] + (long)first;
         }
     }
 
@@ -550,13 +561,13 @@ public sealed unsafe partial class Tower<T>
             return $"Gradient {index}";
         }
 
-        int tensor = _tensorOffsets.Length - 1;
-        while (_tensorOffsets[tensor] > index)
+        int tensor = _tensorStarts.Length - 1;
+        while (_tensorStarts[tensor] > index)
         {
             tensor--;
         }
 
-        return $"Gradient {index} (tensor {tensor}, element {index - _tensorOffsets[tensor]})";
+        return $"Gradient {index} (tensor {tensor}, element {index - _tensorStarts[tensor]})";
     }
 
     /// <summary>

@@ -18,8 +18,8 @@ public sealed class StreamingStoreTests
     [InlineData("rmsprop(alpha=1e-2)/sgd(alpha=1e-6)")]
     public void Streaming_and_ordinary_stores_train_bit_for_bit_the_same(string spec)
     {
-        // Odd tensor sizes put most tensor starts off the 64-byte grid, so the kernels also take the ordinary-store
-        // fallback for chunks whose addresses are not aligned.
+        // Odd tensor sizes: the tower pads each tensor's state to a cache line, and the last chunk of each tensor
+        // ends mid-vector, so the scalar tails and the padding are exercised too.
         int[] sizes = [40_001, 7, 16_411, 64];
         int total = sizes.Sum();
         var streaming = new Tower<float>(TowerSpec.Parse(spec), sizes) { StreamingThresholdBytes = 0 };
@@ -76,6 +76,53 @@ public sealed class StreamingStoreTests
 
         // The padding is not part of any variable: initial values fill each variable, and only it.
         Assert.All(recomputing.StateVariable(1).ToArray(), v => Assert.Equal(1e-8f, v));
+    }
+
+    [Fact]
+    public void Every_tensor_of_a_multi_tensor_tower_starts_on_a_cache_line_and_the_parameters_keep_their_numbering()
+    {
+        int[] sizes = [40_001, 7, 16_411, 64];
+        var tower = new Tower<float>(TowerSpec.Parse("adam/sgd"), sizes);
+        LevelState<float> bottom = tower.GetLevelState(0);
+        Assert.Equal(sizes.Sum(), tower.ParameterCount);
+
+        // Tensor t's state starts at the padded offset; its first element sits on a 64-byte boundary.
+        int offset = 0;
+        foreach (int size in sizes)
+        {
+            AssertAligned(ref bottom.StateRef(offset));
+            AssertAligned(ref bottom.PreviousGradientRef(offset));
+            offset += (size + 15) / 16 * 16;
+        }
+
+        // A NaN is reported at its place in the user's numbering, which has no gaps.
+        float[][] weights = sizes.Select(size => new float[size]).ToArray();
+        float[][] gradients = sizes.Select(size => new float[size]).ToArray();
+        gradients[2][5] = float.NaN;
+        NonFiniteStepException error = Assert.Throws<NonFiniteStepException>(() => tower.Step(
+            weights.Select(w => (Memory<float>)w).ToArray(), gradients.Select(g => (ReadOnlyMemory<float>)g).ToArray()));
+        Assert.Equal(40_001 + 7 + 5, error.ParameterIndex);
+        Assert.Contains("tensor 2, element 5", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)] // 4 bytes past a 64-byte boundary: the store falls back to an ordinary one
+    [InlineData(8)]
+    public void A_streaming_store_writes_the_values_at_any_address(int start)
+    {
+        var buffer = new AlignedBuffer<float>(64);
+        Span<float> values = buffer.Span;
+        var wide = System.Runtime.Intrinsics.Vector512.Create(3.5f);
+        var sized = new System.Numerics.Vector<float>(-1.25f);
+
+        VectorStores.Store(wide, ref values[start], 0, streaming: true);
+        VectorStores.Store(sized, ref values[start], 16, streaming: true);
+        VectorStores.EndStreaming();
+
+        Assert.All(values.Slice(start, 16).ToArray(), v => Assert.Equal(3.5f, v));
+        Assert.All(values.Slice(start + 16, System.Numerics.Vector<float>.Count).ToArray(), v => Assert.Equal(-1.25f, v));
+        Assert.All(values[..start].ToArray(), v => Assert.Equal(0f, v));
     }
 
     private static unsafe void AssertAligned<T>(ref T first)
