@@ -48,5 +48,27 @@ internal sealed record BenchRow(
 /// <param name="StartedUtc">When the run started.</param>
 internal sealed record BenchMachine(string Cpu, int LogicalCores, int Threads, int VectorBits, string Runtime, DateTime StartedUtc);
 
-/// <summary>Everything one run measured: the copy and plain Adam at every N, then every tower.</summary>
-internal sealed record BenchReport(BenchPlan Plan, BenchMachine Machine, IReadOnlyList<BenchRow> Rows, TimeSpan Elapsed);
+/// <summary>
+/// What the levels above level 1 cost on their own: a tower of depth 2 and one of the plan's deepest depth, both
+/// over <see cref="N"/> weights, so few that level 1's passes take next to nothing and the difference between the two
+/// is the extra levels' scalar work. At 2^24 that difference is far smaller than the noise between two rows.
+/// </summary>
+/// <param name="Optimizer">The level-1 optimizer, in lower case.</param>
+/// <param name="ShallowDepth">The shallower tower's depth (2).</param>
+/// <param name="DeepDepth">The deeper tower's depth.</param>
+/// <param name="N">The weights of both towers.</param>
+/// <param name="ShallowMicroseconds">The shallower tower's median step time.</param>
+/// <param name="DeepMicroseconds">The deeper tower's median step time.</param>
+internal sealed record UpperLevelCost(
+    string Optimizer, int ShallowDepth, int DeepDepth, int N, double ShallowMicroseconds, double DeepMicroseconds)
+{
+    /// <summary>Weights of the towers that measure the upper levels: one vector's worth, in one block.</summary>
+    public const int Weights = 16;
+
+    /// <summary>What the deeper tower's extra levels add to a step.</summary>
+    public double ExtraMicroseconds => DeepMicroseconds - ShallowMicroseconds;
+}
+
+/// <summary>Everything one run measured: the copy and plain Adam at every N, then every tower, then the upper levels on their own.</summary>
+internal sealed record BenchReport(
+    BenchPlan Plan, BenchMachine Machine, IReadOnlyList<BenchRow> Rows, IReadOnlyList<UpperLevelCost> UpperLevels, TimeSpan Elapsed);

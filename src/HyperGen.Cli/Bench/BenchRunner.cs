@@ -36,7 +36,10 @@ internal static class BenchRunner
         var machine = DescribeMachine();
         long limit = interleavingLimitBytes ?? (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * MemoryShareForInterleaving);
         IReadOnlyList<BenchRow> rows = plan.Precision == "double" ? RunAll<double>(plan, progress, limit) : RunAll<float>(plan, progress, limit);
-        return new BenchReport(plan, machine, rows, clock.Elapsed);
+        IReadOnlyList<UpperLevelCost> upperLevels = plan.Precision == "double"
+            ? MeasureUpperLevels<double>(plan, progress)
+            : MeasureUpperLevels<float>(plan, progress);
+        return new BenchReport(plan, machine, rows, upperLevels, clock.Elapsed);
     }
 
     private static List<BenchRow> RunAll<T>(BenchPlan plan, TextWriter progress, long interleavingLimitBytes)
@@ -92,6 +95,42 @@ internal static class BenchRunner
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// For each optimizer whose plan has depth 2 and a deeper depth: the two towers over a handful of weights,
+    /// interleaved, so that the difference is what the extra levels cost (see <see cref="UpperLevelCost"/>).
+    /// </summary>
+    private static List<UpperLevelCost> MeasureUpperLevels<T>(BenchPlan plan, TextWriter progress)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var costs = new List<UpperLevelCost>();
+        int deep = plan.Depths.Count == 0 ? 0 : plan.Depths.Max();
+        if (!plan.Depths.Contains(2) || deep <= 2)
+        {
+            return costs;
+        }
+
+        T[] weights = BenchData.Weights<T>(UpperLevelCost.Weights);
+        T[] gradients = BenchData.Gradients<T>(UpperLevelCost.Weights);
+        foreach (OptimizerDefinition optimizer in plan.Optimizers)
+        {
+            IMeasuredStep[] steps =
+            [
+                new TowerStep<T>(plan.Shape.Build(optimizer, 2), (T[])weights.Clone(), gradients),
+                new TowerStep<T>(plan.Shape.Build(optimizer, deep), (T[])weights.Clone(), gradients),
+            ];
+            StepTiming[] timings = StepTimer.MeasureInterleaved(steps, plan.Budget / 2);
+            var cost = new UpperLevelCost(
+                optimizer.Name.ToLowerInvariant(), 2, deep, UpperLevelCost.Weights,
+                timings[0].MedianMilliseconds * 1e3, timings[1].MedianMilliseconds * 1e3);
+            progress.WriteLine(
+                $"bench: {cost.Optimizer} upper levels, N = {cost.N}: depth 2 {BenchFormat.Fixed(cost.ShallowMicroseconds, 2)} us, " +
+                $"depth {deep} {BenchFormat.Fixed(cost.DeepMicroseconds, 2)} us per step");
+            costs.Add(cost);
+        }
+
+        return costs;
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace HyperGen.Cli.Bench;
 
 /// <summary>
 /// Writes a <see cref="BenchReport"/> as JSON: <c>copy_gbps</c> (the copy at the largest N), <c>rows</c> (plain
-/// Adam as <c>plain-adam</c> at depth 0, then the towers), the copy at every N under <c>copy</c>, and what ran where.
+/// Adam as <c>plain-adam</c> at depth 0, then the towers), the copy at every N under <c>copy</c>, the upper levels'
+/// own cost under <c>upper_levels</c>, and what ran where.
 /// </summary>
 internal static class JsonReportWriter
 {
@@ -45,6 +46,25 @@ internal static class JsonReportWriter
                 json.WriteNumber("n", row.N);
                 json.WriteString("stores", row.CopyStores);
                 WriteMeasurement(json, row);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+
+            json.WriteStartArray("upper_levels");
+            foreach (UpperLevelCost cost in report.UpperLevels)
+            {
+                json.WriteStartObject();
+                json.WriteString("optimizer", cost.Optimizer);
+                json.WriteNumber("shallow_depth", cost.ShallowDepth);
+                json.WriteNumber("deep_depth", cost.DeepDepth);
+                json.WriteNumber("n", cost.N);
+                json.WritePropertyName("shallow_us");
+                JsonNumbers.Write(json, cost.ShallowMicroseconds);
+                json.WritePropertyName("deep_us");
+                JsonNumbers.Write(json, cost.DeepMicroseconds);
+                json.WritePropertyName("extra_us");
+                JsonNumbers.Write(json, cost.ExtraMicroseconds);
                 json.WriteEndObject();
             }
 

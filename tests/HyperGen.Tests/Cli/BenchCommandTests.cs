@@ -76,6 +76,20 @@ public sealed class BenchCommandTests : IDisposable
         Assert.All(copies, c => Assert.Contains(c.GetProperty("stores").GetString(), new[] { "ordinary", "streaming" }));
         Assert.Equal(copies[1].GetProperty("gbps").GetDouble(), root.GetProperty("copy_gbps").GetDouble());
 
+        // Depths 2 and 3 were asked for: each optimizer's upper level is also measured on its own, over a handful of
+        // weights, as the difference between the two towers.
+        JsonElement[] upper = [.. root.GetProperty("upper_levels").EnumerateArray()];
+        Assert.Equal(new[] { "sgd", "adam", "rmsprop" }, upper.Select(u => u.GetProperty("optimizer").GetString()));
+        Assert.All(upper, u =>
+        {
+            Assert.Equal(2, u.GetProperty("shallow_depth").GetInt32());
+            Assert.Equal(3, u.GetProperty("deep_depth").GetInt32());
+            Assert.Equal(16, u.GetProperty("n").GetInt32());
+            double shallow = u.GetProperty("shallow_us").GetDouble(), deep = u.GetProperty("deep_us").GetDouble();
+            Assert.True(shallow > 0 && deep > 0, $"{shallow} us, {deep} us");
+            Assert.Equal(deep - shallow, u.GetProperty("extra_us").GetDouble(), 1e-9);
+        });
+
         // Progress goes to stderr, a line per N and per row, so stdout stays pure JSON.
         Assert.Equal(2, result.ErrorLines.Count(l => l.StartsWith("bench: N = ", StringComparison.Ordinal) && l.Contains("interleaved", StringComparison.Ordinal)));
         // Both copies are measured at each N; the faster is reported.
@@ -110,6 +124,8 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("| plain-adam | - | 2000 |", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("| adam | 3 | 2000 |", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("- Adam tower at depth 3: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("- adam depth 3 vs depth 2, the two rows: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("- adam depth 3 vs depth 2, the extra levels on their own (towers of 16 weights): ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("- bytes allocated per step, largest over all rows: 0 ", StringComparison.Ordinal));
     }
 

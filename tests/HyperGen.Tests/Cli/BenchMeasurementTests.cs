@@ -145,7 +145,10 @@ public sealed class BenchMeasurementTests
     [Fact]
     public void Operations_that_do_not_fit_in_memory_together_are_measured_one_after_the_other()
     {
-        var plan = new BenchPlan([3000], [Adam.Definition], [1, 2], "float", TowerShape.Default, TimeSpan.FromMilliseconds(5));
+        // 100 ms per row, so a quarter of it warms up: with 5 ms, the JIT's move of the copy loop to optimized code
+        // could land in the timed repetitions and its allocations (on its own thread, which the process-wide count
+        // includes) be counted as the copy's, depending on which tests ran before.
+        var plan = new BenchPlan([3000], [Adam.Definition], [1, 2], "float", TowerShape.Default, TimeSpan.FromMilliseconds(100));
         using var progress = new System.IO.StringWriter();
 
         BenchReport report = BenchRunner.Run(plan, progress, interleavingLimitBytes: 3000 * 4 * 8); // less than they hold
