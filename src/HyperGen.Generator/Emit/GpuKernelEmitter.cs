@@ -330,18 +330,9 @@ internal sealed class GpuKernelEmitter
         switch (node.Op)
         {
             case Op.Const:
-                string literal = _p.Literal(node.Value);
-                return node.Value < 0 && parentPrecedence > 0 ? $"({literal})" : literal;
-            case Op.Add:
-                return Wrap($"{Arg(0, 1)} + {Arg(1, 1)}", 1, parentPrecedence);
-            case Op.Sub:
-                return Wrap($"{Arg(0, 1)} - {Arg(1, 2)}", 1, parentPrecedence);
-            case Op.Mul:
-                return Wrap($"{Arg(0, 2)} * {Arg(1, 2)}", 2, parentPrecedence);
-            case Op.Div:
-                return Wrap($"{Arg(0, 2)} / {Arg(1, 3)}", 2, parentPrecedence);
-            case Op.Neg:
-                return Wrap($"-{Arg(0, 3)}", 3, parentPrecedence);
+                return ScalarSyntax.Constant(_p, node.Value, parentPrecedence);
+            case Op.Add or Op.Sub or Op.Mul or Op.Div or Op.Neg:
+                return ScalarSyntax.Arithmetic(node.Op, Arg, parentPrecedence)!;
             case Op.Call:
             {
                 // System.MathF/Math: ILGPU maps them to device intrinsics (CUDA needs the context's algorithms or
@@ -352,24 +343,10 @@ internal sealed class GpuKernelEmitter
             }
 
             case Op.Select:
-            {
-                string op = node.Cmp switch
-                {
-                    Cmp.Lt => "<",
-                    Cmp.Le => "<=",
-                    Cmp.Gt => ">",
-                    Cmp.Ge => ">=",
-                    Cmp.Eq => "==",
-                    _ => "!=",
-                };
-                return $"({Arg(0, 1)} {op} {Arg(1, 1)} ? {Arg(2, 0)} : {Arg(3, 0)})";
-            }
+                return $"({Arg(0, 1)} {ScalarSyntax.Comparison(node.Cmp)} {Arg(1, 1)} ? {Arg(2, 0)} : {Arg(3, 0)})";
 
             default:
                 return _locals[n] ?? node.Op.ToString();
         }
     }
-
-    private static string Wrap(string text, int precedence, int parentPrecedence) =>
-        precedence < parentPrecedence ? $"({text})" : text;
 }

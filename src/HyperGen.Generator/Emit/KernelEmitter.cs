@@ -636,20 +636,11 @@ internal sealed class KernelEmitter
                     return _v.Splat(_p, _p.Literal(node.Value));
                 }
 
-                string literal = _p.Literal(node.Value);
-                return node.Value < 0 && parentPrecedence > 0 ? $"({literal})" : literal;
-            case Op.Add:
-                return Wrap($"{Arg(0, 1)} + {Arg(1, 1)}", 1, parentPrecedence);
-            case Op.Sub:
-                return Wrap($"{Arg(0, 1)} - {Arg(1, 2)}", 1, parentPrecedence);
-            case Op.Mul:
-                return Wrap($"{Arg(0, 2)} * {Arg(1, 2)}", 2, parentPrecedence);
+                return ScalarSyntax.Constant(_p, node.Value, parentPrecedence);
             case Op.Div when node.IsVarying && _reciprocals[node.Args[1]] is { } reciprocal:
-                return Wrap($"{Arg(0, 2)} * {(vector ? _reciprocalSplats[node.Args[1]] : reciprocal)}", 2, parentPrecedence);
-            case Op.Div:
-                return Wrap($"{Arg(0, 2)} / {Arg(1, 3)}", 2, parentPrecedence);
-            case Op.Neg:
-                return Wrap($"-{Arg(0, 3)}", 3, parentPrecedence);
+                return ScalarSyntax.Wrap($"{Arg(0, 2)} * {(vector ? _reciprocalSplats[node.Args[1]] : reciprocal)}", 2, parentPrecedence);
+            case Op.Add or Op.Sub or Op.Mul or Op.Div or Op.Neg:
+                return ScalarSyntax.Arithmetic(node.Op, Arg, parentPrecedence)!;
             case Op.Call:
             {
                 FunctionInfo info = FunctionTable.Get(node.Func);
@@ -685,19 +676,7 @@ internal sealed class KernelEmitter
             return _v.Call("ConditionalSelect", $"{mask}, {Expression(node.Args[2], true, 0)}, {Expression(node.Args[3], true, 0)}");
         }
 
-        string op = node.Cmp switch
-        {
-            Cmp.Lt => "<",
-            Cmp.Le => "<=",
-            Cmp.Gt => ">",
-            Cmp.Ge => ">=",
-            Cmp.Eq => "==",
-            _ => "!=",
-        };
-        string condition = $"{Expression(node.Args[0], false, 1)} {op} {Expression(node.Args[1], false, 1)}";
+        string condition = $"{Expression(node.Args[0], false, 1)} {ScalarSyntax.Comparison(node.Cmp)} {Expression(node.Args[1], false, 1)}";
         return $"({condition} ? {Expression(node.Args[2], vector, 0)} : {Expression(node.Args[3], vector, 0)})";
     }
-
-    private static string Wrap(string text, int precedence, int parentPrecedence) =>
-        precedence < parentPrecedence ? $"({text})" : text;
 }
