@@ -61,11 +61,7 @@ public sealed class GpuTrainer : IDisposable
         Options = options ?? new TrainingOptions();
         Options.Validate();
         MlpShape shape = MlpShape.Paper;
-        if (data.Train.PixelsPerImage != shape.Inputs || data.Test.PixelsPerImage != shape.Inputs ||
-            data.Train.ClassCount != shape.Classes || data.Test.ClassCount != shape.Classes)
-        {
-            throw new ArgumentException($"The model takes {shape.Inputs}-pixel images in {shape.Classes} classes.", nameof(data));
-        }
+        shape.CheckFits(data, nameof(data));
 
         _accelerator = accelerator;
         Data = data;
@@ -80,9 +76,9 @@ public sealed class GpuTrainer : IDisposable
 
         _train = new GpuImageSet(accelerator, data.Train);
         _test = new GpuImageSet(accelerator, data.Test);
-        _trainOrder = Sequence(data.Train.Count);
+        _trainOrder = data.Train.Indices();
         _trainOrderOnDevice = accelerator.Allocate1D<int>(_trainOrder.Length);
-        _testOrderOnDevice = accelerator.Allocate1D(Sequence(data.Test.Count));
+        _testOrderOnDevice = accelerator.Allocate1D(data.Test.Indices());
         _lossLog = accelerator.Allocate1D<float>(stepsPerReadback);
         _evaluationLoss = accelerator.Allocate1D<double>(1);
         _evaluationCorrect = accelerator.Allocate1D<int>(1);
@@ -246,16 +242,5 @@ public sealed class GpuTrainer : IDisposable
         }
 
         return (pending, false);
-    }
-
-    private static int[] Sequence(int count)
-    {
-        int[] indices = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            indices[i] = i;
-        }
-
-        return indices;
     }
 }

@@ -48,12 +48,7 @@ public sealed class Trainer : IDisposable
         Options = options ?? new TrainingOptions();
         Options.Validate();
         MlpShape shape = MlpShape.Paper;
-        if (data.Train.PixelsPerImage != shape.Inputs || data.Test.PixelsPerImage != shape.Inputs ||
-            data.Train.ClassCount != shape.Classes || data.Test.ClassCount != shape.Classes)
-        {
-            throw new ArgumentException(
-                $"The model takes {shape.Inputs}-pixel images in {shape.Classes} classes.", nameof(data));
-        }
+        shape.CheckFits(data, nameof(data));
 
         Data = data;
         Model = new Mlp(shape, Options.BatchSize, Options.ThreadCount);
@@ -61,8 +56,8 @@ public sealed class Trainer : IDisposable
         // One generator for the initial weights and then every shuffle, so the seed fixes the whole run.
         _random = new Xoshiro256Random(Options.Seed);
         Model.InitializeParameters(_random);
-        _trainOrder = Sequence(data.Train.Count);
-        _testOrder = Sequence(data.Test.Count);
+        _trainOrder = data.Train.Indices();
+        _testOrder = data.Test.Indices();
         _batch = new BatchAssembler(Options.BatchSize, shape.Inputs);
     }
 
@@ -125,7 +120,7 @@ public sealed class Trainer : IDisposable
     public (double Loss, double ErrorPercent) Evaluate(LabeledImages set)
     {
         ArgumentNullException.ThrowIfNull(set);
-        int[] order = ReferenceEquals(set, Data.Test) ? _testOrder : Sequence(set.Count);
+        int[] order = ReferenceEquals(set, Data.Test) ? _testOrder : set.Indices();
         double lossSum = 0;
         int correct = 0;
         for (int first = 0; first < set.Count; first += Options.BatchSize)
@@ -209,16 +204,5 @@ public sealed class Trainer : IDisposable
         _step = state.Step;
         _epochLossSum = state.EpochLossSum;
         _epochSeen = state.EpochSeen;
-    }
-
-    private static int[] Sequence(int count)
-    {
-        int[] indices = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            indices[i] = i;
-        }
-
-        return indices;
     }
 }

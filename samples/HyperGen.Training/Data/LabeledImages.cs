@@ -61,6 +61,18 @@ public sealed class LabeledImages
     /// <summary>Number of images.</summary>
     public int Count => Labels.Length;
 
+    /// <summary>A new array of the image indices 0 .. <see cref="Count"/> - 1, in order: a training order before its first shuffle.</summary>
+    public int[] Indices()
+    {
+        int[] indices = new int[Count];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            indices[i] = i;
+        }
+
+        return indices;
+    }
+
     /// <summary>Bytes per image: <see cref="Rows"/> * <see cref="Columns"/>.</summary>
     public int PixelsPerImage => Rows * Columns;
 

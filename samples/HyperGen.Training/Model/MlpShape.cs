@@ -1,4 +1,5 @@
 using System;
+using HyperGen.Training.Data;
 
 namespace HyperGen.Training.Model;
 
@@ -29,6 +30,20 @@ public readonly record struct MlpShape(int Inputs, int Hidden, int Classes)
 
     /// <summary>Total number of parameters (101,770 for the paper's network).</summary>
     public int ParameterCount => B2Offset + Classes;
+
+    /// <summary>Throws unless the training and test images of <paramref name="data"/> have <see cref="Inputs"/> pixels and <see cref="Classes"/> classes.</summary>
+    /// <param name="data">The dataset a trainer is given.</param>
+    /// <param name="paramName">The trainer's parameter that holds it, for the exception.</param>
+    /// <exception cref="ArgumentException">The images or the classes do not fit this network.</exception>
+    public void CheckFits(FashionMnistDataset data, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Train.PixelsPerImage != Inputs || data.Test.PixelsPerImage != Inputs ||
+            data.Train.ClassCount != Classes || data.Test.ClassCount != Classes)
+        {
+            throw new ArgumentException($"The model takes {Inputs}-pixel images in {Classes} classes.", paramName);
+        }
+    }
 
     /// <summary>Throws unless every size is positive and the class count fits a byte label.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or there are more than 256 classes.</exception>
