@@ -25,5 +25,8 @@ internal static class BenchFormat
     public static string Fixed(double value, int decimals) =>
         value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
+    /// <summary>Like <see cref="Fixed"/>, with a plus sign on values that are not negative.</summary>
+    public static string Signed(double value, int decimals) => (value >= 0 ? "+" : "") + Fixed(value, decimals);
+
     public static string Percent(double fraction) => (fraction * 100).ToString("F0", CultureInfo.InvariantCulture) + " %";
 }

@@ -84,7 +84,7 @@ internal static class MarkdownReportWriter
             if (two is not null && deepest.Depth > 2)
             {
                 double change = (deepest.MedianMilliseconds / two.MedianMilliseconds) - 1;
-                lines.AppendLine(CultureInfo.InvariantCulture, $"- {group.Key} depth {deepest.Depth} vs depth 2, the two rows: {Signed(change * 100, 1)} % (target: within {BenchFormat.Percent(MaxDepthSpread)}): {Verdict(Math.Abs(change) <= MaxDepthSpread)}");
+                lines.AppendLine(CultureInfo.InvariantCulture, $"- {group.Key} depth {deepest.Depth} vs depth 2, the two rows: {BenchFormat.Signed(change * 100, 1)} % (target: within {BenchFormat.Percent(MaxDepthSpread)}): {Verdict(Math.Abs(change) <= MaxDepthSpread)}");
 
                 // The rows differ by their noise as much as by their depth; the upper levels measured on their own
                 // say what depth itself adds to the step at this N.
@@ -92,7 +92,7 @@ internal static class MarkdownReportWriter
                 if (cost is not null)
                 {
                     double share = cost.ExtraMicroseconds * 1e-3 / two.MedianMilliseconds;
-                    lines.AppendLine(CultureInfo.InvariantCulture, $"- {group.Key} depth {deepest.Depth} vs depth 2, the extra levels on their own (towers of {cost.N} weights): {Signed(cost.ExtraMicroseconds, 2)} us per step, {Signed(share * 100, 3)} % of the depth-2 step (target: within {BenchFormat.Percent(MaxDepthSpread)}): {Verdict(Math.Abs(share) <= MaxDepthSpread)}");
+                    lines.AppendLine(CultureInfo.InvariantCulture, $"- {group.Key} depth {deepest.Depth} vs depth 2, the extra levels on their own (towers of {cost.N} weights): {BenchFormat.Signed(cost.ExtraMicroseconds, 2)} us per step, {BenchFormat.Signed(share * 100, 3)} % of the depth-2 step (target: within {BenchFormat.Percent(MaxDepthSpread)}): {Verdict(Math.Abs(share) <= MaxDepthSpread)}");
                 }
             }
         }
@@ -105,6 +105,4 @@ internal static class MarkdownReportWriter
     }
 
     private static string Verdict(bool met) => met ? "met" : "NOT met";
-
-    private static string Signed(double value, int decimals) => (value >= 0 ? "+" : "") + BenchFormat.Fixed(value, decimals);
 }
