@@ -108,12 +108,13 @@ public sealed unsafe partial class Tower<T>
                 throw new ArgumentOutOfRangeException(nameof(tensorSizes), $"Tensor {i} has a negative size, {_tensorSizes[i]}.");
             }
 
-            _tensorStarts[i] = (int)Math.Min(total, int.MaxValue);
-            _tensorOffsets[i] = (int)Math.Min(padded, int.MaxValue);
+            _tensorStarts[i] = (int)total;
+            _tensorOffsets[i] = (int)padded;
             total += _tensorSizes[i];
             padded += i == _tensorSizes.Length - 1 ? _tensorSizes[i] : (_tensorSizes[i] + perLine - 1) / perLine * perLine;
         }
 
+        // After the loop, as before the padding: offsets past int's range are thrown away with the tower.
         if (padded > Array.MaxLength / 2)
         {
             throw new ArgumentOutOfRangeException(nameof(tensorSizes), $"{total} parameters are more than one tower holds.");
@@ -636,7 +637,8 @@ public sealed unsafe partial class Tower<T>
                 ref level.PartialRef(at), level.Stride,
                 length)
             {
-                StreamingStores = _streamingStores && level.Partials.Length > 0,
+                // Only the partials are write-only here; a chunk without them runs the plain step, which streams nothing.
+                StreamingStores = _streamingStores,
             };
             level.Kernel.Step(in chunk, level.Raw, _stepIndex);
         }
