@@ -26,6 +26,7 @@ public sealed class GpuMlp : IDisposable
 {
     private readonly Accelerator _accelerator;
     private readonly MlpKernels _kernels;
+    private readonly IMatrixProducts _products;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _parameters;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _gradients;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _inputs;
@@ -41,7 +42,20 @@ public sealed class GpuMlp : IDisposable
     /// <param name="accelerator">Where the model lives and runs; its context needs ILGPU.Algorithms enabled (see <c>GpuDevice</c>).</param>
     /// <param name="shape">Layer sizes; <see cref="MlpShape.Paper"/> for 784-128-10.</param>
     /// <param name="maxBatchSize">Largest batch.</param>
-    public GpuMlp(Accelerator accelerator, MlpShape shape, int maxBatchSize = 256)
+    /// <param name="gemm">What runs the matrix products; <see cref="GemmEngine.Auto"/> takes cuBLAS where it can.</param>
+    /// <exception cref="NotSupportedException"><see cref="GemmEngine.CuBlas"/> was asked for and cannot run here; the message says why.</exception>
+    public GpuMlp(Accelerator accelerator, MlpShape shape, int maxBatchSize = 256, GemmEngine gemm = GemmEngine.Auto)
+        : this(accelerator, shape, maxBatchSize, () => OpenProducts(accelerator, gemm))
+    {
+    }
+
+    /// <summary>A model whose products run through <paramref name="sgemm"/> (tests stand a reference in for cuBLAS).</summary>
+    internal GpuMlp(Accelerator accelerator, MlpShape shape, int maxBatchSize, IColumnMajorSgemm sgemm)
+        : this(accelerator, shape, maxBatchSize, () => new BlasMatrixProducts(accelerator, sgemm))
+    {
+    }
+
+    private GpuMlp(Accelerator accelerator, MlpShape shape, int maxBatchSize, Func<IMatrixProducts> products)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         shape.Validate();
@@ -50,6 +64,7 @@ public sealed class GpuMlp : IDisposable
         Shape = shape;
         MaxBatchSize = maxBatchSize;
         _kernels = new MlpKernels(accelerator);
+        _products = products();
         _parameters = accelerator.Allocate1D<float>(shape.ParameterCount);
         _gradients = accelerator.Allocate1D<float>(shape.ParameterCount);
         _inputs = accelerator.Allocate1D<float>((long)maxBatchSize * shape.Inputs);
@@ -74,6 +89,15 @@ public sealed class GpuMlp : IDisposable
 
     /// <summary>The accelerator everything runs on.</summary>
     public Accelerator Accelerator => _accelerator;
+
+    /// <summary>What runs the matrix products: <see cref="GemmEngine.Kernels"/> or <see cref="GemmEngine.CuBlas"/>.</summary>
+    public GemmEngine Gemm => _products.Engine;
+
+    /// <summary>
+    /// What runs the matrix products, in words: cuBLAS and its version, or HyperGen's kernels and, when
+    /// <see cref="GemmEngine.Auto"/> passed over cuBLAS on a CUDA GPU, why.
+    /// </summary>
+    public string GemmDescription => _products.Description;
 
     /// <summary>All weights and biases on the device, laid out as <see cref="MlpShape"/> says. Step this view in place.</summary>
     public ArrayView<float> Parameters => _parameters.View;
@@ -157,9 +181,9 @@ public sealed class GpuMlp : IDisposable
         int batch = RequireBatch();
         MlpShape s = Shape;
         ArrayView<float> p = _parameters.View;
-        _kernels.Gemm(_inputs.View, p.SubView(s.W1Offset, s.Hidden * s.Inputs), _hidden.View, p.SubView(s.B1Offset, s.Hidden), _hidden.View,
+        _products.Enqueue(_inputs.View, p.SubView(s.W1Offset, s.Hidden * s.Inputs), _hidden.View, p.SubView(s.B1Offset, s.Hidden), _hidden.View,
             GemmShape.ByTransposed(batch, s.Hidden, s.Inputs, GemmEpilogue.BiasTanh));
-        _kernels.Gemm(_hidden.View, p.SubView(s.W2Offset, s.Classes * s.Hidden), _output.View, p.SubView(s.B2Offset, s.Classes), _output.View,
+        _products.Enqueue(_hidden.View, p.SubView(s.W2Offset, s.Classes * s.Hidden), _output.View, p.SubView(s.B2Offset, s.Classes), _output.View,
             GemmShape.ByTransposed(batch, s.Classes, s.Hidden, GemmEpilogue.BiasTanh));
         _kernels.LogSoftmax(batch, _output.View, _logProbabilities.View, s.Classes);
     }
@@ -197,21 +221,22 @@ public sealed class GpuMlp : IDisposable
         _kernels.OutputGradient(batch * s.Classes, _logProbabilities.View, _output.View, _labels.View, s.Classes, 1f / batch, outputGradient);
 
         // Layer 2: dW2 = G2^T H, db2 = column sums of G2; then back through W2 and the hidden tanh.
-        _kernels.Gemm(outputGradient, _hidden.View, g.SubView(s.W2Offset, s.Classes * s.Hidden), g, g,
+        _products.Enqueue(outputGradient, _hidden.View, g.SubView(s.W2Offset, s.Classes * s.Hidden), g, g,
             GemmShape.TransposedBy(s.Classes, s.Hidden, batch));
         _kernels.ColumnSum(s.Classes, outputGradient, batch, s.Classes, g.SubView(s.B2Offset, s.Classes));
-        _kernels.Gemm(outputGradient, p.SubView(s.W2Offset, s.Classes * s.Hidden), hiddenGradient, g, _hidden.View,
+        _products.Enqueue(outputGradient, p.SubView(s.W2Offset, s.Classes * s.Hidden), hiddenGradient, g, _hidden.View,
             GemmShape.Plain(batch, s.Hidden, s.Classes, GemmEpilogue.TanhDerivative));
 
         // Layer 1: dW1 = G1^T X, db1 = column sums of G1.
         _kernels.ColumnSum(s.Hidden, hiddenGradient, batch, s.Hidden, g.SubView(s.B1Offset, s.Hidden));
-        _kernels.Gemm(hiddenGradient, _inputs.View, g.SubView(s.W1Offset, s.Hidden * s.Inputs), g, g,
+        _products.Enqueue(hiddenGradient, _inputs.View, g.SubView(s.W1Offset, s.Hidden * s.Inputs), g, g,
             GemmShape.TransposedBy(s.Hidden, s.Inputs, batch));
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
+        _products.Dispose();
         _parameters.Dispose();
         _gradients.Dispose();
         _inputs.Dispose();
@@ -221,6 +246,31 @@ public sealed class GpuMlp : IDisposable
         _logProbabilities.Dispose();
         _outputGradient.Dispose();
         _hiddenGradient.Dispose();
+    }
+
+    /// <summary>The products <paramref name="gemm"/> asks for on <paramref name="accelerator"/>.</summary>
+    private static IMatrixProducts OpenProducts(Accelerator accelerator, GemmEngine gemm)
+    {
+        switch (gemm)
+        {
+            case GemmEngine.Kernels:
+                return new TiledMatrixProducts(accelerator);
+            case GemmEngine.CuBlas:
+                return CuBlasSgemm.TryOpen(accelerator, out string? reason) is { } sgemm
+                    ? new BlasMatrixProducts(accelerator, sgemm)
+                    : throw new NotSupportedException($"The matrix products cannot run in cuBLAS: {reason}.");
+            case GemmEngine.Auto:
+                if (accelerator.AcceleratorType != AcceleratorType.Cuda)
+                {
+                    return new TiledMatrixProducts(accelerator);
+                }
+
+                return CuBlasSgemm.TryOpen(accelerator, out string? why) is { } found
+                    ? new BlasMatrixProducts(accelerator, found)
+                    : new TiledMatrixProducts(accelerator, $"HyperGen's tiled kernels ({why})");
+            default:
+                throw new ArgumentOutOfRangeException(nameof(gemm), gemm, "Not a GemmEngine.");
+        }
     }
 
     private void SetBatchSize(int count)

@@ -53,7 +53,9 @@ public sealed class GpuTrainer : IDisposable
     /// <param name="data">The dataset; 28x28 images in 10 classes.</param>
     /// <param name="options">Run settings (<see cref="TrainingOptions.ThreadCount"/> is not used); null for the defaults.</param>
     /// <param name="stepsPerReadback">Steps between reads of the device log (at least 1).</param>
-    public GpuTrainer(Accelerator accelerator, FashionMnistDataset data, TrainingOptions? options = null, int stepsPerReadback = 32)
+    /// <param name="gemm">What runs the model's matrix products (<see cref="GpuMlp.Gemm"/>).</param>
+    public GpuTrainer(
+        Accelerator accelerator, FashionMnistDataset data, TrainingOptions? options = null, int stepsPerReadback = 32, GemmEngine gemm = GemmEngine.Auto)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         ArgumentNullException.ThrowIfNull(data);
@@ -71,7 +73,7 @@ public sealed class GpuTrainer : IDisposable
         _random = new Xoshiro256Random(Options.Seed);
         float[] initial = new float[shape.ParameterCount];
         ParameterInitializer.Initialize(shape, initial, _random);
-        Model = new GpuMlp(accelerator, shape, Options.BatchSize);
+        Model = new GpuMlp(accelerator, shape, Options.BatchSize, gemm);
         Model.SetParameters(initial);
 
         _train = new GpuImageSet(accelerator, data.Train);

@@ -83,18 +83,34 @@ internal static class MlpKernelMethods
         if (row < shape.M && column < shape.N)
         {
             int at = (row * shape.N) + column;
-            if (shape.Epilogue == GemmEpilogue.BiasTanh)
-            {
-                sum = MathF.Tanh(sum + bias[column]);
-            }
-            else if (shape.Epilogue == GemmEpilogue.TanhDerivative)
-            {
-                float y = activation[at];
-                sum *= 1f - (y * y);
-            }
-
-            c[at] = sum;
+            c[at] = Epilogue(sum, shape.Epilogue, bias, activation, at, column);
         }
+    }
+
+    /// <summary>
+    /// The epilogue alone, one thread per element of C (M x N, row-major): for products that a library computed
+    /// (cuBLAS), which stores plain sums.
+    /// </summary>
+    public static void ApplyEpilogue(Index1D index, ArrayView<float> c, ArrayView<float> bias, ArrayView<float> activation, GemmShape shape)
+    {
+        c[index] = Epilogue(c[index], shape.Epilogue, bias, activation, index, index % shape.N);
+    }
+
+    /// <summary>One element's epilogue: the single definition that the fused and the separate pass share.</summary>
+    private static float Epilogue(float sum, GemmEpilogue epilogue, ArrayView<float> bias, ArrayView<float> activation, int at, int column)
+    {
+        if (epilogue == GemmEpilogue.BiasTanh)
+        {
+            return MathF.Tanh(sum + bias[column]);
+        }
+
+        if (epilogue == GemmEpilogue.TanhDerivative)
+        {
+            float y = activation[at];
+            return sum * (1f - (y * y));
+        }
+
+        return sum;
     }
 
     /// <summary>

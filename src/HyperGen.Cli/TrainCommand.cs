@@ -5,6 +5,7 @@ using HyperGen.Cli.Training;
 using HyperGen.Kernels;
 using HyperGen.Training;
 using HyperGen.Training.Data;
+using HyperGen.Training.Gpu;
 using Spectre.Console;
 
 namespace HyperGen.Cli;
@@ -28,6 +29,12 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seeds the initial weights and the shuffles.", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = "Where to train (auto: the first CUDA GPU when there is one, else the CPU).", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("cpu", "gpu", "auto");
+        var gemm = new Option<string>("--gemm")
+        {
+            Description = "What runs the model's matrix products on a GPU (auto: cuBLAS when it loads and passes the self-check, else HyperGen's kernels).",
+            DefaultValueFactory = _ => "auto",
+        };
+        gemm.AcceptOnlyFromAmong("auto", "cublas", "kernels");
         var data = TrainingOptionsCommon.DataOption();
         var output = new Option<string>("--out")
         {
@@ -38,7 +45,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train the paper's MLP on Fashion-MNIST with a hyperoptimized tower.")
         {
-            tower, epochs, seed, device, data, output,
+            tower, epochs, seed, device, gemm, data, output,
         };
         var checkpoints = new CheckpointOptions();
         checkpoints.AddTo(command);
@@ -48,6 +55,7 @@ internal static class TrainCommand
                 result.GetValue(epochs),
                 result.GetValue(seed),
                 result.GetRequiredValue(device),
+                TrainingGpu.ParseGemm(result.GetRequiredValue(gemm)),
                 result.GetValue(data),
                 result.GetRequiredValue(output),
                 checkpoints.Read(result)),
@@ -64,7 +72,7 @@ internal static class TrainCommand
         }
 
         TowerSpec spec = TrainingOptionsCommon.ParseTower("--tower", settings.Tower);
-        using GpuDevice? gpu = OpenDevice(settings, spec, stderr);
+        using TrainingGpu? gpu = OpenDevice(settings, spec, stderr);
         FashionMnistDataset dataset = TrainingOptionsCommon.LoadData(settings.DataDirectory);
         TrainingOptionsCommon.CreateOutputDirectory(settings.OutputDirectory);
 
@@ -72,7 +80,11 @@ internal static class TrainCommand
         bool interactive = TerminalOutput.IsInteractive(stdout);
         console.WriteLine($"data: {dataset.Description}");
         console.WriteLine($"tower: {spec}");
-        console.WriteLine($"device: {TrainingDevice.Describe(gpu)}");
+        console.WriteLine($"device: {TrainingDevice.Describe(gpu?.Device)}");
+        if (gpu is not null)
+        {
+            console.WriteLine($"matrix products: {gpu.GemmDescription}");
+        }
 
         string stepsPath = Path.Combine(settings.OutputDirectory, "steps.csv");
         string logPath = Path.Combine(settings.OutputDirectory, "log.json");
@@ -147,11 +159,14 @@ internal static class TrainCommand
     }
 
     /// <summary>
-    /// The GPU to train on, or null for the CPU path. Checkpoints and bounded hyperparameters exist on the CPU path
-    /// only: <c>auto</c> then trains on the CPU, and <c>gpu</c> is refused with the reason. A device is used only
-    /// after <see cref="GpuSelfCheck"/> found it computing what the CPU computes.
+    /// The GPU to train on and what runs its matrix products, or null for the CPU path. Checkpoints and bounded
+    /// hyperparameters exist on the CPU path only: <c>auto</c> then trains on the CPU, and <c>gpu</c> is refused with
+    /// the reason. A device is used only after <see cref="GpuSelfCheck"/> found it computing what the CPU computes,
+    /// with the products engine the run will use. What was asked for explicitly (<c>--device gpu</c>,
+    /// <c>--gemm cublas</c>) stops the run when it fails; what <c>auto</c> chose falls back, with a warning: cuBLAS
+    /// to HyperGen's kernels, then the GPU to the CPU.
     /// </summary>
-    private static GpuDevice? OpenDevice(TrainSettings settings, TowerSpec spec, TextWriter stderr)
+    private static TrainingGpu? OpenDevice(TrainSettings settings, TowerSpec spec, TextWriter stderr)
     {
         if (settings.Device == "cpu")
         {
@@ -167,26 +182,44 @@ internal static class TrainCommand
         }
 
         GpuDevice? device = TrainingDevice.Open(settings.Device);
-        if (device is null || GpuSelfCheck.Run(device, spec) is not { } problem)
+        if (device is null)
         {
-            return device;
+            return null;
         }
 
-        // The device cannot run the GPU path correctly: auto falls back to the CPU, an explicit gpu stops.
         string where = TrainingDevice.Describe(device);
+        GpuSelfCheckResult check = GpuSelfCheck.Run(device, spec, settings.Gemm);
+        if (!check.Passed && settings.Gemm == GemmEngine.Auto && check.Gemm == GemmEngine.CuBlas)
+        {
+            stderr.WriteLine(
+                $"hypergen: warning: the GPU self-check on {where} with cuBLAS failed ({check.Problem}); the matrix products run in HyperGen's kernels");
+            check = GpuSelfCheck.Run(device, spec, GemmEngine.Kernels);
+        }
+
+        if (check.Passed)
+        {
+            return new TrainingGpu(device, check.Gemm, check.GemmDescription!);
+        }
+
+        // The device cannot run the GPU path correctly: what auto chose falls back to the CPU, an explicit choice stops.
         device.Dispose();
+        if (settings.Gemm == GemmEngine.CuBlas)
+        {
+            throw new CliInputException($"--gemm cublas: the self-check on {where} failed ({check.Problem}); use --gemm kernels or auto");
+        }
+
         if (settings.Device == "gpu")
         {
-            throw new CliInputException($"--device gpu: the self-check on {where} failed ({problem}); use --device cpu");
+            throw new CliInputException($"--device gpu: the self-check on {where} failed ({check.Problem}); use --device cpu");
         }
 
-        stderr.WriteLine($"hypergen: warning: the GPU self-check on {where} failed ({problem}); training on the CPU");
+        stderr.WriteLine($"hypergen: warning: the GPU self-check on {where} failed ({check.Problem}); training on the CPU");
         return null;
     }
 
     /// <summary>The options of one <c>train</c> invocation, as parsed.</summary>
     private sealed record TrainSettings(
-        string Tower, int Epochs, int Seed, string Device, string? DataDirectory, string OutputDirectory, TrainCheckpoints? Checkpoints);
+        string Tower, int Epochs, int Seed, string Device, GemmEngine Gemm, string? DataDirectory, string OutputDirectory, TrainCheckpoints? Checkpoints);
 
     /// <summary>Runs <paramref name="write"/>, reporting a file that cannot be written as bad --out input.</summary>
     private static void OutputFile(string path, Action write)

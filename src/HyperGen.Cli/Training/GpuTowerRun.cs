@@ -38,9 +38,9 @@ internal static class GpuTowerRun
         return null;
     }
 
-    /// <summary>Trains for <paramref name="epochs"/> epochs from <paramref name="seed"/> on <paramref name="device"/>.</summary>
+    /// <summary>Trains for <paramref name="epochs"/> epochs from <paramref name="seed"/> on <paramref name="gpu"/>.</summary>
     public static TowerRunResult Train(
-        GpuDevice device,
+        TrainingGpu gpu,
         FashionMnistDataset data,
         TowerSpec spec,
         int epochs,
@@ -48,10 +48,10 @@ internal static class GpuTowerRun
         Action<StepReport, ITowerReadout>? onStep = null,
         Action<EpochReport, ITowerReadout>? onEpoch = null)
     {
-        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(gpu);
         var options = new TrainingOptions { Epochs = epochs, Seed = seed };
-        using var trainer = new GpuTrainer(device.Accelerator, data, options, StepsPerReadback);
-        using var tower = new GpuTower<float>(device.Accelerator, spec, MlpShape.Paper.ParameterCount);
+        using var trainer = new GpuTrainer(gpu.Device.Accelerator, data, options, StepsPerReadback, gpu.Gemm);
+        using var tower = new GpuTower<float>(gpu.Device.Accelerator, spec, MlpShape.Paper.ParameterCount);
 
         // The epoch callback sees the hyperparameters after the epoch's last step, as the CPU run's does.
         ITowerReadout? latest = null;

@@ -40,6 +40,7 @@ public sealed class TrainGpuCommandTests : IDisposable
 
         Assert.True(code == 0, $"exit code {code}: {stderr}");
         Assert.Contains("device: gpu (ILGPU CPU accelerator", stdout, StringComparison.Ordinal);
+        Assert.Contains("matrix products: HyperGen's tiled kernels", stdout, StringComparison.Ordinal);
         Assert.Equal(0, cpu.ExitCode);
         Assert.Contains("device: cpu", cpu.Stdout, StringComparison.Ordinal);
         foreach (string file in new[] { "steps.csv", "log.json", "summary.json", "plot.png" })
@@ -80,6 +81,22 @@ public sealed class TrainGpuCommandTests : IDisposable
         Assert.StartsWith("hypergen: error: --device gpu: No GPU found: ", line, StringComparison.Ordinal);
         Assert.Contains("--device cpu", line, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_root, "out")), "nothing is written when the device is refused");
+    }
+
+    [Fact]
+    public void Cublas_where_it_cannot_run_is_one_clear_error_line_before_any_work()
+    {
+        // ILGPU's CPU accelerator stands in for the GPU; cuBLAS needs a CUDA one.
+        string data = Path.Combine(_root, "data");
+        TinyFashionMnist.Write(data, train: 48, test: 24);
+        (int code, _, string stderr) = RunWithHook("train", "--device", "gpu", "--gemm", "cublas", "--data", data, "--out", Path.Combine(_root, "out"));
+
+        Assert.Equal(2, code);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("hypergen: error: --gemm cublas: the self-check on gpu (ILGPU CPU accelerator", line, StringComparison.Ordinal);
+        Assert.Contains("cuBLAS runs on CUDA GPUs only", line, StringComparison.Ordinal);
+        Assert.Contains("use --gemm kernels or auto", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_root, "out")), "nothing is written when the engine is refused");
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace HyperGen.Tests.Gpu;
 
 /// <summary>
 /// The GPU model's kernels, run on ILGPU's CPU accelerator, against the CPU <see cref="Mlp"/> on the same parameters
-/// and batch: the loss, every log-probability and every element of the gradient.
+/// and batch: the loss, every log-probability and every element of the gradient; with the tiled product kernel, and
+/// with the cuBLAS path's products (a reference SGEMM standing in for cuBLAS).
 /// </summary>
 /// <remarks>
 /// Tolerance: |gpu - cpu| &lt;= Absolute + Relative * |cpu| per element. The two models differ in rounding only: the
@@ -34,7 +35,36 @@ public sealed class GpuMlpTests : IClassFixture<CpuAcceleratorFixture>
     public void Shapes_that_are_not_multiples_of_the_tile_give_the_cpu_models_loss_and_gradient() =>
         CompareWithCpu(new MlpShape(37, 19, 7), batch: 33, seed: 9);
 
-    private void CompareWithCpu(MlpShape shape, int batch, int seed)
+    [Fact]
+    public void The_cublas_paths_products_give_the_cpu_models_loss_and_gradient()
+    {
+        // Every product as a column-major SGEMM plus a separate epilogue, with a reference SGEMM in cuBLAS's place.
+        var sgemm = new ReferenceSgemm(_accelerator);
+        CompareWithCpu(new MlpShape(37, 19, 7), batch: 33, seed: 9, sgemm);
+
+        // Two forward products, three backward ones.
+        Assert.Equal(5, sgemm.Calls);
+    }
+
+    [Fact]
+    public void Auto_runs_the_tiled_kernels_where_there_is_no_cuda()
+    {
+        using var gpu = new GpuMlp(_accelerator, new MlpShape(8, 4, 3), maxBatchSize: 2);
+
+        Assert.Equal(GemmEngine.Kernels, gpu.Gemm);
+        Assert.Equal("HyperGen's tiled kernels", gpu.GemmDescription);
+    }
+
+    [Fact]
+    public void Cublas_where_there_is_no_cuda_is_refused_with_the_reason()
+    {
+        NotSupportedException error = Assert.Throws<NotSupportedException>(
+            () => new GpuMlp(_accelerator, new MlpShape(8, 4, 3), maxBatchSize: 2, GemmEngine.CuBlas));
+
+        Assert.Contains("cuBLAS runs on CUDA GPUs only", error.Message, StringComparison.Ordinal);
+    }
+
+    private void CompareWithCpu(MlpShape shape, int batch, int seed, ReferenceSgemm? sgemm = null)
     {
         var random = new Random(seed);
         float[] inputs = new float[batch * shape.Inputs];
@@ -53,7 +83,9 @@ public sealed class GpuMlpTests : IClassFixture<CpuAcceleratorFixture>
         cpu.InitializeParameters(seed);
         float cpuLoss = cpu.ComputeGradients(inputs, labels);
 
-        using var gpu = new GpuMlp(_accelerator, shape, maxBatchSize: batch + 3);
+        using GpuMlp gpu = sgemm is null
+            ? new GpuMlp(_accelerator, shape, maxBatchSize: batch + 3)
+            : new GpuMlp(_accelerator, shape, batch + 3, sgemm);
         using MemoryBuffer1D<float, ILGPU.Stride1D.Dense> loss = _accelerator.Allocate1D<float>(1);
         gpu.SetParameters(cpu.Parameters);
         gpu.Upload(inputs, labels);

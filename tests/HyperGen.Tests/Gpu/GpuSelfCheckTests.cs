@@ -1,5 +1,6 @@
 using System;
 using HyperGen.Cli.Training;
+using HyperGen.Training.Gpu;
 using Xunit;
 
 namespace HyperGen.Tests.Gpu;
@@ -17,8 +18,20 @@ public sealed class GpuSelfCheckTests : IClassFixture<CpuAcceleratorFixture>
     [Fact]
     public void A_device_that_computes_what_the_cpu_computes_passes()
     {
-        string? problem = GpuSelfCheck.Run(_fixture.Device, TowerSpec.Parse("adam(alpha=1e-3)/sgd(alpha=1e-5)/sgd(alpha=1e-5)"));
-        Assert.Null(problem);
+        GpuSelfCheckResult result = GpuSelfCheck.Run(_fixture.Device, TowerSpec.Parse("adam(alpha=1e-3)/sgd(alpha=1e-5)/sgd(alpha=1e-5)"));
+
+        Assert.Null(result.Problem);
+        Assert.Equal(GemmEngine.Kernels, result.Gemm);
+    }
+
+    [Fact]
+    public void A_gemm_engine_that_cannot_run_fails_the_check_with_the_reason()
+    {
+        GpuSelfCheckResult result = GpuSelfCheck.Run(_fixture.Device, TowerSpec.Parse("sgd(alpha=0.1)"), GemmEngine.CuBlas);
+
+        Assert.False(result.Passed);
+        Assert.Contains("cuBLAS runs on CUDA GPUs only", result.Problem, StringComparison.Ordinal);
+        Assert.Equal(GemmEngine.CuBlas, result.Gemm);
     }
 
     [Fact]
@@ -26,7 +39,7 @@ public sealed class GpuSelfCheckTests : IClassFixture<CpuAcceleratorFixture>
     {
         float[] cpu = [1f, -0.5f, 0f, 1e-3f];
         float[] gpu = [1f + 5e-4f, -0.5f - 1e-4f, 5e-6f, 1e-3f];
-        Assert.Null(GpuSelfCheck.FirstDisagreement(gpu, cpu));
+        Assert.Null(GpuMlpAgreement.FirstDisagreement(gpu, cpu));
     }
 
     [Theory]
@@ -38,10 +51,10 @@ public sealed class GpuSelfCheckTests : IClassFixture<CpuAcceleratorFixture>
         float[] cpu = [1f, -0.5f, 0f, 1e-3f];
         float[] gpu = (float[])cpu.Clone();
         gpu[index] = value;
-        Assert.Equal(index, GpuSelfCheck.FirstDisagreement(gpu, cpu));
+        Assert.Equal(index, GpuMlpAgreement.FirstDisagreement(gpu, cpu));
     }
 
     [Fact]
     public void Buffers_of_different_lengths_disagree() =>
-        Assert.Equal(2, GpuSelfCheck.FirstDisagreement(new float[2], new float[3]));
+        Assert.Equal(2, GpuMlpAgreement.FirstDisagreement(new float[2], new float[3]));
 }
