@@ -2,8 +2,9 @@
 # Runs the HyperGen device check on a GPU machine: GPU vs CPU agreement for every built-in tower at depths 1-3,
 # Adam tower step times at depths 1, 2, 3 and 32 for 2^24 and 2^26 parameters, PyTorch's fused Adam and a device
 # copy in the same run; then the paper's MLP training step (784-128-10, batch 256) through HyperGen's GPU trainer
-# for Adam/SGD/SGD, Adam/SGD and Adam, and the paper's method in PyTorch for the same towers on the same GPU
-# (about 30 s together); and tables with ratios (device-table.md).
+# for Adam/SGD/SGD, Adam/SGD and Adam with each matrix-product engine (HyperGen's kernels, cuBLAS), and the paper's
+# method in PyTorch for the same towers on the same GPU (about 40 s together); and tables with ratios
+# (device-table.md).
 #   scripts/device-run.sh [bundle, default out/device-check/hypergen-device-check.tar.xz] [results folder, default out/device-check/results]
 # Needs: an NVIDIA GPU with its driver (libcuda.so.1), python3 with PyTorch. No .NET, no network.
 set -euo pipefail
@@ -25,6 +26,23 @@ for dir in /usr/local/nvidia/lib64 /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/loc
     break
   fi
 done
+# cuBLAS (the GPU model's matrix products, when it loads): machines without the CUDA toolkit often have it only in
+# PyTorch's wheels (site-packages/nvidia/*/lib); put the newest found on the library path.
+cublas_dir="$(python3 - <<'PY' || true
+import glob, os, re, site, sys
+found = []
+for root in dict.fromkeys([*site.getsitepackages(), site.getusersitepackages(), *sys.path]):
+    for path in glob.glob(os.path.join(root, "nvidia", "**", "libcublas.so.*"), recursive=True):
+        version = re.search(r"\.so\.(\d+)", path)
+        found.append((int(version.group(1)) if version else 0, os.path.dirname(path)))
+if found:
+    print(max(found)[1])
+PY
+)"
+if [[ -n "$cublas_dir" ]]; then
+  export LD_LIBRARY_PATH="$cublas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  echo "cuBLAS from $cublas_dir"
+fi
 export DOTNET_gcServer=0
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | tee "$results/gpu.txt" || true
 

@@ -70,7 +70,11 @@ internal static class MlpBenchmark
         "adam(alpha=1e-3)",
     ];
 
-    public static MlpResults Run(GpuDevice device, IReadOnlyList<string> towers, MlpBenchmarkSettings settings, TextWriter output)
+    /// <summary>Both engines for the model's matrix products: HyperGen's tiled kernels and cuBLAS.</summary>
+    public static IReadOnlyList<GemmEngine> DefaultEngines { get; } = [GemmEngine.Kernels, GemmEngine.CuBlas];
+
+    public static MlpResults Run(
+        GpuDevice device, IReadOnlyList<string> towers, IReadOnlyList<GemmEngine> engines, MlpBenchmarkSettings settings, TextWriter output)
     {
         var results = new MlpResults(device.Description, settings);
         FashionMnistDataset data = SyntheticData(settings);
@@ -78,24 +82,68 @@ internal static class MlpBenchmark
             $"MLP {MlpShape.Paper.Inputs}-{MlpShape.Paper.Hidden}-{MlpShape.Paper.Classes}, batch {settings.BatchSize}, " +
             $"log read every {settings.StepsPerReadback} steps, {settings.WarmUpBlocks * settings.StepsPerReadback} warm-up steps, " +
             $"{data.Train.Count} synthetic images");
-        foreach (string tower in towers)
+        foreach (GemmEngine engine in engines)
         {
-            MlpCase result = TimeTower(device, data, tower, settings);
-            results.Add(result);
-            string note = result.Diverged ? " (diverged: fewer steps)" : "";
-            output.WriteLine(
-                $"mlp {tower}: {result.MsPerStep:F4} ms/step (median of {result.Blocks} blocks; mean {result.MeanMsPerStep:F4}), " +
-                $"{result.Steps} steps{note}");
+            string name = EngineName(engine);
+
+            // An engine that cannot run here is reported, not timed; one that runs is first checked against the CPU
+            // model, so a time is never reported for products that compute something else.
+            string description;
+            string? agreement;
+            try
+            {
+                using var probe = new GpuMlp(device.Accelerator, MlpShape.Paper, GpuMlpAgreement.BatchSize, engine);
+                description = probe.GemmDescription;
+                agreement = GpuMlpAgreement.Check(probe);
+            }
+            catch (NotSupportedException e)
+            {
+                results.AddUnavailable(name, e.Message);
+                output.WriteLine($"mlp products {name}: not available: {e.Message}");
+                continue;
+            }
+
+            output.WriteLine($"mlp products {name} ({description}): {agreement ?? "the loss gradient agrees with the CPU model's"}");
+            foreach (string tower in towers)
+            {
+                MlpCase result = TimeTower(device, data, tower, engine, settings) with
+                {
+                    Gemm = name,
+                    GemmDescription = description,
+                    Agreement = agreement,
+                };
+                results.Add(result);
+                string note = result.Diverged ? " (diverged: fewer steps)" : "";
+                output.WriteLine(
+                    $"mlp {tower} [{name}]: {result.MsPerStep:F4} ms/step (median of {result.Blocks} blocks; mean {result.MeanMsPerStep:F4}), " +
+                    $"{result.Steps} steps{note}");
+            }
         }
 
         return results;
     }
 
-    private static MlpCase TimeTower(GpuDevice device, FashionMnistDataset data, string tower, MlpBenchmarkSettings settings)
+    /// <summary>The engine as the <c>--gemm</c> options and the JSON name it.</summary>
+    public static string EngineName(GemmEngine engine) => engine switch
+    {
+        GemmEngine.CuBlas => "cublas",
+        GemmEngine.Kernels => "kernels",
+        _ => "auto",
+    };
+
+    /// <summary>The engine a <c>--gemm</c> value names.</summary>
+    public static GemmEngine ParseEngine(string name) => name.Trim() switch
+    {
+        "cublas" => GemmEngine.CuBlas,
+        "kernels" => GemmEngine.Kernels,
+        _ => throw new ArgumentException($"--gemm takes kernels and cublas, not '{name}'."),
+    };
+
+    private static MlpCase TimeTower(GpuDevice device, FashionMnistDataset data, string tower, GemmEngine engine, MlpBenchmarkSettings settings)
     {
         TowerSpec spec = TowerSpec.Parse(tower);
         var options = new TrainingOptions { Epochs = 1, Seed = 1, BatchSize = settings.BatchSize };
-        using var trainer = new GpuTrainer(device.Accelerator, data, options, settings.StepsPerReadback);
+        using var trainer = new GpuTrainer(device.Accelerator, data, options, settings.StepsPerReadback, engine);
         using var gpuTower = new GpuTower<float>(device.Accelerator, spec, MlpShape.Paper.ParameterCount);
 
         // A block ends when the trainer reports its first step: it has just waited for the device and read the log.

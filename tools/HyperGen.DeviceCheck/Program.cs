@@ -8,8 +8,9 @@ using HyperGen.Kernels;
 // hypergen-device-check: checks GPU towers against the CPU tower, times Adam towers and MLP training steps on the device.
 //   agreement [--size LOG2] [--steps K]             every built-in tower at depths 1-3, GPU vs CPU
 //   bench [--sizes 24,26] [--depths 1,2,3,32] [--steps K] [--out FILE]   level-1 step times, device copy
-//   mlp [--towers "T1;T2"] [--steps K] [--warmup K] [--readback K] [--batch B] [--out FILE]
-//                                                    MLP training steps as `hypergen train --device gpu` runs them
+//   mlp [--towers "T1;T2"] [--gemm kernels,cublas] [--steps K] [--warmup K] [--readback K] [--batch B] [--out FILE]
+//                                                    MLP training steps as `hypergen train --device gpu` runs them,
+//                                                    with each matrix-product engine (checked against the CPU model first)
 //   all [--out FILE]                                 agreement and bench, then mlp (to hypergen-mlp.json), with the defaults
 // --cpu (or --accelerator cpu) runs on ILGPU's CPU accelerator (for a smoke test without a GPU); otherwise a GPU is required.
 try
@@ -45,9 +46,11 @@ try
             own ? options.Int("--readback", defaults.StepsPerReadback) : defaults.StepsPerReadback,
             own ? options.Int("--batch", defaults.BatchSize) : defaults.BatchSize);
         string towers = own ? options.Text("--towers", "") : "";
+        string engines = own ? options.Text("--gemm", "") : "";
         MlpResults results = MlpBenchmark.Run(
             device,
             towers.Length == 0 ? MlpBenchmark.DefaultTowers : towers.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            engines.Length == 0 ? MlpBenchmark.DefaultEngines : engines.Split(',').Select(MlpBenchmark.ParseEngine).ToArray(),
             settings,
             Console.Out);
         string output = own ? options.Text("--out", "hypergen-mlp.json") : "hypergen-mlp.json";
