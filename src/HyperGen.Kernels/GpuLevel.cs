@@ -13,7 +13,7 @@ namespace HyperGen.Kernels;
 internal sealed class GpuLevel<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, int> _step;
+    private readonly Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int, int, int> _step;
     private readonly int _threads;
 
     /// <param name="accelerator">Where the kernel runs.</param>
@@ -29,7 +29,7 @@ internal sealed class GpuLevel<T>
         HyperCount = definition.HyperParameters.Count;
         Views = views;
         kernel ??= GpuKernelCatalog.GetLevelKernel(definition, typeof(T), withPartials: learnedByLevelAbove);
-        var step = kernel.CreateDelegate<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, int, int>>();
+        var step = kernel.CreateDelegate<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int, int, int>>();
         _step = accelerator.LoadAutoGroupedStreamKernel(step);
         _threads = (int)Math.Min(count, LaunchThreads(accelerator));
     }
@@ -54,7 +54,7 @@ internal sealed class GpuLevel<T>
     {
         if (Count > 0)
         {
-            _step(_threads, values, gradients, state, partials, Views.Raw, Count, stepIndex, _threads);
+            _step(_threads, values, gradients, state, partials, Views.Raw, Views.Refusal, Count, stepIndex, _threads);
         }
     }
 
@@ -62,13 +62,14 @@ internal sealed class GpuLevel<T>
     /// Threads per launch: enough to fill a CUDA device (every multiprocessor at full occupancy); each walks the
     /// elements with a grid stride. On the CPU accelerator few, so the tests cover the stride.
     /// </summary>
-    private static long LaunchThreads(Accelerator accelerator) =>
+    internal static long LaunchThreads(Accelerator accelerator) =>
         accelerator.AcceleratorType == AcceleratorType.Cuda
             ? (long)accelerator.NumMultiprocessors * accelerator.MaxNumThreadsPerMultiprocessor
             : 1024;
 }
 
-/// <summary>A level's slices of the tower's buffers; empty views where the level has none.</summary>
+/// <summary>A level's slices of the tower's buffers (empty views where the level has none), and the tower's refusal record.</summary>
 internal readonly record struct GpuLevelViews<T>(
-    ArrayView<T> Raw, ArrayView<T> InitialRaw, ArrayView<T> State, ArrayView<T> Partials, ArrayView<T> Hypergradient, ArrayView<int> Learned)
+    ArrayView<T> Raw, ArrayView<T> InitialRaw, ArrayView<T> State, ArrayView<T> Partials, ArrayView<T> Hypergradient, ArrayView<int> Learned,
+    ArrayView<int> Refusal)
     where T : unmanaged;

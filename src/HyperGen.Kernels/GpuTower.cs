@@ -15,10 +15,22 @@ namespace HyperGen.Kernels;
 /// hyperparameters is the separate <see cref="ReadHyperparameters"/>.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The semantics are <see cref="Tower{T}"/>'s (design notes, section 1) and the numbers agree with it up to
 /// rounding (fused multiply-adds, device math functions, summation order). Level 1 stores its partials (H values
 /// per weight) for the next step's reduction. Kernels are loaded once, in the constructor; a step allocates
 /// nothing on the host. Not thread-safe. See docs/gpu.md.
+/// </para>
+/// <para>
+/// Non-finite values (unless the tower was created with <c>refuseNonFinite: false</c>). A step checks on the device,
+/// without waiting for it, what <see cref="Tower{T}"/> checks: every gradient (a pass of its own at Depth 1 and at
+/// the first step; otherwise level 1's hypergradient sum carries a non-finite gradient), every hypergradient, and
+/// every hyperparameter the upper levels wrote. A step that meets a NaN or an infinity is refused: it changes no
+/// weight, state, partial or hyperparameter (the upper levels' few values are saved before the step and put back),
+/// and neither does any step enqueued after it, until <see cref="TakeRefusal"/> reports the first refused step and
+/// rolls <see cref="StepCount"/> back to the last step taken. The cost is a few small launches per step, and at
+/// Depth 1 one read of the gradients.
+/// </para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class GpuTower<T> : IDisposable
@@ -40,8 +52,13 @@ public sealed class GpuTower<T> : IDisposable
     private readonly ArrayView<int> _finishTable;
     private readonly ArrayView<int> _dispatchTable;
     private readonly ArrayView<double> _blockSums;
+    private readonly TowerLayout _layout;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _refusal;
+    private readonly int[] _refusalHost = new int[Refusal.Length];
+    private readonly ArrayView<T> _savedUpper;
+    private readonly int _scanThreads;
     private readonly KernelConfig _reductionConfig;
-    private readonly Action<KernelConfig, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int>? _upperLevels;
+    private readonly Action<KernelConfig, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int>? _upperLevels;
     private readonly KernelConfig _upperLevelsConfig;
     private readonly Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int>? _partialsDot;
     private readonly ArrayView<T>[] _inputs = new ArrayView<T>[2];
@@ -53,8 +70,12 @@ public sealed class GpuTower<T> : IDisposable
     /// <param name="accelerator">Where everything lives and runs (see <see cref="GpuDevice"/>).</param>
     /// <param name="spec">The levels, bottom first; every optimizer needs generated GPU kernels.</param>
     /// <param name="parameterCount">The number of weights.</param>
+    /// <param name="refuseNonFinite">
+    /// Whether a step that meets a NaN or an infinity is refused (see the remarks); false lets such values flow through
+    /// as IEEE arithmetic makes them, for callers that check their losses themselves, and saves the checks' launches.
+    /// </param>
     /// <exception cref="NotSupportedException">T is neither float nor double, or an optimizer has no GPU kernels.</exception>
-    public GpuTower(Accelerator accelerator, TowerSpec spec, int parameterCount)
+    public GpuTower(Accelerator accelerator, TowerSpec spec, int parameterCount, bool refuseNonFinite = true)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         ArgumentNullException.ThrowIfNull(spec);
@@ -67,7 +88,9 @@ public sealed class GpuTower<T> : IDisposable
         _accelerator = accelerator;
         Spec = spec;
         ParameterCount = parameterCount;
+        RefusesNonFinite = refuseNonFinite;
         var layout = new TowerLayout(spec, parameterCount);
+        _layout = layout;
         HyperparameterCount = layout.TotalHypers;
         int depth = spec.Depth;
         // Kernels index level 1's state (plus the kept gradient) and partials with int.
@@ -129,6 +152,11 @@ public sealed class GpuTower<T> : IDisposable
             depth > 1 && recomputing is null ? Math.Max(1, (long)layout.Hypers[0] * parameterCount) : 1);
         MemoryBuffer1D<int, Stride1D.Dense> finishBuffer = accelerator.Allocate1D(FinishTable(layout));
         MemoryBuffer1D<double, Stride1D.Dense> blockSumBuffer = accelerator.Allocate1D<double>(Math.Max(1, blocks * layout.Hypers[0]));
+        _refusal = accelerator.Allocate1D(Refusal.Clear());
+        MemoryBuffer1D<T, Stride1D.Dense> savedUpperBuffer = accelerator.Allocate1D<T>(
+            depth > 1 ? (2L * raw.Length) + upperState.Length + upperPartialBuffer.Length : 1);
+        _savedUpper = savedUpperBuffer.View;
+        _scanThreads = (int)Math.Min(Math.Max(1, parameterCount), GpuLevel<T>.LaunchThreads(accelerator));
 
         // Zero partials and hypergradients: the first step's hypergradients are zero, as the algorithm requires.
         hypergradientBuffer.MemSetToZero();
@@ -169,7 +197,8 @@ public sealed class GpuTower<T> : IDisposable
                 level == 0 ? levelOneStateBuffer.View : _upperState.SubView(layout.StateAt[level], (long)layout.States[level] * layout.Counts[level]),
                 !isLearned ? default : level == 0 ? levelOnePartialBuffer.View : _upperPartials.SubView(layout.PartialAt[level], (long)hypers * layout.Counts[level]),
                 _hypergradients.SubView(at, hypers),
-                _learned.SubView(at, hypers));
+                _learned.SubView(at, hypers),
+                _refusal.View);
             _levels[level] = new GpuLevel<T>(accelerator, spec.Levels[level].Definition, layout.Counts[level], isLearned, views, level == 0 ? recomputing?.Update : null)
             {
                 HasInactiveHyperparameters = inactive[level],
@@ -184,7 +213,7 @@ public sealed class GpuTower<T> : IDisposable
         if (dispatcher is { } d)
         {
             _upperLevels = accelerator.LoadStreamKernel(d.Kernel.CreateDelegate<
-                Action<ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, int>>());
+                Action<ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int>>());
 
             // One group; a thread per hyperparameter of the widest level (a warp covers every built-in).
             int widest = layout.Hypers.Take(depth - 1).DefaultIfEmpty(1).Max();
@@ -195,6 +224,7 @@ public sealed class GpuTower<T> : IDisposable
         [
             rawBuffer, initialBuffer, learnedBuffer, hypergradientBuffer, upperStateBuffer, upperPartialBuffer,
             levelOneStateBuffer, levelOneInputBuffer, levelOnePartialBuffer, finishBuffer, blockSumBuffer, dispatchBuffer,
+            _refusal, savedUpperBuffer,
         ];
         _kernels = new TowerKernels<T>(accelerator);
         accelerator.Synchronize();
@@ -212,8 +242,14 @@ public sealed class GpuTower<T> : IDisposable
     /// <summary>How many hyperparameters all levels have together (what <see cref="CopyRawHyperparameters"/> writes).</summary>
     public int HyperparameterCount { get; }
 
-    /// <summary>How many steps the tower has taken (enqueued).</summary>
+    /// <summary>
+    /// How many steps the tower has taken (enqueued; refused steps count until <see cref="TakeRefusal"/> finds them
+    /// and rolls this back).
+    /// </summary>
     public int StepCount { get; private set; }
+
+    /// <summary>Whether a step that meets a NaN or an infinity is refused (the constructor's <c>refuseNonFinite</c>).</summary>
+    public bool RefusesNonFinite { get; }
 
     /// <summary>The accelerator the tower runs on.</summary>
     public Accelerator Accelerator => _accelerator;
@@ -248,23 +284,11 @@ public sealed class GpuTower<T> : IDisposable
         int stepIndex = StepCount + 1;
         if (Depth > 1)
         {
-            EnqueueHypergradients(gradients);
-            if (_upperLevels is not null)
-            {
-                _upperLevels(_upperLevelsConfig, _dispatchTable, _raw, _initialRaw, _learned, _hypergradients, _upperState, _upperPartials, stepIndex);
-            }
-            else
-            {
-                for (int level = Depth - 1; level >= 1; level--)
-                {
-                    GpuLevel<T> lower = _levels[level - 1];
-                    _levels[level].EnqueueStep(lower.Views.Raw, lower.Views.Hypergradient, stepIndex);
-                    if (lower.HasInactiveHyperparameters)
-                    {
-                        _kernels.HoldInactive(lower.HyperCount, lower.Views.Raw, lower.Views.InitialRaw, lower.Views.Learned);
-                    }
-                }
-            }
+            EnqueueUpperStep(gradients, stepIndex);
+        }
+        else if (RefusesNonFinite)
+        {
+            EnqueueGradientScan(gradients, stepIndex, classify: false);
         }
 
         GpuLevel<T> bottom = _levels[0];
@@ -282,15 +306,89 @@ public sealed class GpuTower<T> : IDisposable
         StepCount++;
     }
 
-    /// <summary>Level 1's hypergradient from the partials of the previous step, and every level's above it.</summary>
-    private void EnqueueHypergradients(ArrayView<T> gradients)
+    /// <summary>
+    /// Waits for the device and reports the first step refused since the tower was created or last asked (a NaN or an
+    /// infinity met; nothing changed from it on), or null when every step was taken. After a refusal, it rolls
+    /// <see cref="StepCount"/> back to the last step taken and re-arms the tower: the next <see cref="Step"/>
+    /// continues from the state before the refused step, exactly as if the refused steps had never been enqueued.
+    /// </summary>
+    public GpuStepRefusal? TakeRefusal()
     {
-        if (StepCount == 0)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _accelerator.Synchronize();
+        _refusal.View.AsContiguous().CopyToCPU(_refusalHost);
+        int first = _refusalHost[Refusal.Step];
+        if (first == 0)
         {
-            // The partials are zero before the first step, and so are the zero-initialised hypergradients.
-            return;
+            return null;
         }
 
+        // Refused steps wrote nothing, but the host switched level 1's double buffers once for each of them.
+        int refused = StepCount - first + 1;
+        StepCount = first - 1;
+        if (_partialsDot is not null && refused % 2 == 1)
+        {
+            _parity = 1 - _parity;
+        }
+
+        GpuStepRefusal refusal = Describe(first, refused, _refusalHost);
+        _refusal.View.AsContiguous().CopyFromCPU(Refusal.Clear());
+        return refusal;
+    }
+
+    /// <summary>Level 1's hypergradient, every upper level's update top-down, and the checks around them.</summary>
+    private void EnqueueUpperStep(ArrayView<T> gradients, int stepIndex)
+    {
+        if (RefusesNonFinite)
+        {
+            _kernels.SaveOrRestoreUpper(_savedUpper.IntLength, _raw, _hypergradients, _upperState, _upperPartials, _savedUpper, _refusal.View, 0);
+        }
+
+        if (StepCount == 0)
+        {
+            // The partials are zero before the first step, and so are the zero-initialised hypergradients: no sum
+            // reads the gradients, so they are checked on their own.
+            if (RefusesNonFinite)
+            {
+                EnqueueGradientScan(gradients, stepIndex, classify: false);
+            }
+        }
+        else
+        {
+            EnqueueHypergradients(gradients, stepIndex);
+        }
+
+        if (_upperLevels is not null)
+        {
+            _upperLevels(_upperLevelsConfig, _dispatchTable, _raw, _initialRaw, _learned, _hypergradients, _upperState, _upperPartials, _refusal.View, stepIndex);
+        }
+        else
+        {
+            for (int level = Depth - 1; level >= 1; level--)
+            {
+                GpuLevel<T> lower = _levels[level - 1];
+                _levels[level].EnqueueStep(lower.Views.Raw, lower.Views.Hypergradient, stepIndex);
+                if (lower.HasInactiveHyperparameters)
+                {
+                    _kernels.HoldInactive(lower.HyperCount, lower.Views.Raw, lower.Views.InitialRaw, lower.Views.Learned);
+                }
+            }
+        }
+
+        if (RefusesNonFinite)
+        {
+            // Level 1's update reads the hyperparameters next: a value that is not finite refuses the step first.
+            if (HyperparameterCount > 0)
+            {
+                _kernels.CheckUpdatedHyperparameters(HyperparameterCount, _raw, _refusal.View, stepIndex);
+            }
+            _kernels.SaveOrRestoreUpper(_savedUpper.IntLength, _raw, _hypergradients, _upperState, _upperPartials, _savedUpper, _refusal.View, 1);
+        }
+    }
+
+    /// <summary>Level 1's hypergradient from the partials of the previous step, and every level's above it.</summary>
+    private void EnqueueHypergradients(ArrayView<T> gradients, int stepIndex)
+    {
         GpuLevel<T> bottom = _levels[0];
         if (_partialsDot is not null)
         {
@@ -305,7 +403,58 @@ public sealed class GpuTower<T> : IDisposable
         }
 
         _kernels.FinishHypergradients(
-            1, _blockSums, _reductionConfig.GridDim.X, _finishTable, Depth - 1, _hypergradients, _learned, _upperPartials);
+            1, _blockSums, _reductionConfig.GridDim.X, _finishTable, Depth - 1, _hypergradients, _learned, _upperPartials,
+            _refusal.View, RefusesNonFinite ? stepIndex : 0);
+        if (RefusesNonFinite)
+        {
+            // Only when level 1's hypergradient refused the step: was it a gradient (and which), or the previous step?
+            EnqueueGradientScan(gradients, stepIndex, classify: true);
+        }
+    }
+
+    private void EnqueueGradientScan(ArrayView<T> gradients, int stepIndex, bool classify)
+    {
+        if (ParameterCount > 0)
+        {
+            _kernels.ScanGradients(_scanThreads, gradients, ParameterCount, _scanThreads, _refusal.View, stepIndex, _layout.Hypers[0], classify ? 1 : 0);
+        }
+    }
+
+    /// <summary>The refusal record in the words of <see cref="Tower{T}"/>'s <see cref="NonFiniteStepException"/>.</summary>
+    private GpuStepRefusal Describe(int step, int refused, int[] record)
+    {
+        int quantity = record[Refusal.Quantity];
+        int packed = record[Refusal.Hyperparameter];
+        int parameter = record[Refusal.Parameter];
+        string steps = refused == 1 ? $"step {step} was refused" : $"steps {step} to {step + refused - 1} were refused";
+        string outcome = $"{steps} and changed nothing.";
+
+        // A level-1 hypergradient with a non-finite gradient behind it: report the gradient, as the CPU tower does.
+        if (quantity == Refusal.Gradient || (quantity == Refusal.Hypergradient && packed < _layout.Hypers[0] && parameter != Refusal.None))
+        {
+            return new GpuStepRefusal(
+                step, refused, NonFiniteQuantity.Gradient, 1, null, parameter, $"The gradient of parameter {parameter} is not finite: {outcome}");
+        }
+
+        int level = 0;
+        while (level + 1 < Depth && packed >= _layout.HyperAt[level + 1])
+        {
+            level++;
+        }
+
+        string name = _levels[level].Definition.HyperParameters[packed - _layout.HyperAt[level]].Name;
+        if (quantity == Refusal.Hypergradient)
+        {
+            string what = level == 0
+                ? $"Level 1's hypergradient for '{name}' is not finite although every gradient is (the previous step's " +
+                  "inputs or partials hold a NaN or an infinity, or the sum overflowed)"
+                : $"Level {level + 1}'s hypergradient for '{name}' is not finite";
+            return new GpuStepRefusal(step, refused, NonFiniteQuantity.Hypergradient, level + 1, name, null, $"{what}: {outcome}");
+        }
+
+        return new GpuStepRefusal(
+            step, refused, NonFiniteQuantity.UpdatedHyperParameter, level + 1, name, null,
+            $"Level {level + 2}'s update of level {level + 1}'s hyperparameter '{name}' is not finite: {outcome}");
     }
 
     /// <summary>Level 1's block sums from the partials its previous update stored.</summary>

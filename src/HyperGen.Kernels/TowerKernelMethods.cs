@@ -94,9 +94,11 @@ internal static class TowerKernelMethods<T, TPrecision>
     /// <param name="hypergradients">Every learned level's hypergradient, packed.</param>
     /// <param name="learned">Per packed hypergradient, 1 when that hyperparameter is learned.</param>
     /// <param name="upperPartials">Every level's partials above level 1, packed (level 1's own live in their buffer).</param>
+    /// <param name="refusal">The tower's refusal record (<see cref="Refusal"/>).</param>
+    /// <param name="refusingStep">The step a non-finite hypergradient refuses; 0 when the tower does not check.</param>
     public static void FinishHypergradients(
         Index1D index, ArrayView<double> blockSums, int blocks, ArrayView<int> levels, int levelCount,
-        ArrayView<T> hypergradients, ArrayView<int> learned, ArrayView<T> upperPartials)
+        ArrayView<T> hypergradients, ArrayView<int> learned, ArrayView<T> upperPartials, ArrayView<int> refusal, int refusingStep)
     {
         TPrecision precision = default;
         int hyperCount = levels[1];
@@ -108,7 +110,9 @@ internal static class TowerKernelMethods<T, TPrecision>
                 sum += blockSums[(block * hyperCount) + j];
             }
 
-            hypergradients[j] = precision.Narrow(learned[j] != 0 ? sum : 0);
+            T value = precision.Narrow(learned[j] != 0 ? sum : 0);
+            hypergradients[j] = value;
+            RefuseIfNotFinite(precision.Widen(value), j, refusal, refusingStep);
         }
 
         for (int level = 1; level < levelCount; level++)
@@ -126,8 +130,124 @@ internal static class TowerKernelMethods<T, TPrecision>
                     sum += precision.Widen(hypergradients[belowAt + i]) * precision.Widen(upperPartials[partialAt + (l * count) + i]);
                 }
 
-                hypergradients[gradientAt + l] = precision.Narrow(learned[gradientAt + l] != 0 ? sum : 0);
+                T value = precision.Narrow(learned[gradientAt + l] != 0 ? sum : 0);
+                hypergradients[gradientAt + l] = value;
+                RefuseIfNotFinite(precision.Widen(value), gradientAt + l, refusal, refusingStep);
             }
+        }
+    }
+
+    /// <summary>
+    /// Looks for a NaN or an infinity among the gradients, a grid-stride loop per thread. Claims the refusal of
+    /// <paramref name="stepIndex"/> for the first one found (<c>Refusal.Gradient</c>) and keeps the lowest index of
+    /// them; with <paramref name="classify"/> it only runs after level 1's hypergradient refused this step, and records
+    /// the lowest index, which tells the host that a gradient, not the previous step's partials, was the cause.
+    /// </summary>
+    public static void ScanGradients(
+        Index1D index, ArrayView<T> gradients, int count, int threads, ArrayView<int> refusal, int stepIndex, int levelOneHypers, int classify)
+    {
+        // A sibling thread may have claimed this step already: it is the same refusal, and this thread still records.
+        int refused = refusal[Refusal.Step];
+        bool levelOneHypergradient = refused == stepIndex && refusal[Refusal.Quantity] == Refusal.Hypergradient
+            && refusal[Refusal.Hyperparameter] < levelOneHypers;
+        if (classify != 0 ? !levelOneHypergradient : refused != 0 && refused != stepIndex)
+        {
+            return;
+        }
+
+        TPrecision precision = default;
+        for (int i = index; i < count; i += threads)
+        {
+            if (!IsFinite(precision.Widen(gradients[i])))
+            {
+                if (classify == 0)
+                {
+                    Refusal.Claim(refusal, stepIndex, Refusal.Gradient);
+                }
+
+                // Each thread meets its lowest index first; the record keeps the lowest of all.
+                if (refusal[Refusal.Step] == stepIndex)
+                {
+                    Atomic.Min(ref refusal[Refusal.Parameter], i);
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Claims the refusal of <paramref name="stepIndex"/> for the first raw hyperparameter that is not finite after the
+    /// upper levels' updates (<c>Refusal.UpdatedHyperparameter</c>), keeping the lowest packed index. One thread per
+    /// hyperparameter.
+    /// </summary>
+    public static void CheckUpdatedHyperparameters(Index1D index, ArrayView<T> raw, ArrayView<int> refusal, int stepIndex)
+    {
+        TPrecision precision = default;
+        if (IsFinite(precision.Widen(raw[index])))
+        {
+            return;
+        }
+
+        // Only this step's upper levels can have written a value that is not finite (a refused step's do not run).
+        Refusal.Claim(refusal, stepIndex, Refusal.UpdatedHyperparameter);
+        if (refusal[Refusal.Step] == stepIndex)
+        {
+            Atomic.Min(ref refusal[Refusal.Hyperparameter], index);
+        }
+    }
+
+    /// <summary>
+    /// Copies the upper part of the tower (every raw hyperparameter, every hypergradient, the upper levels' state and
+    /// partials: a few hundred values) into <paramref name="saved"/>, packed in that order; or, with
+    /// <paramref name="restore"/> and only when a step was refused, back. One thread per value.
+    /// </summary>
+    public static void SaveOrRestoreUpper(
+        Index1D index, ArrayView<T> raw, ArrayView<T> hypergradients, ArrayView<T> upperState, ArrayView<T> upperPartials,
+        ArrayView<T> saved, ArrayView<int> refusal, int restore)
+    {
+        if (restore != 0 && refusal[Refusal.Step] == 0)
+        {
+            return;
+        }
+
+        int at = index;
+        ArrayView<T> live = upperPartials;
+        if (at < raw.IntLength)
+        {
+            live = raw;
+        }
+        else if ((at -= raw.IntLength) < hypergradients.IntLength)
+        {
+            live = hypergradients;
+        }
+        else if ((at -= hypergradients.IntLength) < upperState.IntLength)
+        {
+            live = upperState;
+        }
+        else
+        {
+            at -= upperState.IntLength;
+        }
+
+        if (restore != 0)
+        {
+            live[at] = saved[index];
+        }
+        else
+        {
+            saved[index] = live[at];
+        }
+    }
+
+    /// <summary>Whether a value is neither NaN nor infinite: x - x is 0 for every finite x and NaN otherwise.</summary>
+    private static bool IsFinite(double value) => value - value == 0;
+
+    private static void RefuseIfNotFinite(double value, int packedIndex, ArrayView<int> refusal, int refusingStep)
+    {
+        if (refusingStep != 0 && !IsFinite(value) && Refusal.Claim(refusal, refusingStep, Refusal.Hypergradient))
+        {
+            refusal[Refusal.Hyperparameter] = packedIndex;
         }
     }
 
@@ -167,4 +287,57 @@ internal readonly struct DoublePrecision : IPrecision<double>
     public double Widen(double value) => value;
 
     public double Narrow(double value) => value;
+}
+
+/// <summary>
+/// The layout of a GPU tower's refusal record, four ints on the device that every kernel of a step can read. A step
+/// that meets a NaN or an infinity claims the record; the level-1 update and the upper levels then write nothing, and
+/// neither do the steps after it, until the host reads the record and clears it (<c>GpuTower.TakeRefusal</c>).
+/// </summary>
+internal static class Refusal
+{
+    /// <summary>The 1-based index of the first refused step; 0 while no step was refused.</summary>
+    public const int Step = 0;
+
+    /// <summary>What was not finite: one of the codes below.</summary>
+    public const int Quantity = 1;
+
+    /// <summary>The packed index (over all levels) of the hyperparameter whose hypergradient or new value was not finite.</summary>
+    public const int Hyperparameter = 2;
+
+    /// <summary>The lowest flat index of a non-finite gradient found.</summary>
+    public const int Parameter = 3;
+
+    /// <summary>The record's length.</summary>
+    public const int Length = 4;
+
+    /// <summary>No index recorded (the index slots start here; atomic minimums lower them).</summary>
+    public const int None = int.MaxValue;
+
+    /// <summary>Codes of <see cref="Quantity"/>, those of <see cref="NonFiniteQuantity"/>.</summary>
+    public const int Gradient = (int)NonFiniteQuantity.Gradient;
+
+    /// <inheritdoc cref="Gradient"/>
+    public const int Hypergradient = (int)NonFiniteQuantity.Hypergradient;
+
+    /// <inheritdoc cref="Gradient"/>
+    public const int UpdatedHyperparameter = (int)NonFiniteQuantity.UpdatedHyperParameter;
+
+    /// <summary>The host's image of a clear record.</summary>
+    public static int[] Clear() => [0, 0, None, None];
+
+    /// <summary>
+    /// Makes <paramref name="stepIndex"/> the refused step if no step was refused yet, recording
+    /// <paramref name="quantity"/>; returns whether this call did.
+    /// </summary>
+    public static bool Claim(ArrayView<int> refusal, int stepIndex, int quantity)
+    {
+        if (Atomic.CompareExchange(ref refusal[Step], 0, stepIndex) != 0)
+        {
+            return false;
+        }
+
+        refusal[Quantity] = quantity;
+        return true;
+    }
 }

@@ -14,45 +14,56 @@ internal sealed class TowerKernels<T>
 
     public TowerKernels(Accelerator accelerator)
     {
-        if (typeof(T) == typeof(float))
-        {
-            (BlockDots, FinishHypergradients, HoldInactive) = Load<float, SinglePrecision>(accelerator);
-        }
-        else
-        {
-            (BlockDots, FinishHypergradients, HoldInactive) = Load<double, DoublePrecision>(accelerator);
-        }
+        Loaded kernels = typeof(T) == typeof(float)
+            ? (Loaded)(object)Load<float, SinglePrecision>(accelerator)
+            : (Loaded)(object)Load<double, DoublePrecision>(accelerator);
+        (BlockDots, FinishHypergradients, HoldInactive, ScanGradients, CheckUpdatedHyperparameters, SaveOrRestoreUpper) = kernels;
     }
 
     /// <summary>Level 1's hypergradient block sums (explicitly grouped: it reduces in shared memory).</summary>
     public Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int, int, int> BlockDots { get; }
 
-    /// <summary>One thread finishing level 1's hypergradient and chaining the others.</summary>
-    public Action<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<T>, ArrayView<int>, ArrayView<T>> FinishHypergradients { get; }
+    /// <summary>One thread finishing level 1's hypergradient and chaining the others, refusing the step on a non-finite one.</summary>
+    public Action<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<int>, int> FinishHypergradients { get; }
 
     /// <summary>Restores the hyperparameters that are not learned.</summary>
     public Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>> HoldInactive { get; }
 
+    /// <summary>Looks for non-finite gradients (or, classifying, which one made level 1's hypergradient non-finite).</summary>
+    public Action<Index1D, ArrayView<T>, int, int, ArrayView<int>, int, int, int> ScanGradients { get; }
+
+    /// <summary>Refuses the step when an upper level wrote a hyperparameter that is not finite.</summary>
+    public Action<Index1D, ArrayView<T>, ArrayView<int>, int> CheckUpdatedHyperparameters { get; }
+
+    /// <summary>Saves the tower's upper part before a step, or puts it back after a refused one.</summary>
+    public Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int> SaveOrRestoreUpper { get; }
+
+    /// <summary>The kernels for one precision, as the properties hold them.</summary>
+    private sealed record Loaded(
+        Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int, int, int> BlockDots,
+        Action<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<int>, int> FinishHypergradients,
+        Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>> HoldInactive,
+        Action<Index1D, ArrayView<T>, int, int, ArrayView<int>, int, int, int> ScanGradients,
+        Action<Index1D, ArrayView<T>, ArrayView<int>, int> CheckUpdatedHyperparameters,
+        Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int> SaveOrRestoreUpper);
+
     /// <summary>
-    /// Loads the kernels for <typeparamref name="TValue"/>, which is T (the caller checked): the delegates are retyped
+    /// Loads the kernels for <typeparamref name="TValue"/>, which is T (the caller checked): the record is retyped
     /// through object, as C# cannot see that the two type parameters are the same.
     /// </summary>
-    private static (
-        Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int, int, int> BlockDots,
-        Action<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<T>, ArrayView<int>, ArrayView<T>> FinishHypergradients,
-        Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>> HoldInactive) Load<TValue, TPrecision>(Accelerator accelerator)
+    private static TowerKernels<TValue>.Loaded Load<TValue, TPrecision>(Accelerator accelerator)
         where TValue : unmanaged
-        where TPrecision : struct, IPrecision<TValue>
-    {
-        var blockDots = accelerator.LoadStreamKernel<ArrayView<TValue>, ArrayView<TValue>, ArrayView<double>, int, int, int, int>(
-            TowerKernelMethods<TValue, TPrecision>.BlockDots);
-        var finish = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<TValue>, ArrayView<int>, ArrayView<TValue>>(
-            TowerKernelMethods<TValue, TPrecision>.FinishHypergradients);
-        var hold = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<TValue>, ArrayView<TValue>, ArrayView<int>>(
-            TowerKernelMethods<TValue, TPrecision>.HoldInactive);
-        return (
-            (Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int, int, int>)(object)blockDots,
-            (Action<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<T>, ArrayView<int>, ArrayView<T>>)(object)finish,
-            (Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>>)(object)hold);
-    }
+        where TPrecision : struct, IPrecision<TValue> => new(
+            accelerator.LoadStreamKernel<ArrayView<TValue>, ArrayView<TValue>, ArrayView<double>, int, int, int, int>(
+                TowerKernelMethods<TValue, TPrecision>.BlockDots),
+            accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<TValue>, ArrayView<int>, ArrayView<TValue>, ArrayView<int>, int>(
+                TowerKernelMethods<TValue, TPrecision>.FinishHypergradients),
+            accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<TValue>, ArrayView<TValue>, ArrayView<int>>(
+                TowerKernelMethods<TValue, TPrecision>.HoldInactive),
+            accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<TValue>, int, int, ArrayView<int>, int, int, int>(
+                TowerKernelMethods<TValue, TPrecision>.ScanGradients),
+            accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<TValue>, ArrayView<int>, int>(
+                TowerKernelMethods<TValue, TPrecision>.CheckUpdatedHyperparameters),
+            accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<TValue>, ArrayView<TValue>, ArrayView<TValue>, ArrayView<TValue>, ArrayView<TValue>, ArrayView<int>, int>(
+                TowerKernelMethods<TValue, TPrecision>.SaveOrRestoreUpper));
 }

@@ -59,8 +59,15 @@ internal static class GpuDispatcherEmitter
     {
         string view = $"global::ILGPU.ArrayView<{p.Type}>";
         w.Line($"/// <summary>Every upper level, top-down, in {(p.IsSingle ? "single" : "double")} precision; one thread group (explicitly grouped).</summary>");
-        using (w.Block($"public static void UpperLevels{p.Name}(global::ILGPU.ArrayView<int> table, {view} raw, {view} initialRaw, global::ILGPU.ArrayView<int> learned, {view} hypergradients, {view} state, {view} partials, int stepIndex)"))
+        using (w.Block($"public static void UpperLevels{p.Name}(global::ILGPU.ArrayView<int> table, {view} raw, {view} initialRaw, global::ILGPU.ArrayView<int> learned, {view} hypergradients, {view} state, {view} partials, global::ILGPU.ArrayView<int> refusal, int stepIndex)"))
         {
+            w.Line("// A refused step (the tower met a NaN or an infinity in the hypergradients) changes nothing.");
+            using (w.Block("if (refusal[0] != 0)"))
+            {
+                w.Line("return;");
+            }
+
+            w.Line();
             w.Line("int depth = table[0];");
             w.Line("int thread = global::ILGPU.Group.IdxX;");
             w.Line("int threads = global::ILGPU.Group.DimX;");
@@ -84,11 +91,11 @@ internal static class GpuDispatcherEmitter
                         w.Line($"case {id.ToString(CultureInfo.InvariantCulture)}:");
                         w.Line("    if (partialLength > 0)");
                         w.Line("    {");
-                        w.Line($"        {kernels}.StepWithPartials{p.Name}(first, below, gradient, levelState, levelPartials, levelRaw, count, stepIndex, threads);");
+                        w.Line($"        {kernels}.StepWithPartials{p.Name}(first, below, gradient, levelState, levelPartials, levelRaw, refusal, count, stepIndex, threads);");
                         w.Line("    }");
                         w.Line("    else");
                         w.Line("    {");
-                        w.Line($"        {kernels}.Step{p.Name}(first, below, gradient, levelState, levelPartials, levelRaw, count, stepIndex, threads);");
+                        w.Line($"        {kernels}.Step{p.Name}(first, below, gradient, levelState, levelPartials, levelRaw, refusal, count, stepIndex, threads);");
                         w.Line("    }");
                         w.Line();
                         w.Line("    break;");

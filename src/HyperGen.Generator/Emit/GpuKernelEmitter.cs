@@ -15,7 +15,9 @@ namespace HyperGen.Generator.Emit;
 /// <remarks>
 /// Every kernel has the same signature, so a tower loads any optimizer's kernel through one delegate type:
 /// <c>(Index1D index, ArrayView&lt;T&gt; weights, ArrayView&lt;T&gt; gradients, ArrayView&lt;T&gt; state,
-/// ArrayView&lt;T&gt; partials, ArrayView&lt;T&gt; raw, int count, int stepIndex, int threads)</c>. State variable k of element i
+/// ArrayView&lt;T&gt; partials, ArrayView&lt;T&gt; raw, ArrayView&lt;int&gt; refusal, int count, int stepIndex, int threads)</c>.
+/// A thread first reads <c>refusal[0]</c>: nonzero means the tower refused the step (it met a NaN or an infinity
+/// before this update), and the kernel writes nothing. State variable k of element i
 /// is <c>state[k * count + i]</c> and partial j is <c>partials[j * count + i]</c>, the CPU tower's layout. The
 /// raw hyperparameters are read from device memory, so the level above can update them without a copy to the host.
 /// Each thread walks the elements with a grid stride, so the hyperparameter-only values (tanh, pow of the step
@@ -28,6 +30,7 @@ internal sealed class GpuKernelEmitter
     {
         "index", "i", "weights", "gradients", "state", "partials", "raw", "count", "stepIndex", "threads",
         "stateIn", "stateOut", "stateBefore", "savedGradients", "blockSums", "stride", "thread", "shared", "half", "gradient",
+        "refusal",
     };
 
     private readonly OptimizerModel _model;
@@ -65,12 +68,14 @@ internal sealed class GpuKernelEmitter
         w.Line("/// <param name=\"stateIn\">The state before the step, variable-major: variable k of element i at k * count + i.</param>");
         w.Line($"/// <param name=\"stateOut\">The state after the step, same layout, followed by the saved gradients at {Int(_model.States.Count)} * count + i.</param>");
         w.Line("/// <param name=\"raw\">The raw hyperparameters, on the device.</param>");
+        w.Line(RefusalDocumentation);
         w.Line("/// <param name=\"count\">The number of elements.</param>");
         w.Line("/// <param name=\"stepIndex\">The 1-based step index.</param>");
         w.Line("/// <param name=\"threads\">The threads launched: each updates every threads-th element from its index on.</param>");
         _stateRead = "stateIn";
-        using (w.Block($"public static void {methodName}(global::ILGPU.Index1D index, {view} weights, {view} gradients, {view} stateIn, {view} stateOut, {view} raw, int count, int stepIndex, int threads)"))
+        using (w.Block($"public static void {methodName}(global::ILGPU.Index1D index, {view} weights, {view} gradients, {view} stateIn, {view} stateOut, {view} raw, global::ILGPU.ArrayView<int> refusal, int count, int stepIndex, int threads)"))
         {
+            WriteRefusalCheck(w);
             WriteInvariants(w);
             using (w.Block("for (int i = index; i < count; i += threads)"))
             {
@@ -222,11 +227,13 @@ internal sealed class GpuKernelEmitter
         w.Line("/// <param name=\"state\">The per-element state, variable-major: variable k of element i at k * count + i.</param>");
         w.Line("/// <param name=\"partials\">Where the partials go, hyperparameter-major like the state (unused by a plain step).</param>");
         w.Line("/// <param name=\"raw\">This level's raw hyperparameters, on the device.</param>");
+        w.Line(RefusalDocumentation);
         w.Line("/// <param name=\"count\">The number of elements, the stride of state and partials.</param>");
         w.Line("/// <param name=\"stepIndex\">The 1-based step index of this level.</param>");
         w.Line("/// <param name=\"threads\">The threads launched: each updates every threads-th element from its index on.</param>");
-        using (w.Block($"public static void {methodName}(global::ILGPU.Index1D index, {view} weights, {view} gradients, {view} state, {view} partials, {view} raw, int count, int stepIndex, int threads)"))
+        using (w.Block($"public static void {methodName}(global::ILGPU.Index1D index, {view} weights, {view} gradients, {view} state, {view} partials, {view} raw, global::ILGPU.ArrayView<int> refusal, int count, int stepIndex, int threads)"))
         {
+            WriteRefusalCheck(w);
             WriteInvariants(w);
             using (w.Block("for (int i = index; i < count; i += threads)"))
             {
@@ -234,6 +241,20 @@ internal sealed class GpuKernelEmitter
                 WriteStores(w);
             }
         }
+    }
+
+    private const string RefusalDocumentation =
+        "/// <param name=\"refusal\">The tower's refusal record: nonzero <c>refusal[0]</c> means this step was refused, and nothing is written.</param>";
+
+    private static void WriteRefusalCheck(CodeWriter w)
+    {
+        w.Line("// A refused step (the tower met a NaN or an infinity before this update) changes nothing.");
+        using (w.Block("if (refusal[0] != 0)"))
+        {
+            w.Line("return;");
+        }
+
+        w.Line();
     }
 
     private void WriteLocal(CodeWriter w, int n)

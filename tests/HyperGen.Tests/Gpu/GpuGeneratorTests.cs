@@ -42,6 +42,10 @@ public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
             Assert.Contains($"public static void {kernel}(global::ILGPU.Index1D index,", source, StringComparison.Ordinal);
         }
 
+        // Every writing kernel (the plain and partial-recording steps, the input-keeping step, in two precisions)
+        // returns before writing anything when the tower refused the step.
+        Assert.Equal(6, source.Split("if (refusal[0] != 0)").Length - 1);
+
         // ILGPU cannot compile these in kernels (they throw, or need the stack): the program never contains them.
         foreach (string forbidden in new[] { "MathF.Sign", "Math.Clamp", "stackalloc", "System.Half" })
         {
