@@ -3,8 +3,8 @@
 
 Ratios are against PyTorch's fused Adam step on the same size, measured in the same run. Bandwidths are effective:
 bytes that must move per parameter times parameters, over the time (copy: 8 B/param; torch fused Adam: 28 B/param;
-HyperGen Adam depth 1: 28 B/param; depth >= 2 with recomputed partials: 48 B/param, 32 in the update and 16 in
-the hypergradient reduction). Targets (issue 3): depth 3 at 2^26 <= 1.35x torch fused Adam; depth 32 within 3% of
+HyperGen Adam depth 1: 32 B/param, 28 in the update and 4 in the NaN/infinity scan of the gradients; depth >= 2
+with recomputed partials: 48 B/param, 32 in the update and 16 in the hypergradient reduction). Targets (issue 3): depth 3 at 2^26 <= 1.35x torch fused Adam; depth 32 within 3% of
 depth 2; zero host bytes per step.
 
 With --mlp (hypergen-device-check mlp's JSON) and --paper-mlp (scripts/paper_reference.py --steps --json files), a
@@ -22,7 +22,7 @@ def bytes_per_param(kind, depth):
         return 8
     if kind == "torch-adam-fused":
         return 28
-    return 28 if depth == 1 else 48
+    return 32 if depth == 1 else 48
 
 
 def height(tower):

@@ -25,10 +25,13 @@ namespace HyperGen.Training.Gpu;
 /// only each epoch's shuffled order; no pixels cross the bus after the data set's one upload.
 /// </para>
 /// <para>
-/// Where it differs from <see cref="Trainer"/>: a non-finite loss is seen when the log is read, so the run stops
-/// there as diverged with up to <see cref="StepsPerReadback"/> - 1 further steps already taken (set it to 1 for the
-/// CPU trainer's exact stop), and the GPU tower has no guard that refuses a non-finite step. Checkpoints
-/// (<see cref="Trainer.CaptureState"/>) are not offered.
+/// A step whose loss or gradients are not finite (or that makes a hypergradient or hyperparameter so) is refused by
+/// the tower on the device and changes nothing, and so are the steps enqueued after it
+/// (<see cref="GpuTower{T}.TakeRefusal"/>): when the log is read the run stops there as diverged, with the weights
+/// of the last good step, as the CPU trainer's does. Where it differs from <see cref="Trainer"/>: the up to
+/// <see cref="StepsPerReadback"/> - 1 steps enqueued after the refused one ran their forward and backward passes
+/// (changing nothing), and a tower created with <c>refuseNonFinite: false</c> lets NaN reach the weights before the
+/// run stops on the non-finite loss. Checkpoints (<see cref="Trainer.CaptureState"/>) are not offered.
 /// </para>
 /// </remarks>
 public sealed class GpuTrainer : IDisposable
@@ -125,6 +128,11 @@ public sealed class GpuTrainer : IDisposable
                 $"The tower must step the model's {Model.Shape.ParameterCount} parameters on the trainer's accelerator.", nameof(tower));
         }
 
+        if (tower.TakeRefusal() is { } pending)
+        {
+            throw new ArgumentException($"The tower has a refused step that was not taken: {pending.Message}", nameof(tower));
+        }
+
         using var log = new StepLog(_accelerator, tower, StepsPerReadback);
         var epochs = new List<EpochReport>(Options.Epochs);
         bool diverged = false;
@@ -208,7 +216,7 @@ public sealed class GpuTrainer : IDisposable
             if (pending == StepsPerReadback || last)
             {
                 int firstBatch = batches - pending + 1;
-                (int reported, bool diverged) = Flush(epoch, firstBatch, pending, log, onStep, ref lossSum, ref seen);
+                (int reported, bool diverged) = Flush(epoch, firstBatch, pending, tower, log, onStep, ref lossSum, ref seen);
                 pending = 0;
                 if (diverged)
                 {
@@ -220,11 +228,17 @@ public sealed class GpuTrainer : IDisposable
         return (batches, lossSum / seen, false);
     }
 
-    /// <summary>Reads the log of <paramref name="pending"/> steps and reports them; stops at the first non-finite loss.</summary>
+    /// <summary>
+    /// Reads the log of the last <paramref name="pending"/> steps and reports them; stops at the step the tower refused
+    /// or at the first non-finite loss.
+    /// </summary>
     private (int Reported, bool Diverged) Flush(
-        int epoch, int firstBatch, int pending, StepLog log, Action<StepReport, TowerHyperparameters>? onStep, ref double lossSum, ref int seen)
+        int epoch, int firstBatch, int pending, GpuTower<float> tower, StepLog log, Action<StepReport, TowerHyperparameters>? onStep,
+        ref double lossSum, ref int seen)
     {
-        _accelerator.Synchronize();
+        int firstTowerStep = tower.StepCount - pending + 1;
+        GpuStepRefusal? refusal = tower.TakeRefusal();
+        int refusedAt = refusal is null ? pending : refusal.Step - firstTowerStep;
         _lossLog.View.AsContiguous().SubView(0, pending).CopyToCPU(_hostLosses.AsSpan(0, pending));
         log.Read(pending);
         for (int k = 0; k < pending; k++)
@@ -234,7 +248,7 @@ public sealed class GpuTrainer : IDisposable
             log.Load(k);
             var report = new StepReport(epoch, firstBatch + k, _step, _hostCounts[k], loss);
             onStep?.Invoke(report, log.Snapshot);
-            if (!float.IsFinite(loss) && Options.StopOnDivergence)
+            if (k == refusedAt || (!float.IsFinite(loss) && Options.StopOnDivergence))
             {
                 return (k + 1, true);
             }

@@ -78,6 +78,46 @@ public sealed class GpuTrainerTests : IClassFixture<CpuAcceleratorFixture>
         AssertClose(cpuResult.Epochs[0].TrainLoss, gpuResult.Epochs[0].TrainLoss, "train loss");
     }
 
+    [Fact]
+    public void A_refused_step_stops_the_run_with_the_last_good_weights_as_on_the_cpu()
+    {
+        // Level 1's hypergradient at step 2 of this run is about -1.07 (measured with level 2's alpha at 1): with
+        // level 2's alpha at 3.3e38 the new alpha passes float's largest value, 3.4e38. Both towers refuse that step,
+        // and both trainers stop there. The GPU trainer enqueued step 3 before it read its log; the tower refused it too.
+        const string towerSpec = "sgd(alpha=1e-3)/sgd(alpha=3.3e38)";
+        FashionMnistDataset data = TinyFashionMnist.Load(train: 40, test: 20);
+        var options = new TrainingOptions { Epochs = 1, Seed = 3, BatchSize = 16, ThreadCount = 1 };
+        TowerSpec spec = TowerSpec.Parse(towerSpec);
+
+        using var cpu = new Trainer(data, options);
+        var cpuTower = new Tower<float>(spec, cpu.Model.Parameters.Length);
+        TrainingResult cpuResult = cpu.Train(new RefusingAdapter(cpuTower));
+
+        var gpuSteps = new List<StepReport>();
+        using var gpu = new GpuTrainer(_accelerator, data, options, stepsPerReadback: 3);
+        using var gpuTower = new GpuTower<float>(_accelerator, spec, MlpShape.Paper.ParameterCount);
+        TrainingResult gpuResult = gpu.Train(gpuTower, onStep: (step, _) => gpuSteps.Add(step));
+
+        Assert.True(cpuResult.Diverged);
+        Assert.True(gpuResult.Diverged);
+        Assert.Equal(2, cpuResult.Epochs[0].Steps);
+        Assert.Equal(2, gpuResult.Epochs[0].Steps);
+        Assert.Equal(2, gpuSteps.Count);
+        Assert.True(float.IsFinite(gpuSteps[1].Loss), "the refused step's loss was finite: the tower, not the loss, stopped the run");
+        Assert.Equal(1, gpuTower.StepCount);
+        Assert.Equal(1e-3, gpuTower.ReadHyperparameters(1)[0], 9);
+
+        float[] weights = new float[MlpShape.Paper.ParameterCount];
+        gpu.Model.ReadParameters(weights);
+        for (int i = 0; i < weights.Length; i++)
+        {
+            Assert.True(float.IsFinite(weights[i]), $"weight {i} is {weights[i]}");
+            AssertClose(cpu.Model.Parameters[i], weights[i], $"weight {i}");
+        }
+
+        AssertClose(cpuResult.Epochs[0].TestLoss, gpuResult.Epochs[0].TestLoss, "test loss of the last good weights");
+    }
+
     private static double[] Values(Tower<float> tower)
     {
         var values = new List<double>();
@@ -110,6 +150,23 @@ public sealed class GpuTrainerTests : IClassFixture<CpuAcceleratorFixture>
     {
         double error = Math.Abs(actual - expected);
         Assert.True(error <= Absolute + (Relative * Math.Abs(expected)), $"{what}: gpu {actual:R}, cpu {expected:R}, error {error:G3}");
+    }
+
+    /// <summary>A CPU tower as the trainer's optimizer, returning false for a step it rejects (as the CLI's adapter does).</summary>
+    private sealed class RefusingAdapter(Tower<float> tower) : IParameterOptimizer
+    {
+        public bool Step(Span<float> weights, ReadOnlySpan<float> gradients)
+        {
+            try
+            {
+                tower.Step(weights, gradients);
+                return true;
+            }
+            catch (NonFiniteStepException)
+            {
+                return false;
+            }
+        }
     }
 
     private sealed class TowerAdapter(Tower<float> tower) : IParameterOptimizer
