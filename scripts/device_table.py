@@ -22,7 +22,9 @@ def bytes_per_param(kind, depth):
         return 8
     if kind == "torch-adam-fused":
         return 28
-    return 32 if depth == 1 else 48
+    if depth == 1:
+        return 28 if kind == "hypergen-adam-unchecked" else 32
+    return 48
 
 
 def height(tower):
@@ -108,6 +110,7 @@ def main():
                 "copy": "ILGPU device copy",
                 "torch-copy": "torch device copy",
                 "torch-adam-fused": "torch Adam(fused=True)",
+                "hypergen-adam-unchecked": f"HyperGen Adam tower, depth {depth}, checks off",
             }.get(kind, f"HyperGen Adam tower, depth {depth}")
             ratio = f"{ms / torch_adam:.2f}" if torch_adam else "-"
             bandwidth = bytes_per_param(kind, depth) * n / (ms * 1e-3) / 1e9

@@ -9,8 +9,9 @@ using ILGPU.Runtime;
 namespace HyperGen.DeviceCheck;
 
 /// <summary>
-/// Times one optimizer step of Adam towers of several depths on the device, and a device copy of the same size
-/// for the bandwidth reference. A step's time is the wall time of many steps enqueued back to back and one final
+/// Times one optimizer step of Adam towers of several depths on the device (with the non-finite checks, as towers
+/// are created by default, and without them at two depths), and a device copy of the same size for the bandwidth
+/// reference. A step's time is the wall time of many steps enqueued back to back and one final
 /// synchronisation, divided by their number. The enqueue time (the host's time inside Step) and the host bytes
 /// allocated per step come with it: an enqueue time far below the step time shows that a step never waits for
 /// the device.
@@ -41,6 +42,16 @@ internal static class StepBenchmark
                 var (ms, enqueueUs, bytes) = TimeSteps(accelerator, tower, weights, gradients, steps);
                 results.Add(new BenchCase("hypergen-adam", depth, log2, ms, enqueueUs, bytes));
                 output.WriteLine($"{$"adam depth {depth} 2^{log2}",-28} {ms,10:F4} {enqueueUs,11:F1} {bytes,12}");
+            }
+
+            // What the non-finite checks cost: the same towers with them off, at the shallowest depth (the gradient
+            // scan) and at depth 3 (the small launches around the upper levels).
+            foreach (int depth in depths.Where(d => d == depths.Min() || d == 3).Distinct())
+            {
+                using var tower = new GpuTower<float>(accelerator, TowerSpec.Parse(AdamTower(depth)), n, refuseNonFinite: false);
+                var (ms, enqueueUs, bytes) = TimeSteps(accelerator, tower, weights, gradients, steps);
+                results.Add(new BenchCase("hypergen-adam-unchecked", depth, log2, ms, enqueueUs, bytes));
+                output.WriteLine($"{$"adam depth {depth} unchecked 2^{log2}",-28} {ms,10:F4} {enqueueUs,11:F1} {bytes,12}");
             }
         }
 
