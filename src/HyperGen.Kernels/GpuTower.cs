@@ -56,6 +56,7 @@ public sealed class GpuTower<T> : IDisposable
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _refusal;
     private readonly int[] _refusalHost = new int[Refusal.Length];
     private readonly ArrayView<T> _savedUpper;
+    private readonly KernelConfig _endConfig;
     private readonly int _scanThreads;
     private readonly KernelConfig _reductionConfig;
     private readonly Action<KernelConfig, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int>? _upperLevels;
@@ -153,9 +154,19 @@ public sealed class GpuTower<T> : IDisposable
         MemoryBuffer1D<int, Stride1D.Dense> finishBuffer = accelerator.Allocate1D(FinishTable(layout));
         MemoryBuffer1D<double, Stride1D.Dense> blockSumBuffer = accelerator.Allocate1D<double>(Math.Max(1, blocks * layout.Hypers[0]));
         _refusal = accelerator.Allocate1D(Refusal.Clear());
-        MemoryBuffer1D<T, Stride1D.Dense> savedUpperBuffer = accelerator.Allocate1D<T>(
-            depth > 1 ? (2L * raw.Length) + upperState.Length + upperPartialBuffer.Length : 1);
+
+        // The upper part as the last step taken left it (here: as it starts, hypergradients and partials zero), in
+        // EndUpperStep's packing: raw hyperparameters, hypergradients, upper state, upper partials.
+        T[] savedUpper = depth > 1 ? new T[(2L * raw.Length) + upperState.Length + upperPartialBuffer.Length] : new T[1];
+        if (depth > 1)
+        {
+            raw.CopyTo(savedUpper, 0);
+            upperState.CopyTo(savedUpper, 2 * raw.Length);
+        }
+
+        MemoryBuffer1D<T, Stride1D.Dense> savedUpperBuffer = accelerator.Allocate1D(savedUpper);
         _savedUpper = savedUpperBuffer.View;
+        _endConfig = new KernelConfig(1, Math.Min(TowerKernelMethods<float, SinglePrecision>.EndGroupSize, accelerator.MaxNumThreadsPerGroup));
         _scanThreads = (int)Math.Min(Math.Max(1, parameterCount), GpuLevel<T>.LaunchThreads(accelerator));
 
         // Zero partials and hypergradients: the first step's hypergradients are zero, as the algorithm requires.
@@ -339,11 +350,6 @@ public sealed class GpuTower<T> : IDisposable
     /// <summary>Level 1's hypergradient, every upper level's update top-down, and the checks around them.</summary>
     private void EnqueueUpperStep(ArrayView<T> gradients, int stepIndex)
     {
-        if (RefusesNonFinite)
-        {
-            _kernels.SaveOrRestoreUpper(_savedUpper.IntLength, _raw, _hypergradients, _upperState, _upperPartials, _savedUpper, _refusal.View, 0);
-        }
-
         if (StepCount == 0)
         {
             // The partials are zero before the first step, and so are the zero-initialised hypergradients: no sum
@@ -377,12 +383,9 @@ public sealed class GpuTower<T> : IDisposable
 
         if (RefusesNonFinite)
         {
-            // Level 1's update reads the hyperparameters next: a value that is not finite refuses the step first.
-            if (HyperparameterCount > 0)
-            {
-                _kernels.CheckUpdatedHyperparameters(HyperparameterCount, _raw, _refusal.View, stepIndex);
-            }
-            _kernels.SaveOrRestoreUpper(_savedUpper.IntLength, _raw, _hypergradients, _upperState, _upperPartials, _savedUpper, _refusal.View, 1);
+            // Level 1's update reads the hyperparameters next: a value that is not finite refuses the step first, and
+            // a refused step's upper part goes back to what the last step taken left.
+            _kernels.EndUpperStep(_endConfig, _raw, _hypergradients, _upperState, _upperPartials, _savedUpper, _refusal.View, stepIndex);
         }
     }
 

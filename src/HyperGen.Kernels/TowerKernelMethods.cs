@@ -176,68 +176,61 @@ internal static class TowerKernelMethods<T, TPrecision>
         }
     }
 
+    /// <summary>Threads of the one group of <see cref="EndUpperStep"/>: the upper part is a few hundred values.</summary>
+    public const int EndGroupSize = 256;
+
     /// <summary>
-    /// Claims the refusal of <paramref name="stepIndex"/> for the first raw hyperparameter that is not finite after the
-    /// upper levels' updates (<c>Refusal.UpdatedHyperparameter</c>), keeping the lowest packed index. One thread per
-    /// hyperparameter.
+    /// The end of a step's upper part, in one group: refuses the step (<c>Refusal.UpdatedHyperparameter</c>, keeping
+    /// the lowest packed index) when an upper level wrote a raw hyperparameter that is not finite; then, if the step
+    /// was refused, puts back the upper part saved after the last step taken (every raw hyperparameter and
+    /// hypergradient, the upper levels' state and partials, packed in that order in <paramref name="saved"/>), and
+    /// otherwise saves it there. Level 1's update, which runs next, reads what this leaves.
     /// </summary>
-    public static void CheckUpdatedHyperparameters(Index1D index, ArrayView<T> raw, ArrayView<int> refusal, int stepIndex)
+    public static void EndUpperStep(
+        ArrayView<T> raw, ArrayView<T> hypergradients, ArrayView<T> upperState, ArrayView<T> upperPartials,
+        ArrayView<T> saved, ArrayView<int> refusal, int stepIndex)
     {
         TPrecision precision = default;
-        if (IsFinite(precision.Widen(raw[index])))
+        int thread = Group.IdxX;
+        int threads = Group.DimX;
+        for (int k = thread; k < raw.IntLength; k += threads)
         {
-            return;
+            // Only this step's upper levels can have written a value that is not finite (a refused step's do not run).
+            if (!IsFinite(precision.Widen(raw[k])))
+            {
+                Refusal.Claim(refusal, stepIndex, Refusal.UpdatedHyperparameter);
+                if (refusal[Refusal.Step] == stepIndex)
+                {
+                    Atomic.Min(ref refusal[Refusal.Hyperparameter], k);
+                }
+            }
         }
 
-        // Only this step's upper levels can have written a value that is not finite (a refused step's do not run).
-        Refusal.Claim(refusal, stepIndex, Refusal.UpdatedHyperparameter);
-        if (refusal[Refusal.Step] == stepIndex)
-        {
-            Atomic.Min(ref refusal[Refusal.Hyperparameter], index);
-        }
+        Group.Barrier();
+        bool restore = refusal[Refusal.Step] != 0;
+        int at = 0;
+        at = SaveOrRestore(raw, saved, at, restore, thread, threads);
+        at = SaveOrRestore(hypergradients, saved, at, restore, thread, threads);
+        at = SaveOrRestore(upperState, saved, at, restore, thread, threads);
+        SaveOrRestore(upperPartials, saved, at, restore, thread, threads);
     }
 
-    /// <summary>
-    /// Copies the upper part of the tower (every raw hyperparameter, every hypergradient, the upper levels' state and
-    /// partials: a few hundred values) into <paramref name="saved"/>, packed in that order; or, with
-    /// <paramref name="restore"/> and only when a step was refused, back. One thread per value.
-    /// </summary>
-    public static void SaveOrRestoreUpper(
-        Index1D index, ArrayView<T> raw, ArrayView<T> hypergradients, ArrayView<T> upperState, ArrayView<T> upperPartials,
-        ArrayView<T> saved, ArrayView<int> refusal, int restore)
+    /// <summary>Copies <paramref name="live"/> to <paramref name="saved"/> from <paramref name="at"/> on, or back; returns the end.</summary>
+    private static int SaveOrRestore(ArrayView<T> live, ArrayView<T> saved, int at, bool restore, int thread, int threads)
     {
-        if (restore != 0 && refusal[Refusal.Step] == 0)
+        for (int k = thread; k < live.IntLength; k += threads)
         {
-            return;
+            if (restore)
+            {
+                live[k] = saved[at + k];
+            }
+            else
+            {
+                saved[at + k] = live[k];
+            }
         }
 
-        int at = index;
-        ArrayView<T> live = upperPartials;
-        if (at < raw.IntLength)
-        {
-            live = raw;
-        }
-        else if ((at -= raw.IntLength) < hypergradients.IntLength)
-        {
-            live = hypergradients;
-        }
-        else if ((at -= hypergradients.IntLength) < upperState.IntLength)
-        {
-            live = upperState;
-        }
-        else
-        {
-            at -= upperState.IntLength;
-        }
-
-        if (restore != 0)
-        {
-            live[at] = saved[index];
-        }
-        else
-        {
-            saved[index] = live[at];
-        }
+        return at + live.IntLength;
     }
 
     /// <summary>Whether a value is neither NaN nor infinite: x - x is 0 for every finite x and NaN otherwise.</summary>

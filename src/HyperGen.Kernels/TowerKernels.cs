@@ -17,7 +17,7 @@ internal sealed class TowerKernels<T>
         Loaded kernels = typeof(T) == typeof(float)
             ? (Loaded)(object)Load<float, SinglePrecision>(accelerator)
             : (Loaded)(object)Load<double, DoublePrecision>(accelerator);
-        (BlockDots, FinishHypergradients, HoldInactive, ScanGradients, CheckUpdatedHyperparameters, SaveOrRestoreUpper) = kernels;
+        (BlockDots, FinishHypergradients, HoldInactive, ScanGradients, EndUpperStep) = kernels;
     }
 
     /// <summary>Level 1's hypergradient block sums (explicitly grouped: it reduces in shared memory).</summary>
@@ -32,11 +32,11 @@ internal sealed class TowerKernels<T>
     /// <summary>Looks for non-finite gradients (or, classifying, which one made level 1's hypergradient non-finite).</summary>
     public Action<Index1D, ArrayView<T>, int, int, ArrayView<int>, int, int, int> ScanGradients { get; }
 
-    /// <summary>Refuses the step when an upper level wrote a hyperparameter that is not finite.</summary>
-    public Action<Index1D, ArrayView<T>, ArrayView<int>, int> CheckUpdatedHyperparameters { get; }
-
-    /// <summary>Saves the tower's upper part before a step, or puts it back after a refused one.</summary>
-    public Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int> SaveOrRestoreUpper { get; }
+    /// <summary>
+    /// Refuses the step when an upper level wrote a hyperparameter that is not finite, then puts back the upper part
+    /// saved after the last step taken, or saves it (explicitly grouped: one group).
+    /// </summary>
+    public Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int> EndUpperStep { get; }
 
     /// <summary>The kernels for one precision, as the properties hold them.</summary>
     private sealed record Loaded(
@@ -44,8 +44,7 @@ internal sealed class TowerKernels<T>
         Action<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<int>, int> FinishHypergradients,
         Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>> HoldInactive,
         Action<Index1D, ArrayView<T>, int, int, ArrayView<int>, int, int, int> ScanGradients,
-        Action<Index1D, ArrayView<T>, ArrayView<int>, int> CheckUpdatedHyperparameters,
-        Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int> SaveOrRestoreUpper);
+        Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int> EndUpperStep);
 
     /// <summary>
     /// Loads the kernels for <typeparamref name="TValue"/>, which is T (the caller checked): the record is retyped
@@ -62,8 +61,6 @@ internal sealed class TowerKernels<T>
                 TowerKernelMethods<TValue, TPrecision>.HoldInactive),
             accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<TValue>, int, int, ArrayView<int>, int, int, int>(
                 TowerKernelMethods<TValue, TPrecision>.ScanGradients),
-            accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<TValue>, ArrayView<int>, int>(
-                TowerKernelMethods<TValue, TPrecision>.CheckUpdatedHyperparameters),
-            accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<TValue>, ArrayView<TValue>, ArrayView<TValue>, ArrayView<TValue>, ArrayView<TValue>, ArrayView<int>, int>(
-                TowerKernelMethods<TValue, TPrecision>.SaveOrRestoreUpper));
+            accelerator.LoadStreamKernel<ArrayView<TValue>, ArrayView<TValue>, ArrayView<TValue>, ArrayView<TValue>, ArrayView<TValue>, ArrayView<int>, int>(
+                TowerKernelMethods<TValue, TPrecision>.EndUpperStep));
 }
