@@ -106,6 +106,9 @@ public sealed class GpuTrainer : IDisposable
     /// <summary>How many epochs are complete.</summary>
     public int CompletedEpochs => _completedEpochs;
 
+    /// <summary>The step the tower refused (a NaN or an infinity, named by place), which stopped the run; null if none did.</summary>
+    public GpuStepRefusal? Refusal { get; private set; }
+
     /// <summary>
     /// Trains until <see cref="TrainingOptions.Epochs"/> epochs are complete, stepping <paramref name="tower"/> over
     /// the model's flat parameters once per batch.
@@ -238,7 +241,13 @@ public sealed class GpuTrainer : IDisposable
     {
         int firstTowerStep = tower.StepCount - pending + 1;
         GpuStepRefusal? refusal = tower.TakeRefusal();
-        int refusedAt = refusal is null ? pending : refusal.Step - firstTowerStep;
+        int refusedAt = pending;
+        if (refusal is not null)
+        {
+            Refusal = refusal;
+            refusedAt = refusal.Step - firstTowerStep;
+        }
+
         _lossLog.View.AsContiguous().SubView(0, pending).CopyToCPU(_hostLosses.AsSpan(0, pending));
         log.Read(pending);
         for (int k = 0; k < pending; k++)

@@ -75,6 +75,6 @@ internal static class GpuTowerRun
                 .Zip(tower.ReadHyperparameters(level), (h, value) => new KeyValuePair<string, double>(h.Name, value))
                 .ToArray())
             .ToArray();
-        return new TowerRunResult(spec, result, final, Enumerable.Repeat("", tower.Depth).ToArray());
+        return new TowerRunResult(spec, result, final, Enumerable.Repeat("", tower.Depth).ToArray(), trainer.Refusal?.Message);
     }
 }

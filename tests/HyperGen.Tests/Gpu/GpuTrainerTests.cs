@@ -105,6 +105,9 @@ public sealed class GpuTrainerTests : IClassFixture<CpuAcceleratorFixture>
         Assert.Equal(2, gpuSteps.Count);
         Assert.True(float.IsFinite(gpuSteps[1].Loss), "the refused step's loss was finite: the tower, not the loss, stopped the run");
         Assert.Equal(1, gpuTower.StepCount);
+        Assert.Equal(NonFiniteQuantity.UpdatedHyperParameter, gpu.Refusal?.Quantity);
+        Assert.Equal(2, gpu.Refusal?.Step);
+        Assert.Equal(2, gpu.Refusal?.RefusedSteps);
         Assert.Equal(1e-3, gpuTower.ReadHyperparameters(1)[0], 9);
 
         float[] weights = new float[MlpShape.Paper.ParameterCount];
