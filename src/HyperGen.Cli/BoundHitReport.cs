@@ -9,13 +9,24 @@ internal static class BoundHitReport
     /// <summary><c>"  (held at a bound: alpha 12 steps)"</c>, or empty when no bound was hit.</summary>
     public static string Describe(TowerLevel level)
     {
-        var parts = new List<string>();
-        for (int j = 0; j < level.Definition.HyperParameters.Count; j++)
+        long[] hits = new long[level.Definition.HyperParameters.Count];
+        for (int j = 0; j < hits.Length; j++)
         {
-            long hits = level.GetBoundHits(j);
-            if (hits > 0)
+            hits[j] = level.GetBoundHits(j);
+        }
+
+        return Describe(level.Definition, hits);
+    }
+
+    /// <summary>The same from a level's optimizer and its hit counts, one per hyperparameter (a GPU tower's).</summary>
+    public static string Describe(OptimizerDefinition definition, IReadOnlyList<long> hits)
+    {
+        var parts = new List<string>();
+        for (int j = 0; j < definition.HyperParameters.Count; j++)
+        {
+            if (hits[j] > 0)
             {
-                parts.Add($"{level.Definition.HyperParameters[j].Name} {hits.ToString(CultureInfo.InvariantCulture)} steps");
+                parts.Add($"{definition.HyperParameters[j].Name} {hits[j].ToString(CultureInfo.InvariantCulture)} steps");
             }
         }
 

@@ -159,9 +159,8 @@ internal static class TrainCommand
     }
 
     /// <summary>
-    /// The GPU to train on and what runs its matrix products, or null for the CPU path. Checkpoints and bounded
-    /// hyperparameters exist on the CPU path only: <c>auto</c> then trains on the CPU, and <c>gpu</c> is refused with
-    /// the reason. A device is used only after <see cref="GpuSelfCheck"/> found it computing what the CPU computes,
+    /// The GPU to train on and what runs its matrix products, or null for the CPU path. Checkpoints exist on the CPU
+    /// path only: <c>auto</c> then trains on the CPU, and <c>gpu</c> is refused with the reason. A device is used only after <see cref="GpuSelfCheck"/> found it computing what the CPU computes,
     /// with the products engine the run will use. What was asked for explicitly (<c>--device gpu</c>,
     /// <c>--gemm cublas</c>) stops the run when it fails; what <c>auto</c> chose falls back, with a warning: cuBLAS
     /// to HyperGen's kernels, then the GPU to the CPU.
@@ -173,12 +172,11 @@ internal static class TrainCommand
             return null;
         }
 
-        string? cpuOnly = settings.Checkpoints is not null
-            ? "checkpoints (--checkpoint, --resume) are supported on the CPU path only"
-            : GpuTowerRun.Unsupported(spec);
-        if (cpuOnly is not null)
+        if (settings.Checkpoints is not null)
         {
-            return settings.Device == "gpu" ? throw new CliInputException($"--device gpu: {cpuOnly}; use --device cpu") : null;
+            return settings.Device == "gpu"
+                ? throw new CliInputException("--device gpu: checkpoints (--checkpoint, --resume) are supported on the CPU path only; use --device cpu")
+                : null;
         }
 
         GpuDevice? device = TrainingDevice.Open(settings.Device);

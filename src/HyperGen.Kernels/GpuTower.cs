@@ -37,7 +37,7 @@ public sealed class GpuTower<T> : IDisposable
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private const int FinishStride = 4;
-    private const int DispatchStride = 12;
+    private const int DispatchStride = 13;
 
     private readonly Accelerator _accelerator;
     private readonly GpuLevel<T>[] _levels;
@@ -59,7 +59,10 @@ public sealed class GpuTower<T> : IDisposable
     private readonly KernelConfig _endConfig;
     private readonly int _scanThreads;
     private readonly KernelConfig _reductionConfig;
-    private readonly Action<KernelConfig, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int>? _upperLevels;
+    private readonly Action<KernelConfig, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, int>? _upperLevels;
+    private readonly ArrayView<T> _bounds;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _boundHits;
+    private readonly bool[] _bounded;
     private readonly KernelConfig _upperLevelsConfig;
     private readonly Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int>? _partialsDot;
     private readonly ArrayView<T>[] _inputs = new ArrayView<T>[2];
@@ -108,6 +111,8 @@ public sealed class GpuTower<T> : IDisposable
         var learned = new int[raw.Length];
         var upperState = new T[Math.Max(1, layout.TotalUpperState)];
         var inactive = new bool[depth];
+        var bounds = new T[3 * raw.Length];
+        var bounded = new bool[depth];
         for (int level = 0; level < depth; level++)
         {
             LevelSpec levelSpec = spec.Levels[level];
@@ -116,6 +121,8 @@ public sealed class GpuTower<T> : IDisposable
                 HyperParameterInfo info = levelSpec.Definition.HyperParameters[j];
                 double initial = levelSpec.InitialValues[j];
                 raw[layout.HyperAt[level] + j] = T.CreateTruncating(HyperDomains.ToRaw(info.Domain, initial));
+                SetBound(bounds.AsSpan(3 * (layout.HyperAt[level] + j), 3), levelSpec.Bounds[j], info.Domain);
+                bounded[level] |= !levelSpec.Bounds[j].IsNone;
                 bool isLearned = level < depth - 1 && !(info.InactiveAtZero && initial == 0);
                 learned[layout.HyperAt[level] + j] = isLearned ? 1 : 0;
                 inactive[level] |= level < depth - 1 && !isLearned;
@@ -154,6 +161,11 @@ public sealed class GpuTower<T> : IDisposable
         MemoryBuffer1D<int, Stride1D.Dense> finishBuffer = accelerator.Allocate1D(FinishTable(layout));
         MemoryBuffer1D<double, Stride1D.Dense> blockSumBuffer = accelerator.Allocate1D<double>(Math.Max(1, blocks * layout.Hypers[0]));
         _refusal = accelerator.Allocate1D(Refusal.Clear());
+        MemoryBuffer1D<T, Stride1D.Dense> boundBuffer = accelerator.Allocate1D(bounds);
+        _bounds = boundBuffer.View;
+        _boundHits = accelerator.Allocate1D<int>(raw.Length);
+        _boundHits.MemSetToZero();
+        _bounded = bounded;
 
         // The upper part as the last step taken left it (here: as it starts, hypergradients and partials zero), in
         // EndUpperStep's packing: raw hyperparameters, hypergradients, upper state, upper partials.
@@ -219,12 +231,12 @@ public sealed class GpuTower<T> : IDisposable
         OptimizerDefinition[] upper = spec.Levels.Skip(1).Select(l => l.Definition).ToArray();
         (MethodInfo Kernel, int[] Indexes)? dispatcher = depth > 1 ? GpuKernelCatalog.FindDispatcher(upper, typeof(T)) : null;
         MemoryBuffer1D<int, Stride1D.Dense> dispatchBuffer = accelerator.Allocate1D(
-            dispatcher is { } found ? DispatchTable(layout, found.Indexes, inactive) : [0]);
+            dispatcher is { } found ? DispatchTable(layout, found.Indexes, inactive, bounded) : [0]);
         _dispatchTable = dispatchBuffer.View;
         if (dispatcher is { } d)
         {
             _upperLevels = accelerator.LoadStreamKernel(d.Kernel.CreateDelegate<
-                Action<ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int>>());
+                Action<ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, int>>());
 
             // One group; a thread per hyperparameter of the widest level (a warp covers every built-in).
             int widest = layout.Hypers.Take(depth - 1).DefaultIfEmpty(1).Max();
@@ -235,7 +247,7 @@ public sealed class GpuTower<T> : IDisposable
         [
             rawBuffer, initialBuffer, learnedBuffer, hypergradientBuffer, upperStateBuffer, upperPartialBuffer,
             levelOneStateBuffer, levelOneInputBuffer, levelOnePartialBuffer, finishBuffer, blockSumBuffer, dispatchBuffer,
-            _refusal, savedUpperBuffer,
+            _refusal, savedUpperBuffer, boundBuffer, _boundHits,
         ];
         _kernels = new TowerKernels<T>(accelerator);
         accelerator.Synchronize();
@@ -366,7 +378,9 @@ public sealed class GpuTower<T> : IDisposable
 
         if (_upperLevels is not null)
         {
-            _upperLevels(_upperLevelsConfig, _dispatchTable, _raw, _initialRaw, _learned, _hypergradients, _upperState, _upperPartials, _refusal.View, stepIndex);
+            _upperLevels(
+                _upperLevelsConfig, _dispatchTable, _raw, _initialRaw, _learned, _hypergradients, _upperState, _upperPartials,
+                _bounds, _boundHits.View, _refusal.View, stepIndex);
         }
         else
         {
@@ -374,6 +388,13 @@ public sealed class GpuTower<T> : IDisposable
             {
                 GpuLevel<T> lower = _levels[level - 1];
                 _levels[level].EnqueueStep(lower.Views.Raw, lower.Views.Hypergradient, stepIndex);
+                if (_bounded[level - 1])
+                {
+                    // A refused step's clamps act on values that EndUpperStep puts back; only their counts stay.
+                    int at = _layout.HyperAt[level - 1];
+                    _kernels.ApplyBounds(lower.HyperCount, lower.Views.Raw, _bounds.SubView(3 * at, 3 * lower.HyperCount), _boundHits.View.SubView(at, lower.HyperCount));
+                }
+
                 if (lower.HasInactiveHyperparameters)
                 {
                     _kernels.HoldInactive(lower.HyperCount, lower.Views.Raw, lower.Views.InitialRaw, lower.Views.Learned);
@@ -503,6 +524,22 @@ public sealed class GpuTower<T> : IDisposable
     }
 
     /// <summary>
+    /// How many times each hyperparameter of level <paramref name="level"/> was moved back to a bound (see
+    /// <see cref="TowerLevel.GetBoundHits"/>); waits for the device.
+    /// </summary>
+    /// <param name="level">1-based: 1 trains the weights.</param>
+    public long[] ReadBoundHits(int level)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, Depth);
+        var hits = new int[_levels[level - 1].HyperCount];
+        _accelerator.Synchronize();
+        _boundHits.View.SubView(_layout.HyperAt[level - 1], hits.Length).CopyToCPU(hits);
+        return hits.Select(count => (long)count).ToArray();
+    }
+
+    /// <summary>
     /// Enqueues a device-to-device copy of every level's raw hyperparameters, level 1 first and each level's in
     /// declaration order, into <paramref name="destination"/>, and returns without waiting. A trainer that logs the
     /// hyperparameters after every step copies them into a device log this way and reads the log back once for
@@ -547,6 +584,17 @@ public sealed class GpuTower<T> : IDisposable
         }
     }
 
+    /// <summary>
+    /// One hyperparameter's bound as the kernels read it: low and high in the raw domain (infinite where there is
+    /// none) and 1 where the bound is on the raw value's magnitude (the squared domain), as the CPU tower converts it.
+    /// </summary>
+    private static void SetBound(Span<T> entry, HyperBound bound, HyperDomain domain)
+    {
+        entry[0] = T.CreateTruncating(bound.HasMin ? HyperDomains.ToRawBound(domain, bound.Min) : double.NegativeInfinity);
+        entry[1] = T.CreateTruncating(bound.HasMax ? HyperDomains.ToRawBound(domain, bound.Max) : double.PositiveInfinity);
+        entry[2] = domain == HyperDomain.Squared ? T.One : T.Zero;
+    }
+
     /// <summary>Per learned level: count, hyperparameters, hypergradient offset, partial offset (for the one-thread finish).</summary>
     private static int[] FinishTable(TowerLayout layout)
     {
@@ -564,7 +612,7 @@ public sealed class GpuTower<T> : IDisposable
     }
 
     /// <summary>The generated dispatcher's level table (layout documented in GpuDispatcherEmitter).</summary>
-    private static int[] DispatchTable(TowerLayout layout, int[] indexes, bool[] inactive)
+    private static int[] DispatchTable(TowerLayout layout, int[] indexes, bool[] inactive, bool[] bounded)
     {
         int depth = layout.Hypers.Length;
         var table = new int[1 + ((depth - 1) * DispatchStride)];
@@ -585,6 +633,7 @@ public sealed class GpuTower<T> : IDisposable
             table[at + 9] = inactive[level - 1] ? 1 : 0;
             table[at + 10] = layout.HyperAt[level - 1];
             table[at + 11] = layout.Hypers[level];
+            table[at + 12] = bounded[level - 1] ? 1 : 0;
         }
 
         return table;

@@ -244,6 +244,34 @@ internal static class TowerKernelMethods<T, TPrecision>
         }
     }
 
+    /// <summary>
+    /// Clamps one raw hyperparameter, just updated by the level above, to its bounds and counts the hit, as the CPU
+    /// tower's HyperBounds does: <paramref name="bounds"/> holds three values per hyperparameter (low and high in the
+    /// raw domain, infinite where there is none; 1 where the bound is on the magnitude, keeping the sign). Compares
+    /// in T (widening is exact), so a bound that T cannot represent exactly counts once, not every step. For towers
+    /// whose upper levels run one launch each; the generated dispatcher does the same in its own launch.
+    /// </summary>
+    public static void ApplyBounds(Index1D j, ArrayView<T> raw, ArrayView<T> bounds, ArrayView<int> hits)
+    {
+        TPrecision precision = default;
+        double value = precision.Widen(raw[j]);
+        bool negative = value < 0 || (value == 0 && 1 / value < 0);
+        double sign = precision.Widen(bounds[(3 * j) + 2]) != 0 && negative ? -1 : 1;
+        double magnitude = sign * value;
+        double low = precision.Widen(bounds[3 * j]);
+        double high = precision.Widen(bounds[(3 * j) + 1]);
+        if (magnitude < low)
+        {
+            raw[j] = precision.Narrow(sign * low);
+            hits[j]++;
+        }
+        else if (magnitude > high)
+        {
+            raw[j] = precision.Narrow(sign * high);
+            hits[j]++;
+        }
+    }
+
     /// <summary>Puts back the hyperparameters the level above does not learn (momentum that starts at 0 stays 0).</summary>
     public static void HoldInactive(Index1D index, ArrayView<T> raw, ArrayView<T> initialRaw, ArrayView<int> learned)
     {

@@ -17,7 +17,7 @@ internal sealed class TowerKernels<T>
         Loaded kernels = typeof(T) == typeof(float)
             ? (Loaded)(object)Load<float, SinglePrecision>(accelerator)
             : (Loaded)(object)Load<double, DoublePrecision>(accelerator);
-        (BlockDots, FinishHypergradients, HoldInactive, ScanGradients, EndUpperStep) = kernels;
+        (BlockDots, FinishHypergradients, HoldInactive, ApplyBounds, ScanGradients, EndUpperStep) = kernels;
     }
 
     /// <summary>Level 1's hypergradient block sums (explicitly grouped: it reduces in shared memory).</summary>
@@ -28,6 +28,9 @@ internal sealed class TowerKernels<T>
 
     /// <summary>Restores the hyperparameters that are not learned.</summary>
     public Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>> HoldInactive { get; }
+
+    /// <summary>Clamps a level's hyperparameters to their bounds and counts the hits.</summary>
+    public Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>> ApplyBounds { get; }
 
     /// <summary>Looks for non-finite gradients (or, classifying, which one made level 1's hypergradient non-finite).</summary>
     public Action<Index1D, ArrayView<T>, int, int, ArrayView<int>, int, int, int> ScanGradients { get; }
@@ -43,6 +46,7 @@ internal sealed class TowerKernels<T>
         Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int, int, int> BlockDots,
         Action<Index1D, ArrayView<double>, int, ArrayView<int>, int, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<int>, int> FinishHypergradients,
         Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>> HoldInactive,
+        Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>> ApplyBounds,
         Action<Index1D, ArrayView<T>, int, int, ArrayView<int>, int, int, int> ScanGradients,
         Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int> EndUpperStep);
 
@@ -59,6 +63,8 @@ internal sealed class TowerKernels<T>
                 TowerKernelMethods<TValue, TPrecision>.FinishHypergradients),
             accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<TValue>, ArrayView<TValue>, ArrayView<int>>(
                 TowerKernelMethods<TValue, TPrecision>.HoldInactive),
+            accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<TValue>, ArrayView<TValue>, ArrayView<int>>(
+                TowerKernelMethods<TValue, TPrecision>.ApplyBounds),
             accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<TValue>, int, int, ArrayView<int>, int, int, int>(
                 TowerKernelMethods<TValue, TPrecision>.ScanGradients),
             accelerator.LoadStreamKernel<ArrayView<TValue>, ArrayView<TValue>, ArrayView<TValue>, ArrayView<TValue>, ArrayView<TValue>, ArrayView<int>, int>(

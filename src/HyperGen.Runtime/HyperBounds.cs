@@ -27,8 +27,8 @@ internal sealed class HyperBounds
         {
             HyperBound bound = level.Bounds[j];
             HyperDomain domain = hypers[j].Domain;
-            _rawLow[j] = bound.HasMin ? ToRawBound(domain, bound.Min) : double.NegativeInfinity;
-            _rawHigh[j] = bound.HasMax ? ToRawBound(domain, bound.Max) : double.PositiveInfinity;
+            _rawLow[j] = bound.HasMin ? HyperDomains.ToRawBound(domain, bound.Min) : double.NegativeInfinity;
+            _rawHigh[j] = bound.HasMax ? HyperDomains.ToRawBound(domain, bound.Max) : double.PositiveInfinity;
 
             // h = r * r: a bound on h is a bound on |r|, and the sign of r is kept.
             _onMagnitude[j] = domain == HyperDomain.Squared;
@@ -74,15 +74,4 @@ internal sealed class HyperBounds
             }
         }
     }
-
-    /// <summary>The raw value of a bound given in the user's domain; the ends of the unit interval map to infinities.</summary>
-    private static double ToRawBound(HyperDomain domain, double bound) => domain switch
-    {
-        HyperDomain.Real => bound,
-        HyperDomain.UnitInterval when bound <= 0 => double.NegativeInfinity,
-        HyperDomain.UnitInterval when bound >= 1 => double.PositiveInfinity,
-        HyperDomain.Squared when bound <= 0 => 0,
-        HyperDomain.Squared when double.IsPositiveInfinity(bound) => double.PositiveInfinity,
-        _ => HyperDomains.ToRaw(domain, bound),
-    };
 }

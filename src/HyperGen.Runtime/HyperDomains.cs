@@ -42,6 +42,20 @@ public static class HyperDomains
         };
     }
 
+    /// <summary>
+    /// The raw value of a bound given in the user's domain, for clamping raw hyperparameters: the ends of the unit
+    /// interval map to infinities, and a bound on a squared hyperparameter bounds the raw value's magnitude.
+    /// </summary>
+    public static double ToRawBound(HyperDomain domain, double bound) => domain switch
+    {
+        HyperDomain.Real => bound,
+        HyperDomain.UnitInterval when bound <= 0 => double.NegativeInfinity,
+        HyperDomain.UnitInterval when bound >= 1 => double.PositiveInfinity,
+        HyperDomain.Squared when bound <= 0 => 0,
+        HyperDomain.Squared when double.IsPositiveInfinity(bound) => double.PositiveInfinity,
+        _ => ToRaw(domain, bound),
+    };
+
     /// <summary>The value in <paramref name="domain"/> of the raw real <paramref name="raw"/>.</summary>
     public static double FromRaw(HyperDomain domain, double raw) => domain switch
     {

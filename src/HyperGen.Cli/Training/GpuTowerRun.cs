@@ -18,26 +18,6 @@ internal static class GpuTowerRun
     /// <summary>Steps between reads of the device's step log: few enough waits, and a live progress bar still moves.</summary>
     private const int StepsPerReadback = 16;
 
-    /// <summary>Why <paramref name="spec"/> cannot run on the GPU, or null when it can.</summary>
-    public static string? Unsupported(TowerSpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        // The GPU tower does not hold hyperparameters at bounds; silently ignoring them would train another tower.
-        for (int level = 0; level < spec.Depth; level++)
-        {
-            LevelSpec levelSpec = spec.Levels[level];
-            for (int j = 0; j < levelSpec.Bounds.Count; j++)
-            {
-                if (!levelSpec.Bounds[j].IsNone)
-                {
-                    return $"level {level + 1}'s {levelSpec.Definition.HyperParameters[j].Name} has bounds, which the GPU tower does not support yet";
-                }
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>Trains for <paramref name="epochs"/> epochs from <paramref name="seed"/> on <paramref name="gpu"/>.</summary>
     public static TowerRunResult Train(
         TrainingGpu gpu,
@@ -75,6 +55,9 @@ internal static class GpuTowerRun
                 .Zip(tower.ReadHyperparameters(level), (h, value) => new KeyValuePair<string, double>(h.Name, value))
                 .ToArray())
             .ToArray();
-        return new TowerRunResult(spec, result, final, Enumerable.Repeat("", tower.Depth).ToArray(), trainer.Refusal?.Message);
+        string[] boundHits = Enumerable.Range(1, tower.Depth)
+            .Select(level => BoundHitReport.Describe(spec.Levels[level - 1].Definition, tower.ReadBoundHits(level)))
+            .ToArray();
+        return new TowerRunResult(spec, result, final, boundHits, trainer.Refusal?.Message);
     }
 }

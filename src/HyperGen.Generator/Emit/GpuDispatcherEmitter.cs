@@ -18,11 +18,15 @@ namespace HyperGen.Generator.Emit;
 /// entries: optimizer index, count (hyperparameters below), offset of the raw values below, offset of their
 /// hypergradient, offset and length of this level's state, offset and length of its partials (0 when the level is
 /// the top), offset of its own raw values, whether the level below holds some hyperparameter, offset of the below
-/// level's learned flags, this level's hyperparameter count. The tower packs every level's buffers into flat device arrays at those offsets.
+/// level's learned flags, this level's hyperparameter count, whether the level below has bounds. The tower packs
+/// every level's buffers into flat device arrays at those offsets. Bounds are three values per packed raw
+/// hyperparameter (low and high in the raw domain, infinite where there is none, and 1 where the bound is on the
+/// magnitude: the squared domain), with a hit counter each; a level's update of the level below is clamped and
+/// counted as the CPU tower's HyperBounds does it, before the hold and before the next level reads the values.
 /// </remarks>
 internal static class GpuDispatcherEmitter
 {
-    public const int TableStride = 12;
+    public const int TableStride = 13;
 
     public const string HintName = "HyperGen.GpuDispatcher.g.cs";
 
@@ -59,7 +63,7 @@ internal static class GpuDispatcherEmitter
     {
         string view = $"global::ILGPU.ArrayView<{p.Type}>";
         w.Line($"/// <summary>Every upper level, top-down, in {(p.IsSingle ? "single" : "double")} precision; one thread group (explicitly grouped).</summary>");
-        using (w.Block($"public static void UpperLevels{p.Name}(global::ILGPU.ArrayView<int> table, {view} raw, {view} initialRaw, global::ILGPU.ArrayView<int> learned, {view} hypergradients, {view} state, {view} partials, global::ILGPU.ArrayView<int> refusal, int stepIndex)"))
+        using (w.Block($"public static void UpperLevels{p.Name}(global::ILGPU.ArrayView<int> table, {view} raw, {view} initialRaw, global::ILGPU.ArrayView<int> learned, {view} hypergradients, {view} state, {view} partials, {view} bounds, global::ILGPU.ArrayView<int> boundHits, global::ILGPU.ArrayView<int> refusal, int stepIndex)"))
         {
             w.Line("// A refused step (the tower met a NaN or an infinity in the hypergradients) changes nothing.");
             using (w.Block("if (refusal[0] != 0)"))
@@ -99,6 +103,33 @@ internal static class GpuDispatcherEmitter
                         w.Line("    }");
                         w.Line();
                         w.Line("    break;");
+                    }
+                }
+
+                w.Line();
+                w.Line("// Bounds on the values just written (raw domain), by the thread that wrote each: clamp and count.");
+                using (w.Block("if (table[at + 12] != 0)"))
+                {
+                    using (w.Block("for (int j = thread; j < count; j += threads)"))
+                    {
+                        w.Line("int b = 3 * (belowAt + j);");
+                        w.Line($"{p.Type} value = below[j];");
+                        w.Line($"bool onMagnitude = bounds[b + 2] != {p.Literal(0)};");
+                        w.Line("// The sign of -0 counts too (1 / -0 is negative infinity), as IsNegative does on the CPU.");
+                        w.Line($"bool negative = value < {p.Literal(0)} || (value == {p.Literal(0)} && {p.Literal(1)} / value < {p.Literal(0)});");
+                        w.Line($"{p.Type} sign = onMagnitude && negative ? {p.Literal(-1)} : {p.Literal(1)};");
+                        w.Line($"{p.Type} magnitude = sign * value;");
+                        using (w.Block("if (magnitude < bounds[b])"))
+                        {
+                            w.Line("below[j] = sign * bounds[b];");
+                            w.Line("boundHits[belowAt + j]++;");
+                        }
+
+                        using (w.Block("else if (magnitude > bounds[b + 1])"))
+                        {
+                            w.Line("below[j] = sign * bounds[b + 1];");
+                            w.Line("boundHits[belowAt + j]++;");
+                        }
                     }
                 }
 

@@ -35,8 +35,11 @@ public sealed class TrainGpuCommandTests : IDisposable
         string gpuOut = Path.Combine(_root, "gpu");
         string cpuOut = Path.Combine(_root, "cpu");
 
-        (int code, string stdout, string stderr) = RunWithHook("train", "--device", "gpu", "--epochs", "1", "--seed", "4", "--data", data, "--out", gpuOut);
-        CliResult cpu = CliResult.Run("train", "--device", "cpu", "--epochs", "1", "--seed", "4", "--data", data, "--out", cpuOut);
+        // A bounded tower: bounds run on both paths.
+        const string tower = "adam(alpha=1e-3, alpha in [0, 0.1])/sgd(alpha=1e-5)";
+        (int code, string stdout, string stderr) = RunWithHook(
+            "train", "--device", "gpu", "--tower", tower, "--epochs", "1", "--seed", "4", "--data", data, "--out", gpuOut);
+        CliResult cpu = CliResult.Run("train", "--device", "cpu", "--tower", tower, "--epochs", "1", "--seed", "4", "--data", data, "--out", cpuOut);
 
         Assert.True(code == 0, $"exit code {code}: {stderr}");
         Assert.Contains("device: gpu (ILGPU CPU accelerator", stdout, StringComparison.Ordinal);

@@ -88,6 +88,24 @@ public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
         AgreesWithCpu(spec, expectOneLaunch: false);
     }
 
+    [Fact]
+    public void Bounds_clamp_and_count_as_the_cpu_tower_where_upper_levels_run_one_launch_each()
+    {
+        GeneratorRun run = GeneratorHarness.Run(WithGpuReferences(GeneratorHarness.CreateCompilation(TestSources.Adam)));
+        using LoadedAssembly loaded = run.CompileAndLoad();
+        OptimizerDefinition definition = loaded.Definition(TestSources.Full("AdamCopy"));
+        var spec = new TowerSpec([
+            new LevelSpec(
+                HyperGen.Optimizers.Sgd.Definition,
+                new Dictionary<string, double> { ["alpha"] = 0.05, ["mu"] = 0.9 },
+                new Dictionary<string, HyperBound> { ["alpha"] = new(0.0499, 0.0501) }),
+            new LevelSpec(definition, new Dictionary<string, double> { ["alpha"] = 1e-4 }),
+            new LevelSpec(HyperGen.Optimizers.Sgd.Definition, new Dictionary<string, double> { ["alpha"] = 1e-6 }),
+        ]);
+        long hits = AgreesWithCpu(spec, expectOneLaunch: false);
+        Assert.True(hits > 0, "no bound was hit; the test would not check the clamps");
+    }
+
     /// <summary>Weight decay's partial reads the weight, which the step overwrites: level 1 must store its partials.</summary>
     private const string DecaySgd = """
         using HyperGen;
@@ -118,7 +136,8 @@ public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
         AgreesWithCpu(spec, expectOneLaunch: true, expectRecompute: false);
     }
 
-    private void AgreesWithCpu(TowerSpec spec, bool expectOneLaunch, bool expectRecompute = true)
+    /// <returns>How many bound hits both towers counted.</returns>
+    private long AgreesWithCpu(TowerSpec spec, bool expectOneLaunch, bool expectRecompute = true)
     {
         const int n = 777;
         var cpu = new Tower<double>(spec, n);
@@ -152,7 +171,19 @@ public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
             }
         }
 
+        long hits = 0;
+        for (int level = 1; level <= spec.Depth; level++)
+        {
+            long[] onDeviceHits = gpu.ReadBoundHits(level);
+            for (int j = 0; j < onDeviceHits.Length; j++)
+            {
+                Assert.Equal(cpu.Levels[level - 1].GetBoundHits(j), onDeviceHits[j]);
+                hits += onDeviceHits[j];
+            }
+        }
+
         Assert.NotEqual(spec.Levels[0].InitialValues[0], gpu.ReadHyperparameters(1)[0]);
+        return hits;
     }
 
     private static CSharpCompilation WithGpuReferences(CSharpCompilation compilation) => WithIlgpu(compilation)

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Numerics;
 using HyperGen.Kernels;
 using ILGPU;
@@ -44,6 +45,14 @@ public sealed class GpuTowerTests : IClassFixture<CpuAcceleratorFixture>
     [Theory]
     [MemberData(nameof(BuiltInTowers))]
     public void Every_built_in_tower_agrees_with_the_cpu_tower_in_float(string spec) =>
+        CompareWithCpu<float>(spec, parameterCount: 3001, absolute: 1e-7, relative: 1e-5);
+
+    /// <summary>Bounds tight enough that the learned values reach them within the run, on both sides and on a squared (magnitude) domain.</summary>
+    [Theory]
+    [InlineData("sgd(alpha=0.05, alpha in [0.0499, 0.0501])/sgd(alpha=1e-6)")]
+    [InlineData("adam(alpha=1e-2, alpha in [0.00995, 0.01005], beta1 in [0.8, 0.9001])/sgd(alpha=1e-5, alpha in [0, 1.00001e-5])/sgd(alpha=1e-6)")]
+    [InlineData("rmsprop(alpha=0.01, alpha in [0.00999, 0.01001])/rmsprop(alpha=1e-3)")]
+    public void Bounded_towers_clamp_and_count_hits_as_the_cpu_tower(string spec) =>
         CompareWithCpu<float>(spec, parameterCount: 3001, absolute: 1e-7, relative: 1e-5);
 
     [Theory]
@@ -172,6 +181,21 @@ public sealed class GpuTowerTests : IClassFixture<CpuAcceleratorFixture>
         }
 
         Assert.Equal(cpu.StepCount, gpu.StepCount);
+
+        // Bounds: the same clamps on the same steps. A bounded spec must hit some bound, or it tests nothing.
+        long totalHits = 0;
+        for (int level = 1; level <= spec.Depth; level++)
+        {
+            long[] hits = gpu.ReadBoundHits(level);
+            for (int j = 0; j < hits.Length; j++)
+            {
+                Assert.True(cpu.Levels[level - 1].GetBoundHits(j) == hits[j], $"{specText}: level {level} hyperparameter {j} hit its bound {hits[j]} times on the GPU, {cpu.Levels[level - 1].GetBoundHits(j)} on the CPU");
+                totalHits += hits[j];
+            }
+        }
+
+        bool bounded = spec.Levels.Any(level => level.Bounds.Any(bound => !bound.IsNone));
+        Assert.True(totalHits > 0 == bounded, $"{specText}: {totalHits} bound hits");
         if (spec.Depth > 1)
         {
             // The comparison must see learning: some level-1 hyperparameter has moved by more than the tolerance.
