@@ -436,11 +436,18 @@ public sealed class GpuTower<T> : IDisposable
         }
     }
 
+    /// <summary>
+    /// Threads of the scan that only looks when level 1's hypergradient refused the step: few, since every step
+    /// launches it and almost every step it returns at once; a refused step's scan is slower, and rare.
+    /// </summary>
+    private const int ClassifyingThreads = 8192;
+
     private void EnqueueGradientScan(ArrayView<T> gradients, int stepIndex, bool classify)
     {
         if (ParameterCount > 0)
         {
-            _kernels.ScanGradients(_scanThreads, gradients, ParameterCount, _scanThreads, _refusal.View, stepIndex, _layout.Hypers[0], classify ? 1 : 0);
+            int threads = classify ? Math.Min(_scanThreads, ClassifyingThreads) : _scanThreads;
+            _kernels.ScanGradients(threads, gradients, ParameterCount, threads, _refusal.View, stepIndex, _layout.Hypers[0], classify ? 1 : 0);
         }
     }
 
