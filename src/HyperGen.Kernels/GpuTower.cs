@@ -595,7 +595,7 @@ public sealed class GpuTower<T> : IDisposable
     /// One hyperparameter's bound as the kernels read it: low and high in the raw domain (infinite where there is
     /// none) and 1 where the bound is on the raw value's magnitude (the squared domain), as the CPU tower converts it.
     /// </summary>
-    private static void SetBound(Span<T> entry, HyperBound bound, HyperDomain domain)
+    internal static void SetBound(Span<T> entry, HyperBound bound, HyperDomain domain)
     {
         entry[0] = T.CreateTruncating(bound.HasMin ? HyperDomains.ToRawBound(domain, bound.Min) : double.NegativeInfinity);
         entry[1] = T.CreateTruncating(bound.HasMax ? HyperDomains.ToRawBound(domain, bound.Max) : double.PositiveInfinity);

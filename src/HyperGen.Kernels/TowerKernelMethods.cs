@@ -233,8 +233,11 @@ internal static class TowerKernelMethods<T, TPrecision>
         return at + live.IntLength;
     }
 
-    /// <summary>Whether a value is neither NaN nor infinite: x - x is 0 for every finite x and NaN otherwise.</summary>
-    private static bool IsFinite(double value) => value - value == 0;
+    /// <summary>
+    /// Whether a value is neither NaN nor infinite: its exponent bits are not all ones. A bit test, so no compiler
+    /// or driver arithmetic simplification can change it; float values arrive widened, which keeps NaN and infinity.
+    /// </summary>
+    private static bool IsFinite(double value) => (Interop.FloatAsInt(value) & 0x7FF0_0000_0000_0000UL) != 0x7FF0_0000_0000_0000UL;
 
     private static void RefuseIfNotFinite(double value, int packedIndex, ArrayView<int> refusal, int refusingStep)
     {
@@ -255,7 +258,7 @@ internal static class TowerKernelMethods<T, TPrecision>
     {
         TPrecision precision = default;
         double value = precision.Widen(raw[j]);
-        bool negative = value < 0 || (value == 0 && 1 / value < 0);
+        bool negative = Interop.FloatAsInt(value) >> 63 != 0; // the sign bit: -0 counts, as IsNegative does on the CPU
         double sign = precision.Widen(bounds[(3 * j) + 2]) != 0 && negative ? -1 : 1;
         double magnitude = sign * value;
         double low = precision.Widen(bounds[3 * j]);

@@ -115,8 +115,8 @@ internal static class GpuDispatcherEmitter
                         w.Line("int b = 3 * (belowAt + j);");
                         w.Line($"{p.Type} value = below[j];");
                         w.Line($"bool onMagnitude = bounds[b + 2] != {p.Literal(0)};");
-                        w.Line("// The sign of -0 counts too (1 / -0 is negative infinity), as IsNegative does on the CPU.");
-                        w.Line($"bool negative = value < {p.Literal(0)} || (value == {p.Literal(0)} && {p.Literal(1)} / value < {p.Literal(0)});");
+                        w.Line("// The sign bit, so -0 counts as negative, as IsNegative does on the CPU.");
+                        w.Line($"bool negative = global::ILGPU.Interop.FloatAsInt(value) >> {(p.IsSingle ? 31 : 63).ToString(CultureInfo.InvariantCulture)} != 0;");
                         w.Line($"{p.Type} sign = onMagnitude && negative ? {p.Literal(-1)} : {p.Literal(1)};");
                         w.Line($"{p.Type} magnitude = sign * value;");
                         using (w.Block("if (magnitude < bounds[b])"))
