@@ -5,6 +5,8 @@ using System.IO;
 using System.Reflection;
 using System.Text;
 using HyperGen.Cli.Bench;
+using HyperGen.Cli.Training;
+using HyperGen.Kernels;
 
 namespace HyperGen.Cli;
 
@@ -17,12 +19,17 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var sizes = new Option<string>("--n")
+        var sizes = new Option<string?>("--n")
         {
-            Description = "Parameter counts, comma-separated; digits or powers of two.",
+            Description = $"Parameter counts, comma-separated; digits or powers of two. Default: {CpuSizes} on the CPU, {GpuSizes} on a GPU.",
             HelpName = "N,..",
-            DefaultValueFactory = _ => "2^20,2^24",
         };
+        var device = new Option<string>("--device")
+        {
+            Description = "Where the operations run: this machine's CPU cores, or the first CUDA GPU (a device copy, a hand-written ILGPU Adam and GPU towers; float).",
+            DefaultValueFactory = _ => "cpu",
+        };
+        device.AcceptOnlyFromAmong("cpu", "gpu");
         var optimizers = new Option<string>("--optimizers")
         {
             Description = "Level-1 optimizers of the towers, comma-separated.",
@@ -62,27 +69,40 @@ internal static class BenchCommand
 
         var command = new Command("bench", "Measure tower steps against a copy and a hand-written SIMD Adam step on this machine.")
         {
-            sizes, optimizers, depths, above, precision, budget, json, output,
+            sizes, optimizers, depths, above, precision, device, budget, json, output,
         };
         command.SetAction(result =>
         {
             OptimizerCatalog catalog = OptimizerCatalog.BuiltIn;
+            bool onGpu = result.GetRequiredValue(device) == "gpu";
+            if (onGpu && result.GetRequiredValue(precision) != "float")
+            {
+                throw new CliInputException("--precision: the GPU bench runs in float (--device gpu)");
+            }
+
             var plan = new BenchPlan(
-                BenchOptionParser.ParseSizes(result.GetRequiredValue(sizes)),
+                BenchOptionParser.ParseSizes(result.GetValue(sizes) ?? (onGpu ? GpuSizes : CpuSizes)),
                 BenchOptionParser.ParseOptimizers(result.GetRequiredValue(optimizers), catalog),
                 BenchOptionParser.ParseDepths(result.GetRequiredValue(depths)),
                 result.GetRequiredValue(precision),
                 BenchOptionParser.ParseShape(result.GetRequiredValue(above), catalog),
                 BenchOptionParser.ParseBudget(result.GetValue(budget)));
-            return Execute(plan, result.GetValue(json), result.GetValue(output), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
+            return Execute(plan, onGpu, result.GetValue(json), result.GetValue(output), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
         });
         return command;
     }
 
-    private static int Execute(BenchPlan plan, bool asJson, string? outputPath, TextWriter stdout, TextWriter stderr)
+    /// <summary>The CPU's default sizes: one that fits in cache, one that does not.</summary>
+    private const string CpuSizes = "2^20,2^24";
+
+    /// <summary>A GPU's default sizes: 2^26 is the issue's, and PyTorch's fused Adam is timed there in the device check.</summary>
+    private const string GpuSizes = "2^24,2^26";
+
+    private static int Execute(BenchPlan plan, bool onGpu, bool asJson, string? outputPath, TextWriter stdout, TextWriter stderr)
     {
-        // Open the output file before measuring: a bad path should not wait for a two-minute run.
+        // Open the output file and the device before measuring: a bad path or a missing GPU should not wait for a run.
         using StreamWriter? file = outputPath is null ? null : OpenOutput(outputPath);
+        using GpuDevice? gpu = onGpu ? TrainingDevice.OpenGpu("--device cpu") : null;
         foreach (Assembly assembly in new[] { typeof(BenchCommand).Assembly, typeof(Tower<>).Assembly })
         {
             if (assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true)
@@ -91,7 +111,7 @@ internal static class BenchCommand
             }
         }
 
-        BenchReport report = BenchRunner.Run(plan, stderr);
+        BenchReport report = BenchRunner.Run(plan, stderr, gpu: gpu);
         string text = asJson ? JsonReportWriter.Write(report) : MarkdownReportWriter.Write(report);
         stdout.Write(text);
         file?.Write(text);

@@ -46,7 +46,8 @@ internal sealed record BenchRow(
 /// <param name="VectorBits">The width of the widest vectors the kernels use (Vector512 where accelerated, else <see cref="System.Numerics.Vector{T}"/>).</param>
 /// <param name="Runtime">The .NET runtime and operating system.</param>
 /// <param name="StartedUtc">When the run started.</param>
-internal sealed record BenchMachine(string Cpu, int LogicalCores, int Threads, int VectorBits, string Runtime, DateTime StartedUtc);
+/// <param name="Gpu">The GPU the operations ran on (<c>--device gpu</c>), in words; null when they ran on the CPU.</param>
+internal sealed record BenchMachine(string Cpu, int LogicalCores, int Threads, int VectorBits, string Runtime, DateTime StartedUtc, string? Gpu = null);
 
 /// <summary>
 /// What the levels above level 1 cost on their own: a tower of depth 2 and one of the plan's deepest depth, both

@@ -5,18 +5,23 @@ using System.IO;
 using System.Linq;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using HyperGen.Kernels;
 
 namespace HyperGen.Cli.Bench;
 
 /// <summary>
 /// Runs a <see cref="BenchPlan"/> in this process: for each N, smallest first (so the kernels are compiled by the
 /// JIT's optimizing tier before the long rows), the copy, plain Adam and every tower, their repetitions
-/// interleaved so that a change in the machine's load affects them all alike.
+/// interleaved so that a change in the machine's load affects them all alike. On the CPU, or with a
+/// <see cref="GpuDevice"/> on its accelerator: a device copy, a hand-written ILGPU Adam and GPU towers.
 /// </summary>
 internal static class BenchRunner
 {
     private const string OrdinaryStores = "ordinary";
     private const string StreamingStores = "streaming";
+
+    /// <summary>The GPU's copy: device to device, one kind.</summary>
+    internal const string DeviceCopy = "device";
 
     /// <summary>Interleave only while every operation's buffers together take at most this share of the memory available.</summary>
     private const double MemoryShareForInterleaving = 0.5;
@@ -26,23 +31,30 @@ internal static class BenchRunner
     /// <param name="progress">Receives progress lines and warnings.</param>
     /// <param name="interleavingLimitBytes">
     /// The most memory the operations of one N may hold together to be measured interleaved; by default half of
-    /// what the GC reports available.
+    /// what the GC reports available (of the accelerator's memory, on a GPU).
     /// </param>
-    public static BenchReport Run(BenchPlan plan, TextWriter progress, long? interleavingLimitBytes = null)
+    /// <param name="gpu">The device to run on; null for this machine's CPU cores. Float only.</param>
+    public static BenchReport Run(BenchPlan plan, TextWriter progress, long? interleavingLimitBytes = null, GpuDevice? gpu = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(progress);
+        if (gpu is not null && plan.Precision != "float")
+        {
+            throw new ArgumentException("The GPU bench runs in float.", nameof(plan));
+        }
+
         var clock = Stopwatch.StartNew();
-        var machine = DescribeMachine();
-        long limit = interleavingLimitBytes ?? (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * MemoryShareForInterleaving);
-        IReadOnlyList<BenchRow> rows = plan.Precision == "double" ? RunAll<double>(plan, progress, limit) : RunAll<float>(plan, progress, limit);
+        var machine = DescribeMachine(gpu);
+        long available = gpu is null ? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes : gpu.Accelerator.MemorySize;
+        long limit = interleavingLimitBytes ?? (long)(available * MemoryShareForInterleaving);
+        IReadOnlyList<BenchRow> rows = plan.Precision == "double" ? RunAll<double>(plan, progress, limit, gpu) : RunAll<float>(plan, progress, limit, gpu);
         IReadOnlyList<UpperLevelCost> upperLevels = plan.Precision == "double"
-            ? MeasureUpperLevels<double>(plan, progress)
-            : MeasureUpperLevels<float>(plan, progress);
+            ? MeasureUpperLevels<double>(plan, progress, gpu)
+            : MeasureUpperLevels<float>(plan, progress, gpu);
         return new BenchReport(plan, machine, rows, upperLevels, clock.Elapsed);
     }
 
-    private static List<BenchRow> RunAll<T>(BenchPlan plan, TextWriter progress, long interleavingLimitBytes)
+    private static List<BenchRow> RunAll<T>(BenchPlan plan, TextWriter progress, long interleavingLimitBytes, GpuDevice? gpu)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var rows = new List<BenchRow>();
@@ -51,23 +63,8 @@ internal static class BenchRunner
             // Every operation at this N steps the same weights with the same gradients.
             T[] weights = BenchData.Weights<T>(n);
             T[] gradients = BenchData.Gradients<T>(n);
-            List<Operation> operations =
-            [
-                new(BenchRow.CopyOperation, 0, TrafficModel.CopyElements, 1, () => new BufferCopy<T>(gradients, streaming: false), OrdinaryStores),
-                new(BenchRow.CopyOperation, 0, TrafficModel.CopyElements, 1, () => new BufferCopy<T>(gradients, streaming: true), StreamingStores),
-                new(BenchRow.PlainAdamOperation, 0, TrafficModel.PlainAdamElements, 2, () => new PlainAdam<T>(weights, gradients)),
-            ];
-            foreach (OptimizerDefinition optimizer in plan.Optimizers)
-            {
-                foreach (int depth in plan.Depths)
-                {
-                    TowerSpec spec = plan.Shape.Build(optimizer, depth);
-                    operations.Add(new(
-                        optimizer.Name.ToLowerInvariant(), depth, TrafficModel.TowerElements(optimizer, depth), HeldElements(optimizer, depth),
-                        () => new TowerStep<T>(spec, weights, gradients)));
-                }
-            }
-
+            using GpuBenchData? onDevice = gpu is null ? null : new GpuBenchData(gpu.Accelerator, (float[])(object)weights, (float[])(object)gradients);
+            List<Operation> operations = onDevice is null ? CpuOperations(plan, weights, gradients) : GpuOperations(plan, onDevice);
             StepTiming[] timings = MeasureAll(operations, n, plan, progress, interleavingLimitBytes, out bool interleaved);
             for (int i = 0; i < operations.Count; i++)
             {
@@ -97,11 +94,61 @@ internal static class BenchRunner
         return rows;
     }
 
+    /// <summary>The CPU's operations at one N: both copies, the SIMD plain Adam, and every tower.</summary>
+    private static List<Operation> CpuOperations<T>(BenchPlan plan, T[] weights, T[] gradients)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        List<Operation> operations =
+        [
+            new(BenchRow.CopyOperation, 0, TrafficModel.CopyElements, 1, () => new BufferCopy<T>(gradients, streaming: false), OrdinaryStores),
+            new(BenchRow.CopyOperation, 0, TrafficModel.CopyElements, 1, () => new BufferCopy<T>(gradients, streaming: true), StreamingStores),
+            new(BenchRow.PlainAdamOperation, 0, TrafficModel.PlainAdamElements, 2, () => new PlainAdam<T>(weights, gradients)),
+        ];
+        foreach (OptimizerDefinition optimizer in plan.Optimizers)
+        {
+            foreach (int depth in plan.Depths)
+            {
+                TowerSpec spec = plan.Shape.Build(optimizer, depth);
+                bool recomputes = optimizer.GetKernel<float>().RecomputesPartials;
+                operations.Add(new(
+                    optimizer.Name.ToLowerInvariant(), depth, TrafficModel.TowerElements(optimizer, depth), HeldElements(optimizer, depth, recomputes),
+                    () => new TowerStep<T>(spec, weights, gradients)));
+            }
+        }
+
+        return operations;
+    }
+
+    /// <summary>
+    /// The GPU's operations at one N, over the same data on the device: a device copy, the hand-written ILGPU Adam, and
+    /// every tower (which recomputes level 1's partials: the generator writes that for every built-in).
+    /// </summary>
+    private static List<Operation> GpuOperations(BenchPlan plan, GpuBenchData data)
+    {
+        List<Operation> operations =
+        [
+            new(BenchRow.CopyOperation, 0, TrafficModel.CopyElements, 1, () => new GpuCopy(data), DeviceCopy),
+            new(BenchRow.PlainAdamOperation, 0, TrafficModel.PlainAdamElements, 2, () => new GpuPlainAdam(data)),
+        ];
+        foreach (OptimizerDefinition optimizer in plan.Optimizers)
+        {
+            foreach (int depth in plan.Depths)
+            {
+                TowerSpec spec = plan.Shape.Build(optimizer, depth);
+                operations.Add(new(
+                    optimizer.Name.ToLowerInvariant(), depth, TrafficModel.TowerElements(optimizer, depth, recomputes: true),
+                    HeldElements(optimizer, depth, recomputes: true), () => new GpuTowerStep(spec, data)));
+            }
+        }
+
+        return operations;
+    }
+
     /// <summary>
     /// For each optimizer whose plan has depth 2 and a deeper depth: the two towers over a handful of weights,
     /// interleaved, so that the difference is what the extra levels cost (see <see cref="UpperLevelCost"/>).
     /// </summary>
-    private static List<UpperLevelCost> MeasureUpperLevels<T>(BenchPlan plan, TextWriter progress)
+    private static List<UpperLevelCost> MeasureUpperLevels<T>(BenchPlan plan, TextWriter progress, GpuDevice? gpu)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var costs = new List<UpperLevelCost>();
@@ -115,12 +162,15 @@ internal static class BenchRunner
         T[] gradients = BenchData.Gradients<T>(UpperLevelCost.Weights);
         foreach (OptimizerDefinition optimizer in plan.Optimizers)
         {
+            using GpuBenchData? shallowData = gpu is null ? null : new GpuBenchData(gpu.Accelerator, (float[])(object)weights, (float[])(object)gradients);
+            using GpuBenchData? deepData = gpu is null ? null : new GpuBenchData(gpu.Accelerator, (float[])(object)weights, (float[])(object)gradients);
             IMeasuredStep[] steps =
             [
-                new TowerStep<T>(plan.Shape.Build(optimizer, 2), (T[])weights.Clone(), gradients),
-                new TowerStep<T>(plan.Shape.Build(optimizer, deep), (T[])weights.Clone(), gradients),
+                shallowData is null ? new TowerStep<T>(plan.Shape.Build(optimizer, 2), (T[])weights.Clone(), gradients) : new GpuTowerStep(plan.Shape.Build(optimizer, 2), shallowData),
+                deepData is null ? new TowerStep<T>(plan.Shape.Build(optimizer, deep), (T[])weights.Clone(), gradients) : new GpuTowerStep(plan.Shape.Build(optimizer, deep), deepData),
             ];
             StepTiming[] timings = StepTimer.MeasureInterleaved(steps, plan.Budget / 2);
+            Dispose(steps);
             var cost = new UpperLevelCost(
                 optimizer.Name.ToLowerInvariant(), 2, deep, UpperLevelCost.Weights,
                 timings[0].MedianMilliseconds * 1e3, timings[1].MedianMilliseconds * 1e3);
@@ -157,6 +207,8 @@ internal static class BenchRunner
             {
                 WarnIfRefused(steps[i], operations[i], n, progress);
             }
+
+            Dispose(steps);
         }
         else
         {
@@ -165,10 +217,20 @@ internal static class BenchRunner
                 IMeasuredStep step = operations[i].Create();
                 timings[i] = StepTimer.Measure(step, plan.Budget);
                 WarnIfRefused(step, operations[i], n, progress);
+                Dispose([step]);
             }
         }
 
         return timings;
+    }
+
+    /// <summary>Frees what the steps hold outside the managed heap (device buffers); CPU steps hold none.</summary>
+    private static void Dispose(IMeasuredStep[] steps)
+    {
+        foreach (IMeasuredStep step in steps)
+        {
+            (step as IDisposable)?.Dispose();
+        }
     }
 
     private static void WarnIfRefused(IMeasuredStep step, Operation operation, int n, TextWriter progress)
@@ -185,7 +247,7 @@ internal static class BenchRunner
     /// depth 2 and above either its H stored partials or, where it recomputes them, the other half of the state's
     /// double buffer and its copy of the gradient. An estimate for deciding whether every tower fits in memory at once.
     /// </summary>
-    private static int HeldElements(OptimizerDefinition levelOne, int depth)
+    private static int HeldElements(OptimizerDefinition levelOne, int depth, bool recomputes)
     {
         int states = levelOne.StateVariables.Count;
         if (depth == 1)
@@ -193,7 +255,7 @@ internal static class BenchRunner
             return states;
         }
 
-        return levelOne.GetKernel<float>().RecomputesPartials ? (2 * states) + 1 : states + levelOne.HyperParameters.Count;
+        return recomputes ? (2 * states) + 1 : states + levelOne.HyperParameters.Count;
     }
 
     /// <summary>One operation of a run at one N: what it is, what it moves and holds, and how to create it.</summary>
@@ -209,14 +271,15 @@ internal static class BenchRunner
         public string Label => CopyStores is not null ? $"{Name} ({CopyStores} stores)" : Depth == 0 ? Name : $"{Name} depth {Depth}";
     }
 
-    private static BenchMachine DescribeMachine() => new(
+    private static BenchMachine DescribeMachine(GpuDevice? gpu) => new(
         CpuModel(),
         Environment.ProcessorCount,
         ParallelBlocks.Parallelism,
         // The widest vectors the kernels use: Vector512 where the runtime accelerates it, else Vector<T>.
         System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512 : Vector<byte>.Count * 8,
         $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}",
-        DateTime.UtcNow);
+        DateTime.UtcNow,
+        gpu?.Description);
 
     /// <summary>The "model name" of /proc/cpuinfo on Linux; elsewhere the architecture.</summary>
     private static string CpuModel()

@@ -74,6 +74,12 @@ internal static class JsonReportWriter
             json.WriteString("precision", report.Plan.Precision);
             json.WriteString("above", report.Plan.Shape.ToString());
             json.WriteNumber("budget_ms", report.Plan.Budget.TotalMilliseconds);
+            json.WriteString("device", machine.Gpu is null ? "cpu" : "gpu");
+            if (machine.Gpu is not null)
+            {
+                json.WriteString("gpu", machine.Gpu);
+            }
+
             json.WriteString("cpu", machine.Cpu);
             json.WriteNumber("logical_cores", machine.LogicalCores);
             json.WriteNumber("threads", machine.Threads);

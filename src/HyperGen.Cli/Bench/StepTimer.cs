@@ -74,6 +74,8 @@ internal static class StepTimer
                     step.Step();
                 }
 
+                // A device step only enqueues: the repetition ends when the device has run it.
+                (step as IDeviceStep)?.Synchronize();
                 long end = Stopwatch.GetTimestamp();
                 long allocatedAfter = GC.GetTotalAllocatedBytes(precise: true);
                 secondsPerStep[i, repetitions] = (end - start) / (double)Stopwatch.Frequency / batch;
@@ -109,6 +111,7 @@ internal static class StepTimer
         {
             long start = Stopwatch.GetTimestamp();
             step.Step();
+            (step as IDeviceStep)?.Synchronize();
             fastestSeconds = Math.Min(fastestSeconds, (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency);
             steps++;
         }

@@ -35,7 +35,13 @@ internal static class TrafficModel
     /// Adam (S = 2, H = 3): 8 elements at depth 1, 12 above (recomputed); SGD with momentum and RMSProp (S = 1,
     /// H = 2): 6 and 9.
     /// </summary>
-    public static int TowerElements(OptimizerDefinition levelOne, int depth)
+    /// <param name="levelOne">Level 1's optimizer.</param>
+    /// <param name="depth">The tower's depth.</param>
+    /// <param name="recomputes">
+    /// Whether level 1 recomputes its partials; null for the CPU tower's choice. A GPU tower recomputes wherever the
+    /// generator could write it, which is every built-in.
+    /// </param>
+    public static int TowerElements(OptimizerDefinition levelOne, int depth, bool? recomputes = null)
     {
         int states = levelOne.StateVariables.Count;
         int hyperparameters = levelOne.HyperParameters.Count;
@@ -44,6 +50,6 @@ internal static class TrafficModel
             return 4 + (2 * states);
         }
 
-        return levelOne.GetKernel<float>().RecomputesPartials ? 6 + (3 * states) : 4 + (2 * states) + (2 * hyperparameters);
+        return recomputes ?? levelOne.GetKernel<float>().RecomputesPartials ? 6 + (3 * states) : 4 + (2 * states) + (2 * hyperparameters);
     }
 }

@@ -27,19 +27,7 @@ internal static class TrainingDevice
             case "cpu":
                 return null;
             case "gpu":
-                if (string.Equals(Environment.GetEnvironmentVariable(AcceleratorVariable), "cpu", StringComparison.OrdinalIgnoreCase))
-                {
-                    return GpuDevice.OpenCpu();
-                }
-
-                try
-                {
-                    return GpuDevice.OpenCuda();
-                }
-                catch (InvalidOperationException e)
-                {
-                    throw new CliInputException($"--device gpu: {e.Message} Use --device cpu (or auto) on this machine.", e);
-                }
+                return OpenGpu("--device cpu (or auto)");
 
             default:
                 GpuDevice found = GpuDevice.Open();
@@ -50,6 +38,28 @@ internal static class TrainingDevice
 
                 found.Dispose();
                 return null;
+        }
+    }
+
+    /// <summary>
+    /// The first CUDA GPU (or, with the test hook, ILGPU's CPU accelerator) for <c>--device gpu</c>.
+    /// </summary>
+    /// <param name="alternative">The options the error suggests instead.</param>
+    /// <exception cref="CliInputException">No CUDA GPU was found.</exception>
+    public static GpuDevice OpenGpu(string alternative)
+    {
+        if (string.Equals(Environment.GetEnvironmentVariable(AcceleratorVariable), "cpu", StringComparison.OrdinalIgnoreCase))
+        {
+            return GpuDevice.OpenCpu();
+        }
+
+        try
+        {
+            return GpuDevice.OpenCuda();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliInputException($"--device gpu: {e.Message} Use {alternative} on this machine.", e);
         }
     }
 

@@ -21,6 +21,53 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public void On_a_gpu_the_rows_are_a_device_copy_the_ilgpu_plain_adam_and_gpu_towers()
+    {
+        // ILGPU's CPU accelerator stands in for the GPU: the rows' times mean nothing there, their shape does.
+        (int code, string stdout, string stderr) = GpuHookCli.Run(
+            "bench", "--device", "gpu", "--n", "2^10", "--optimizers", "adam,sgd", "--depths", "1,2,3", "--budget-ms", "5", "--json");
+
+        Assert.True(code == 0, $"exit code {code}: {stderr}");
+        using JsonDocument report = JsonDocument.Parse(stdout);
+        JsonElement root = report.RootElement;
+        Assert.Equal("gpu", root.GetProperty("device").GetString());
+        Assert.StartsWith("ILGPU CPU accelerator", root.GetProperty("gpu").GetString(), StringComparison.Ordinal);
+        Assert.Equal("device", Assert.Single(root.GetProperty("copy").EnumerateArray()).GetProperty("stores").GetString());
+        Assert.Equal(
+            [("plain-adam", 0, 28), ("adam", 1, 32), ("adam", 2, 48), ("adam", 3, 48), ("sgd", 1, 24), ("sgd", 2, 36), ("sgd", 3, 36)],
+            root.GetProperty("rows").EnumerateArray()
+                .Select(r => (r.GetProperty("optimizer").GetString()!, r.GetProperty("depth").GetInt32(), r.GetProperty("bytes_per_param").GetInt32())));
+        Assert.All(root.GetProperty("rows").EnumerateArray(), row => Assert.True(row.GetProperty("median_ms").GetDouble() > 0));
+        Assert.Equal(2, root.GetProperty("upper_levels").GetArrayLength());
+    }
+
+    [Fact]
+    public void Gpu_without_a_gpu_is_one_clear_error_line_and_exit_code_2()
+    {
+        // This machine (and CI) has no CUDA driver; where one exists the GPU would be used and this test says nothing.
+        if (File.Exists("/dev/nvidiactl"))
+        {
+            return;
+        }
+
+        CliResult result = CliResult.Run("bench", "--device", "gpu", "--n", "2^10", "--budget-ms", "5");
+
+        Assert.Equal(2, result.ExitCode);
+        string line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith("hypergen: error: --device gpu: No GPU found: ", line, StringComparison.Ordinal);
+        Assert.EndsWith("Use --device cpu on this machine.", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_gpu_bench_runs_in_float_and_says_so_for_double()
+    {
+        CliResult result = CliResult.Run("bench", "--device", "gpu", "--precision", "double", "--n", "2^10");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("hypergen: error: --precision: the GPU bench runs in float (--device gpu)", Assert.Single(result.ErrorLines));
+    }
+
+    [Fact]
     public void Json_has_plain_Adam_and_every_requested_tower_at_every_size_with_consistent_fields()
     {
         CliResult result = CliResult.Run(

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Text.Json;
 using HyperGen.Tests.Gpu;
@@ -14,7 +13,6 @@ namespace HyperGen.Tests.Cli;
 /// </summary>
 public sealed class TrainGpuCommandTests : IDisposable
 {
-    private static readonly string Hypergen = Path.Combine(AppContext.BaseDirectory, "hypergen.dll");
     private static readonly string Subset = Path.Combine(AppContext.BaseDirectory, "data", "fashion-mnist-subset");
     private readonly string _root = Path.Combine(Path.GetTempPath(), "hypergen-train-gpu-" + Guid.NewGuid().ToString("N"));
 
@@ -37,7 +35,7 @@ public sealed class TrainGpuCommandTests : IDisposable
 
         // A bounded tower: bounds run on both paths.
         const string tower = "adam(alpha=1e-3, alpha in [0, 0.1])/sgd(alpha=1e-5)";
-        (int code, string stdout, string stderr) = RunWithHook(
+        (int code, string stdout, string stderr) = GpuHookCli.Run(
             "train", "--device", "gpu", "--tower", tower, "--epochs", "1", "--seed", "4", "--data", data, "--out", gpuOut);
         CliResult cpu = CliResult.Run("train", "--device", "cpu", "--tower", tower, "--epochs", "1", "--seed", "4", "--data", data, "--out", cpuOut);
 
@@ -92,7 +90,7 @@ public sealed class TrainGpuCommandTests : IDisposable
         // ILGPU's CPU accelerator stands in for the GPU; cuBLAS needs a CUDA one.
         string data = Path.Combine(_root, "data");
         TinyFashionMnist.Write(data, train: 48, test: 24);
-        (int code, _, string stderr) = RunWithHook("train", "--device", "gpu", "--gemm", "cublas", "--data", data, "--out", Path.Combine(_root, "out"));
+        (int code, _, string stderr) = GpuHookCli.Run("train", "--device", "gpu", "--gemm", "cublas", "--data", data, "--out", Path.Combine(_root, "out"));
 
         Assert.Equal(2, code);
         string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -126,27 +124,5 @@ public sealed class TrainGpuCommandTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("device: cpu", result.OutputLines);
-    }
-
-    private static (int Code, string Stdout, string Stderr) RunWithHook(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["HYPERGEN_GPU_ACCELERATOR"] = "cpu";
-        start.ArgumentList.Add(Hypergen);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(180_000), "hypergen train --device gpu did not finish within three minutes");
-        return (process.ExitCode, stdout, stderr.Result);
     }
 }
