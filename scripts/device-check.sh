@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the device-check bundle: hypergen-device-check published self-contained for linux-x64 (the GPU machine
-# has no .NET and no network), compressed with xz. Run on the development machine; then run
+# Builds the device-check bundle: hypergen-device-check and the hypergen CLI (for `hypergen bench --device gpu`),
+# published self-contained for linux-x64 into one folder (the GPU machine has no .NET and no network; the two share
+# the runtime and every library but their own), compressed with xz. Run on the development machine; then run
 # scripts/device-run.sh on the GPU machine with the repository working tree and this bundle.
 #   scripts/device-check.sh [bundle path, default out/device-check/hypergen-device-check.tar.xz]
 set -euo pipefail
@@ -10,8 +11,9 @@ publish="$root/out/device-check/publish"
 limit_mib=60
 
 rm -rf "$publish"
-dotnet publish "$root/tools/HyperGen.DeviceCheck/HyperGen.DeviceCheck.csproj" \
-  -c Release -r linux-x64 --self-contained true -p:DebugType=none -o "$publish" --nologo -v q
+for project in src/HyperGen.Cli/HyperGen.Cli.csproj tools/HyperGen.DeviceCheck/HyperGen.DeviceCheck.csproj; do
+  dotnet publish "$root/$project" -c Release -r linux-x64 --self-contained true -p:DebugType=none -o "$publish" --nologo -v q
+done
 mkdir -p "$(dirname "$bundle")"
 tar -C "$publish" -cJf "$bundle" .
 size=$(stat -c %s "$bundle")

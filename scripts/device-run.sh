@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the HyperGen device check on a GPU machine: GPU vs CPU agreement for every built-in tower at depths 1-3,
 # Adam tower step times at depths 1, 2, 3 and 32 for 2^24 and 2^26 parameters, PyTorch's fused Adam and a device
-# copy in the same run; then the paper's MLP training step (784-128-10, batch 256) through HyperGen's GPU trainer
+# copy in the same run; `hypergen bench --device gpu`; then the paper's MLP training step (784-128-10, batch 256) through HyperGen's GPU trainer
 # for Adam/SGD/SGD, Adam/SGD and Adam with each matrix-product engine (HyperGen's kernels, cuBLAS), and the paper's
-# method in PyTorch for the same towers on the same GPU (about 40 s together); and tables with ratios
+# method in PyTorch for the same towers on the same GPU (about 80 s together); and tables with ratios
 # (device-table.md).
 #   scripts/device-run.sh [bundle, default out/device-check/hypergen-device-check.tar.xz] [results folder, default out/device-check/results]
 # Needs: an NVIDIA GPU with its driver (libcuda.so.1), python3 with PyTorch. No .NET, no network.
@@ -51,6 +51,10 @@ status=0
 "$app/hypergen-device-check" bench --sizes "${SIZES:-24,26}" --depths 1,2,3,32 --steps "${STEPS:-50}" \
   --out "$results/hypergen-bench.json" | tee "$results/hypergen-bench.txt"
 python3 "$root/scripts/torch_adam_bench.py" --sizes "${SIZES:-24,26}" --steps "${STEPS:-50}" --out "$results/torch-bench.json"
+# hypergen bench itself on the GPU: the copy, a hand-written ILGPU Adam and Sgd/Adam/RmsProp towers at depths 1, 2, 3
+# and 32, 2^24 and 2^26, with its targets (about 30 s).
+"$app/hypergen" bench --device gpu --budget-ms "${BENCH_BUDGET_MS:-500}" --out "$results/hypergen-bench-cli.md" \
+  > /dev/null 2> "$results/hypergen-bench-cli.log" || status=$?
 # A failure in the MLP part is reported in the exit status but still leaves the tables of what did run.
 rm -f "$results"/hypergen-mlp.json "$results"/paper-mlp-*.json
 "$app/hypergen-device-check" mlp --steps "${MLP_STEPS:-200}" --out "$results/hypergen-mlp.json" \
