@@ -33,7 +33,7 @@ namespace HyperGen.Kernels;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed class GpuTower<T> : IDisposable
+public sealed partial class GpuTower<T> : IDisposable
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private const int FinishStride = 4;

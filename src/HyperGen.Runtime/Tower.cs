@@ -165,6 +165,9 @@ public sealed unsafe partial class Tower<T>
     /// <summary>The levels, bottom (weights) first.</summary>
     public IReadOnlyList<TowerLevel> Levels => _levelViews;
 
+    /// <summary>Level <paramref name="index"/>'s buffers (0-based), for moving a running state between devices.</summary>
+    internal LevelState<T> LevelStateAt(int index) => _levels[index];
+
     /// <summary>How many steps the tower has taken (skipped steps not included).</summary>
     public int StepCount => _levels[0].StepCount;
 
