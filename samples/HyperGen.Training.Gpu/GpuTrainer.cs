@@ -31,7 +31,8 @@ namespace HyperGen.Training.Gpu;
 /// of the last good step, as the CPU trainer's does. Where it differs from <see cref="Trainer"/>: the up to
 /// <see cref="StepsPerReadback"/> - 1 steps enqueued after the refused one ran their forward and backward passes
 /// (changing nothing), and a tower created with <c>refuseNonFinite: false</c> lets NaN reach the weights before the
-/// run stops on the non-finite loss. Checkpoints (<see cref="Trainer.CaptureState"/>) are not offered.
+/// run stops on the non-finite loss. Checkpoints are taken between blocks of steps (<see cref="CaptureState"/> from
+/// <c>onBlock</c>), not after any step.
 /// </para>
 /// </remarks>
 public sealed class GpuTrainer : IDisposable
@@ -39,7 +40,6 @@ public sealed class GpuTrainer : IDisposable
     private readonly Accelerator _accelerator;
     private readonly GpuImageSet _train;
     private readonly GpuImageSet _test;
-    private readonly int[] _trainOrder;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _trainOrderOnDevice;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _testOrderOnDevice;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _lossLog;
@@ -47,9 +47,12 @@ public sealed class GpuTrainer : IDisposable
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _evaluationCorrect;
     private readonly float[] _hostLosses;
     private readonly int[] _hostCounts;
-    private readonly Xoshiro256Random _random;
-    private int _step;
-    private int _completedEpochs;
+
+    /// <summary>Where the run stands: the CPU trainer's record of it, so both capture and restore the same state.</summary>
+    private readonly TrainingProgress _progress;
+
+    /// <summary>Steps enqueued and not yet read back: the device's state is ahead of the reports until they are.</summary>
+    private int _unreported;
 
     /// <summary>Copies <paramref name="data"/> to the device and builds and initialises the model from <see cref="TrainingOptions.Seed"/>.</summary>
     /// <param name="accelerator">Where to train; its context needs ILGPU.Algorithms (see <see cref="GpuDevice"/>).</param>
@@ -73,16 +76,15 @@ public sealed class GpuTrainer : IDisposable
         StepsPerReadback = stepsPerReadback;
 
         // The CPU trainer's exact sequence: initial weights, then one shuffle per epoch, from one generator.
-        _random = new Xoshiro256Random(Options.Seed);
+        _progress = new TrainingProgress(Options.Seed, data.Train, Options.BatchSize);
         float[] initial = new float[shape.ParameterCount];
-        ParameterInitializer.Initialize(shape, initial, _random);
+        ParameterInitializer.Initialize(shape, initial, _progress.Random);
         Model = new GpuMlp(accelerator, shape, Options.BatchSize, gemm);
         Model.SetParameters(initial);
 
         _train = new GpuImageSet(accelerator, data.Train);
         _test = new GpuImageSet(accelerator, data.Test);
-        _trainOrder = data.Train.Indices();
-        _trainOrderOnDevice = accelerator.Allocate1D<int>(_trainOrder.Length);
+        _trainOrderOnDevice = accelerator.Allocate1D<int>(data.Train.Count);
         _testOrderOnDevice = accelerator.Allocate1D(data.Test.Indices());
         _lossLog = accelerator.Allocate1D<float>(stepsPerReadback);
         _evaluationLoss = accelerator.Allocate1D<double>(1);
@@ -104,10 +106,31 @@ public sealed class GpuTrainer : IDisposable
     public int StepsPerReadback { get; }
 
     /// <summary>How many epochs are complete.</summary>
-    public int CompletedEpochs => _completedEpochs;
+    public int CompletedEpochs => _progress.CompletedEpochs;
 
     /// <summary>The step the tower refused (a NaN or an infinity, named by place), which stopped the run; null if none did.</summary>
     public GpuStepRefusal? Refusal { get; private set; }
+
+    /// <summary>
+    /// The trainer's position in the run (the CPU trainer's <see cref="TrainerState"/>, so either resumes the other's
+    /// checkpoint). Take it when every step enqueued has been reported: outside <see cref="Train"/>, from its
+    /// <c>onBlock</c>, or from the <c>onStep</c> of a block's last step.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Steps are enqueued that have not been reported yet.</exception>
+    public TrainerState CaptureState()
+    {
+        if (_unreported != 0)
+        {
+            throw new InvalidOperationException(
+                $"{_unreported} steps are enqueued and not reported yet; take the state between blocks (onBlock), where the device holds what the reports say.");
+        }
+
+        return _progress.Capture();
+    }
+
+    /// <summary>Continues the run from <paramref name="state"/> (the model's parameters and the tower's state are restored separately).</summary>
+    /// <exception cref="ArgumentException">The state belongs to another dataset or batch size, or is inconsistent; nothing was changed.</exception>
+    public void RestoreState(TrainerState state) => _progress.Restore(state);
 
     /// <summary>
     /// Trains until <see cref="TrainingOptions.Epochs"/> epochs are complete, stepping <paramref name="tower"/> over
@@ -117,12 +140,18 @@ public sealed class GpuTrainer : IDisposable
     /// <param name="onStep">Called for every step, in order, when the log holding it is read, with every level's hyperparameters after the step.</param>
     /// <param name="onEpoch">Called after every epoch's evaluation.</param>
     /// <param name="cancellationToken">Checked before every step.</param>
+    /// <param name="onBlock">
+    /// Called after each block of steps is read back and reported, when the device holds the state after the block's
+    /// last step: where a checkpoint is taken (<see cref="CaptureState"/>, the model's parameters and
+    /// <see cref="GpuTower{T}.CopyStateTo"/>).
+    /// </param>
     /// <returns>Per-epoch losses, test errors and timings.</returns>
     public TrainingResult Train(
         GpuTower<float> tower,
         Action<StepReport, TowerHyperparameters>? onStep = null,
         Action<EpochReport>? onEpoch = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Action? onBlock = null)
     {
         ArgumentNullException.ThrowIfNull(tower);
         if (tower.ParameterCount != Model.Shape.ParameterCount || !ReferenceEquals(tower.Accelerator, _accelerator))
@@ -139,17 +168,17 @@ public sealed class GpuTrainer : IDisposable
         using var log = new StepLog(_accelerator, tower, StepsPerReadback);
         var epochs = new List<EpochReport>(Options.Epochs);
         bool diverged = false;
-        while (_completedEpochs < Options.Epochs && !diverged)
+        while (_progress.CompletedEpochs < Options.Epochs && !diverged)
         {
-            int epoch = _completedEpochs + 1;
+            int epoch = _progress.CompletedEpochs + 1;
             long start = Stopwatch.GetTimestamp();
-            (int steps, double trainLoss, diverged) = RunEpoch(epoch, tower, log, onStep, cancellationToken);
+            (int steps, double trainLoss, diverged) = RunEpoch(epoch, tower, log, onStep, onBlock, cancellationToken);
             double trainSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
 
             start = Stopwatch.GetTimestamp();
             (double testLoss, double testError) = EvaluateTest();
             double evaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            _completedEpochs++;
+            _progress.EndEpoch();
 
             var report = new EpochReport(epoch, steps, trainLoss, testLoss, testError, trainSeconds, evaluationSeconds);
             epochs.Add(report);
@@ -192,16 +221,15 @@ public sealed class GpuTrainer : IDisposable
     }
 
     private (int Steps, double MeanLoss, bool Diverged) RunEpoch(
-        int epoch, GpuTower<float> tower, StepLog log, Action<StepReport, TowerHyperparameters>? onStep, CancellationToken cancellationToken)
+        int epoch, GpuTower<float> tower, StepLog log, Action<StepReport, TowerHyperparameters>? onStep, Action? onBlock,
+        CancellationToken cancellationToken)
     {
-        _random.Shuffle(_trainOrder);
-        _trainOrderOnDevice.CopyFromCPU(_trainOrder);
+        // A restored trainer may be part-way through the epoch, its order already shuffled.
+        _progress.StartEpoch();
+        _trainOrderOnDevice.CopyFromCPU(_progress.TrainOrder);
         int count = _train.Count;
-        int batches = 0;
         int pending = 0;
-        double lossSum = 0;
-        int seen = 0;
-        for (int first = 0; first < count; first += Options.BatchSize)
+        for (int first = _progress.BatchesDone * Options.BatchSize; first < count; first += Options.BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int rows = Math.Min(Options.BatchSize, count - first);
@@ -213,31 +241,32 @@ public sealed class GpuTrainer : IDisposable
             log.Record(pending);
             _hostCounts[pending] = rows;
             pending++;
-            batches++;
+            _progress.BatchDone();
+            _unreported++;
 
             bool last = first + rows >= count;
             if (pending == StepsPerReadback || last)
             {
-                int firstBatch = batches - pending + 1;
-                (int reported, bool diverged) = Flush(epoch, firstBatch, pending, tower, log, onStep, ref lossSum, ref seen);
+                int stoppedAt = Flush(epoch, pending, tower, log, onStep);
                 pending = 0;
-                if (diverged)
+                if (stoppedAt > 0)
                 {
-                    return (firstBatch + reported - 1, double.NaN, true);
+                    return (stoppedAt, double.NaN, true);
                 }
+
+                onBlock?.Invoke();
             }
         }
 
-        return (batches, lossSum / seen, false);
+        return (_progress.BatchesDone, _progress.EpochMeanLoss, false);
     }
 
     /// <summary>
-    /// Reads the log of the last <paramref name="pending"/> steps and reports them; stops at the step the tower refused
-    /// or at the first non-finite loss.
+    /// Reads the log of the last <paramref name="pending"/> steps and reports them, counting each finite step's loss
+    /// into the epoch's before its report (as the CPU trainer does); stops at the step the tower refused or at the
+    /// first non-finite loss, and returns that step's batch in the epoch (0 when none stopped the run).
     /// </summary>
-    private (int Reported, bool Diverged) Flush(
-        int epoch, int firstBatch, int pending, GpuTower<float> tower, StepLog log, Action<StepReport, TowerHyperparameters>? onStep,
-        ref double lossSum, ref int seen)
+    private int Flush(int epoch, int pending, GpuTower<float> tower, StepLog log, Action<StepReport, TowerHyperparameters>? onStep)
     {
         int firstTowerStep = tower.StepCount - pending + 1;
         GpuStepRefusal? refusal = tower.TakeRefusal();
@@ -250,22 +279,21 @@ public sealed class GpuTrainer : IDisposable
 
         _lossLog.View.AsContiguous().SubView(0, pending).CopyToCPU(_hostLosses.AsSpan(0, pending));
         log.Read(pending);
+        int firstBatch = _progress.BatchesDone - pending + 1;
         for (int k = 0; k < pending; k++)
         {
             float loss = _hostLosses[k];
-            _step++;
+            _unreported--;
             log.Load(k);
-            var report = new StepReport(epoch, firstBatch + k, _step, _hostCounts[k], loss);
-            onStep?.Invoke(report, log.Snapshot);
-            if (k == refusedAt || (!float.IsFinite(loss) && Options.StopOnDivergence))
+            bool stop = k == refusedAt || (!float.IsFinite(loss) && Options.StopOnDivergence);
+            _progress.StepTaken(loss, _hostCounts[k], counted: !stop);
+            onStep?.Invoke(new StepReport(epoch, firstBatch + k, _progress.Step, _hostCounts[k], loss), log.Snapshot);
+            if (stop)
             {
-                return (k + 1, true);
+                return firstBatch + k;
             }
-
-            lossSum += (double)loss * _hostCounts[k];
-            seen += _hostCounts[k];
         }
 
-        return (pending, false);
+        return 0;
     }
 }

@@ -27,17 +27,11 @@ namespace HyperGen.Training;
 /// </example>
 public sealed class Trainer : IDisposable
 {
-    private readonly int[] _trainOrder;
     private readonly int[] _testOrder;
     private readonly BatchAssembler _batch;
-    private Xoshiro256Random _random;
 
-    // Where the run stands, all of it saved by CaptureState so a restored trainer continues bit for bit.
-    private int _step;
-    private int _completedEpochs;
-    private int _batchesDone;
-    private double _epochLossSum;
-    private int _epochSeen;
+    /// <summary>Where the run stands, all of it saved by CaptureState so a restored trainer continues bit for bit.</summary>
+    private readonly TrainingProgress _progress;
 
     /// <summary>Builds the model for <paramref name="data"/> and initialises it from <see cref="TrainingOptions.Seed"/>.</summary>
     /// <param name="data">The dataset; its images must be 28x28 with 10 classes.</param>
@@ -54,9 +48,8 @@ public sealed class Trainer : IDisposable
         Model = new Mlp(shape, Options.BatchSize, Options.ThreadCount);
 
         // One generator for the initial weights and then every shuffle, so the seed fixes the whole run.
-        _random = new Xoshiro256Random(Options.Seed);
-        Model.InitializeParameters(_random);
-        _trainOrder = data.Train.Indices();
+        _progress = new TrainingProgress(Options.Seed, data.Train, Options.BatchSize);
+        Model.InitializeParameters(_progress.Random);
         _testOrder = data.Test.Indices();
         _batch = new BatchAssembler(Options.BatchSize, shape.Inputs);
     }
@@ -71,7 +64,7 @@ public sealed class Trainer : IDisposable
     public Mlp Model { get; }
 
     /// <summary>How many epochs are complete, those finished before <see cref="RestoreState"/> included.</summary>
-    public int CompletedEpochs => _completedEpochs;
+    public int CompletedEpochs => _progress.CompletedEpochs;
 
     /// <summary>
     /// Trains until <see cref="TrainingOptions.Epochs"/> epochs are complete, calling <paramref name="optimizer"/>
@@ -93,9 +86,9 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(optimizer);
         var epochs = new List<EpochReport>(Options.Epochs);
         bool diverged = false;
-        while (_completedEpochs < Options.Epochs && !diverged)
+        while (_progress.CompletedEpochs < Options.Epochs && !diverged)
         {
-            int epoch = _completedEpochs + 1;
+            int epoch = _progress.CompletedEpochs + 1;
             long start = Stopwatch.GetTimestamp();
             (int steps, double trainLoss, diverged) = RunEpoch(epoch, optimizer, onStep, cancellationToken);
             double trainSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -103,10 +96,7 @@ public sealed class Trainer : IDisposable
             start = Stopwatch.GetTimestamp();
             (double testLoss, double testError) = Evaluate(Data.Test);
             double evaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            _completedEpochs++;
-            _batchesDone = 0;
-            _epochLossSum = 0;
-            _epochSeen = 0;
+            _progress.EndEpoch();
 
             var report = new EpochReport(epoch, steps, trainLoss, testLoss, testError, trainSeconds, evaluationSeconds);
             epochs.Add(report);
@@ -144,34 +134,27 @@ public sealed class Trainer : IDisposable
         LabeledImages train = Data.Train;
 
         // A restored trainer may be part-way through the epoch, its order already shuffled.
-        if (_batchesDone == 0)
-        {
-            _random.Shuffle(_trainOrder);
-        }
-
-        for (int first = _batchesDone * Options.BatchSize; first < train.Count; first += Options.BatchSize)
+        _progress.StartEpoch();
+        for (int first = _progress.BatchesDone * Options.BatchSize; first < train.Count; first += Options.BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(Options.BatchSize, train.Count - first);
-            _batch.Assemble(train, _trainOrder.AsSpan(first, count));
+            _batch.Assemble(train, _progress.TrainOrder.AsSpan(first, count));
             float loss = Model.ComputeGradients(_batch.Inputs, _batch.CurrentLabels);
-            _batchesDone++;
-            _step++;
+            _progress.BatchDone();
+
             // A non-finite loss stops the run before the step; an optimizer that refuses the step (a tower that met a
             // NaN) changed nothing: either way the run stops as diverged with the weights of the last good step.
             bool diverged = (!float.IsFinite(loss) && Options.StopOnDivergence) || !optimizer.Step(Model.Parameters, Model.Gradients);
+            _progress.StepTaken(loss, count, counted: !diverged);
+            onStep?.Invoke(new StepReport(epoch, _progress.BatchesDone, _progress.Step, count, loss));
             if (diverged)
             {
-                onStep?.Invoke(new StepReport(epoch, _batchesDone, _step, count, loss));
-                return (_batchesDone, double.NaN, true);
+                return (_progress.BatchesDone, double.NaN, true);
             }
-
-            _epochLossSum += (double)loss * count;
-            _epochSeen += count;
-            onStep?.Invoke(new StepReport(epoch, _batchesDone, _step, count, loss));
         }
 
-        return (_batchesDone, _epochLossSum / _epochSeen, false);
+        return (_progress.BatchesDone, _progress.EpochMeanLoss, false);
     }
 
     /// <summary>
@@ -180,29 +163,9 @@ public sealed class Trainer : IDisposable
     /// optimizer's state it is everything a resumed run needs to continue bit for bit. Take it between steps (from
     /// <c>onStep</c> or <c>onEpoch</c>, or outside <see cref="Train"/>).
     /// </summary>
-    public TrainerState CaptureState() => new(
-        Options.BatchSize, _completedEpochs, _batchesDone, _step, _epochLossSum, _epochSeen, _random.GetState(), (int[])_trainOrder.Clone());
+    public TrainerState CaptureState() => _progress.Capture();
 
     /// <summary>Continues the run from <paramref name="state"/>, taken from a trainer with the same data and batch size.</summary>
     /// <exception cref="ArgumentException">The state belongs to another dataset or batch size, or is inconsistent; nothing was changed.</exception>
-    public void RestoreState(TrainerState state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        if (state.Validate(Options.BatchSize, Data.Train.Count) is { } problem)
-        {
-            throw new ArgumentException($"The trainer state does not fit this run: {problem}.", nameof(state));
-        }
-
-        _random = new Xoshiro256Random([.. state.RandomState]);
-        for (int i = 0; i < _trainOrder.Length; i++)
-        {
-            _trainOrder[i] = state.TrainOrder[i];
-        }
-
-        _completedEpochs = state.CompletedEpochs;
-        _batchesDone = state.BatchesDone;
-        _step = state.Step;
-        _epochLossSum = state.EpochLossSum;
-        _epochSeen = state.EpochSeen;
-    }
+    public void RestoreState(TrainerState state) => _progress.Restore(state);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using HyperGen.Kernels;
 using HyperGen.Training;
 using HyperGen.Training.Data;
@@ -119,6 +120,56 @@ public sealed class GpuTrainerTests : IClassFixture<CpuAcceleratorFixture>
         }
 
         AssertClose(cpuResult.Epochs[0].TestLoss, gpuResult.Epochs[0].TestLoss, "test loss of the last good weights");
+    }
+
+    [Fact]
+    public void A_run_resumed_from_a_state_taken_between_blocks_ends_bit_for_bit_as_the_run_that_went_on()
+    {
+        // 40 images in batches of 8: 5 steps an epoch, read back in blocks of 2; the state is taken after step 2.
+        const string towerSpec = "adam(alpha=1e-3)/sgd(alpha=1e-5)";
+        FashionMnistDataset data = TinyFashionMnist.Load(train: 40, test: 20);
+        var options = new TrainingOptions { Epochs = 2, Seed = 5, BatchSize = 8 };
+        TowerSpec spec = TowerSpec.Parse(towerSpec);
+
+        using var whole = new GpuTrainer(_accelerator, data, options, stepsPerReadback: 2);
+        using var wholeTower = new GpuTower<float>(_accelerator, spec, MlpShape.Paper.ParameterCount);
+        TrainingResult wholeResult = whole.Train(wholeTower);
+
+        // The first run stops right after its first block: its state then is everything a resumed run needs.
+        TrainerState? state = null;
+        float[] weights = new float[MlpShape.Paper.ParameterCount];
+        var towerState = new Tower<float>(spec, MlpShape.Paper.ParameterCount);
+        using var stop = new System.Threading.CancellationTokenSource();
+        using (var first = new GpuTrainer(_accelerator, data, options, stepsPerReadback: 2))
+        using (var firstTower = new GpuTower<float>(_accelerator, spec, MlpShape.Paper.ParameterCount))
+        {
+            Assert.Throws<OperationCanceledException>(() => first.Train(firstTower, cancellationToken: stop.Token, onBlock: () =>
+            {
+                state = first.CaptureState();
+                first.Model.ReadParameters(weights);
+                firstTower.CopyStateTo(towerState);
+                stop.Cancel();
+            }));
+        }
+
+        Assert.NotNull(state);
+        Assert.Equal(2, state.Step);
+        Assert.Equal(2, state.BatchesDone);
+        using var resumed = new GpuTrainer(_accelerator, data, options, stepsPerReadback: 2);
+        using var resumedTower = new GpuTower<float>(_accelerator, spec, MlpShape.Paper.ParameterCount);
+        resumed.RestoreState(state);
+        resumed.Model.SetParameters(weights);
+        resumedTower.CopyStateFrom(towerState);
+        TrainingResult resumedResult = resumed.Train(resumedTower);
+
+        float[] wholeWeights = new float[weights.Length];
+        float[] resumedWeights = new float[weights.Length];
+        whole.Model.ReadParameters(wholeWeights);
+        resumed.Model.ReadParameters(resumedWeights);
+        Assert.Equal(wholeWeights, resumedWeights);
+        Assert.Equal(wholeTower.ReadRawHyperparameters(1), resumedTower.ReadRawHyperparameters(1));
+        Assert.Equal(10, resumedTower.StepCount);
+        Assert.Equal(wholeResult.Epochs.Select(e => (e.Epoch, e.Steps, e.TrainLoss, e.TestLoss)), resumedResult.Epochs.Select(e => (e.Epoch, e.Steps, e.TrainLoss, e.TestLoss)));
     }
 
     private static double[] Values(Tower<float> tower)
