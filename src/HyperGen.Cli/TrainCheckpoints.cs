@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using HyperGen.Checkpoints;
+using HyperGen.Cli.Training;
 using HyperGen.Training;
 
 namespace HyperGen.Cli;
@@ -16,38 +17,50 @@ internal sealed record TrainCheckpoints(string Path, int Every, bool Resume)
     /// checkpoint can still resume (and an unwritable folder is reported before any training).
     /// </summary>
     /// <exception cref="CliInputException">The checkpoint is unusable or cannot be written.</exception>
-    public void Start(Trainer trainer, Tower<float> tower, TextWriter stdout)
+    public void Start(ICheckpointedRun run, TextWriter stdout)
     {
         DeleteAbandonedTemporaryFiles();
         if (!Resume)
         {
-            Save(trainer, tower);
+            Save(run);
             return;
         }
 
         try
         {
-            TrainingCheckpoint.Load(Path, trainer, tower);
+            run.Load(Path);
         }
-        catch (CheckpointException e)
+        catch (Exception e) when (e is CheckpointException or ArgumentException)
         {
             throw new CliInputException($"--resume: {e.Message}", e);
         }
 
-        stdout.WriteLine($"resumed: {Path} at step {tower.StepCount}, {trainer.CompletedEpochs} epochs complete");
+        stdout.WriteLine($"resumed: {Path} at step {run.StepCount}, {run.CompletedEpochs} epochs complete");
     }
 
-    /// <summary>Saves every <see cref="Every"/> steps.</summary>
-    public void AfterStep(StepReport step, Trainer trainer, Tower<float> tower)
+    /// <summary>Saves every <see cref="Every"/> steps (a CPU run, after any step).</summary>
+    public void AfterStep(StepReport step, ICheckpointedRun run)
     {
         if (step.Step % Every == 0)
         {
-            Save(trainer, tower);
+            Save(run);
+        }
+    }
+
+    /// <summary>
+    /// Saves when a multiple of <see cref="Every"/> is among the steps <paramref name="firstStep"/> to
+    /// <paramref name="lastStep"/> (a GPU run, whose state exists only at the end of each block of steps it reads back).
+    /// </summary>
+    public void AfterBlock(int firstStep, int lastStep, ICheckpointedRun run)
+    {
+        if (lastStep / Every > (firstStep - 1) / Every)
+        {
+            Save(run);
         }
     }
 
     /// <summary>Saves after an epoch's evaluation, so the last checkpoint of a finished run is its final state.</summary>
-    public void AfterEpoch(Trainer trainer, Tower<float> tower) => Save(trainer, tower);
+    public void AfterEpoch(ICheckpointedRun run) => Save(run);
 
     /// <summary>A run killed while saving leaves its temporary file behind; the next run in the folder removes it.</summary>
     private void DeleteAbandonedTemporaryFiles()
@@ -66,15 +79,20 @@ internal sealed record TrainCheckpoints(string Path, int Every, bool Resume)
         }
     }
 
-    private void Save(Trainer trainer, Tower<float> tower)
+    private void Save(ICheckpointedRun run)
     {
         try
         {
-            TrainingCheckpoint.Save(Path, trainer, tower);
+            run.Save(Path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliInputException($"--checkpoint: cannot write '{Path}': {e.Message}", e);
+        }
+        catch (ArgumentException e)
+        {
+            // A GPU tower whose state the checkpoint format cannot hold (level 1 keeps its partials another way on the CPU).
+            throw new CliInputException($"--checkpoint: {e.Message} Use --device cpu to checkpoint this tower.", e);
         }
     }
 }

@@ -94,7 +94,7 @@ internal static class TrainCommand
         // A resumed run continues the step log of the run it resumes; log.json and plot.png cover this invocation.
         TrainCheckpoints? checkpoints = settings.Checkpoints;
         bool continueStepLog = checkpoints is { Resume: true } && File.Exists(stepsPath);
-        Trainer? trainer = null;
+        ICheckpointedRun? checkpointed = null;
         var history = new TrainingHistory(spec);
         TowerRunResult run = EpochProgress.Run(console, interactive, settings.Epochs, TowerRun.StepsPerEpoch(dataset), progress =>
         {
@@ -106,12 +106,22 @@ internal static class TrainCommand
                     spec,
                     settings.Epochs,
                     settings.Seed,
+                    onStart: started =>
+                    {
+                        checkpointed = started;
+                        checkpoints?.Start(started, stdout);
+                    },
                     onStep: (step, tower) =>
                     {
                         history.Record(step, tower);
                         progress.OnStep(step, tower);
                     },
-                    onEpoch: progress.OnEpoch);
+                    onBlock: (firstStep, lastStep) => checkpoints?.AfterBlock(firstStep, lastStep, checkpointed!),
+                    onEpoch: (epoch, tower) =>
+                    {
+                        progress.OnEpoch(epoch, tower);
+                        checkpoints?.AfterEpoch(checkpointed!);
+                    });
             }
 
             CpuTowerReadout? readout = null;
@@ -122,27 +132,27 @@ internal static class TrainCommand
                 settings.Seed,
                 onStart: (started, tower) =>
                 {
-                    trainer = started;
+                    checkpointed = new CpuCheckpointedRun(started, tower);
                     readout = new CpuTowerReadout(tower);
-                    checkpoints?.Start(started, tower, stdout);
+                    checkpoints?.Start(checkpointed, stdout);
                 },
                 onStep: (step, tower) =>
                 {
                     history.Record(step, readout!);
                     progress.OnStep(step, readout!);
-                    checkpoints?.AfterStep(step, trainer!, tower);
+                    checkpoints?.AfterStep(step, checkpointed!);
                 },
                 onEpoch: (epoch, tower) =>
                 {
                     progress.OnEpoch(epoch, readout!);
-                    checkpoints?.AfterEpoch(trainer!, tower);
+                    checkpoints?.AfterEpoch(checkpointed!);
                 });
         });
 
         if (run.Training.Epochs.Count == 0)
         {
             console.WriteLine(
-                $"nothing to do: the checkpoint's run already completed {trainer!.CompletedEpochs} epochs (raise --epochs to continue it)");
+                $"nothing to do: the checkpoint's run already completed {checkpointed!.CompletedEpochs} epochs (raise --epochs to continue it)");
             return ExitCodes.Success;
         }
 
@@ -159,8 +169,7 @@ internal static class TrainCommand
     }
 
     /// <summary>
-    /// The GPU to train on and what runs its matrix products, or null for the CPU path. Checkpoints exist on the CPU
-    /// path only: <c>auto</c> then trains on the CPU, and <c>gpu</c> is refused with the reason. A device is used only after <see cref="GpuSelfCheck"/> found it computing what the CPU computes,
+    /// The GPU to train on and what runs its matrix products, or null for the CPU path. A device is used only after <see cref="GpuSelfCheck"/> found it computing what the CPU computes,
     /// with the products engine the run will use. What was asked for explicitly (<c>--device gpu</c>,
     /// <c>--gemm cublas</c>) stops the run when it fails; what <c>auto</c> chose falls back, with a warning: cuBLAS
     /// to HyperGen's kernels, then the GPU to the CPU.
@@ -170,13 +179,6 @@ internal static class TrainCommand
         if (settings.Device == "cpu")
         {
             return null;
-        }
-
-        if (settings.Checkpoints is not null)
-        {
-            return settings.Device == "gpu"
-                ? throw new CliInputException("--device gpu: checkpoints (--checkpoint, --resume) are supported on the CPU path only; use --device cpu")
-                : null;
         }
 
         GpuDevice? device = TrainingDevice.Open(settings.Device);

@@ -8,7 +8,8 @@ namespace HyperGen.Cli;
 /// <summary>
 /// The whole state of a <c>hypergen train</c> run in one checkpoint file: the weights and tower (sections written by
 /// <see cref="TowerCheckpoint"/>) and the trainer's position and shuffling generator (section <c>TRNR</c>). A run
-/// restored from it continues bit for bit as the saved one would have.
+/// restored from it continues bit for bit as the saved one would have. A GPU run writes the same file (its tower's
+/// state moved to a CPU tower), so either device resumes either's checkpoint.
 /// </summary>
 internal static class TrainingCheckpoint
 {
@@ -17,12 +18,11 @@ internal static class TrainingCheckpoint
 
     private const string TrainerTag = "TRNR";
 
-    /// <summary>Saves atomically: a run killed while saving leaves the previous checkpoint whole.</summary>
-    public static void Save(string path, Trainer trainer, Tower<float> tower)
+    /// <summary>Saves the trainer's position, the weights and the tower atomically: a run killed while saving leaves the previous checkpoint whole.</summary>
+    public static void Save(string path, TrainerState state, ReadOnlySpan<float> weights, Tower<float> tower)
     {
         var checkpoint = new CheckpointWriter();
-        TowerCheckpoint.Write(checkpoint, tower, trainer.Model.Parameters);
-        TrainerState state = trainer.CaptureState();
+        TowerCheckpoint.Write(checkpoint, tower, weights);
         checkpoint.AddSection(TrainerTag, writer =>
         {
             writer.Write(state.BatchSize);
@@ -45,9 +45,22 @@ internal static class TrainingCheckpoint
         checkpoint.Save(path);
     }
 
-    /// <summary>Restores <paramref name="trainer"/> and <paramref name="tower"/>; on any problem neither is changed.</summary>
+    /// <summary>Restores <paramref name="trainer"/>, its model's weights and <paramref name="tower"/>; on any problem none is changed.</summary>
     /// <exception cref="CheckpointException">The file is unusable or belongs to another run configuration.</exception>
     public static void Load(string path, Trainer trainer, Tower<float> tower)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        TrainerState state = Load(path, trainer.Options.BatchSize, trainer.Data.Train.Count, trainer.Model.Parameters, tower);
+        trainer.RestoreState(state);
+    }
+
+    /// <summary>
+    /// Reads a checkpoint into <paramref name="weights"/> and <paramref name="tower"/> and returns the trainer's
+    /// position, for a run with <paramref name="batchSize"/> over <paramref name="trainCount"/> images; everything is
+    /// checked before either is changed.
+    /// </summary>
+    /// <exception cref="CheckpointException">The file is unusable or belongs to another run configuration.</exception>
+    public static TrainerState Load(string path, int batchSize, int trainCount, Span<float> weights, Tower<float> tower)
     {
         CheckpointReader checkpoint = CheckpointReader.Open(path);
         TrainerState state = checkpoint.ReadSection(TrainerTag, reader =>
@@ -74,13 +87,13 @@ internal static class TrainingCheckpoint
             return new TrainerState(batchSize, completedEpochs, batchesDone, step, lossSum, seen, random, order);
         });
 
-        if (state.Validate(trainer.Options.BatchSize, trainer.Data.Train.Count) is { } problem)
+        if (state.Validate(batchSize, trainCount) is { } problem)
         {
             throw new CheckpointException(path, $"the saved training run does not fit this one: {problem}");
         }
 
         // Checked above and inside Read before anything changes, so a failure leaves this run untouched.
-        TowerCheckpoint.Read(checkpoint, tower, trainer.Model.Parameters);
-        trainer.RestoreState(state);
+        TowerCheckpoint.Read(checkpoint, tower, weights);
+        return state;
     }
 }

@@ -101,13 +101,49 @@ public sealed class TrainGpuCommandTests : IDisposable
     }
 
     [Fact]
-    public void Gpu_with_checkpoints_is_refused_before_any_work()
+    public void A_gpu_runs_checkpoint_resumes_on_the_cpu_and_a_cpu_runs_on_the_gpu()
     {
-        CliResult result = CliResult.Run(
-            "train", "--device", "gpu", "--data", Subset, "--out", Path.Combine(_root, "out"), "--checkpoint", Path.Combine(_root, "ckpt"));
+        // One step per epoch (48 images, batch 256): a checkpoint after epoch 1 on one device, epoch 2 on the other.
+        string data = Path.Combine(_root, "data");
+        TinyFashionMnist.Write(data, train: 48, test: 24);
+        string fromGpu = Path.Combine(_root, "from-gpu");
+        string fromCpu = Path.Combine(_root, "from-cpu");
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--device gpu: checkpoints (--checkpoint, --resume) are supported on the CPU path only", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        (int code, _, string stderr) = GpuHookCli.Run(
+            "train", "--device", "gpu", "--epochs", "1", "--data", data, "--out", Path.Combine(_root, "gpu-1"), "--checkpoint", fromGpu);
+        Assert.True(code == 0, $"exit code {code}: {stderr}");
+        CliResult onCpu = CliResult.Run(
+            "train", "--device", "cpu", "--epochs", "2", "--data", data, "--out", Path.Combine(_root, "cpu-2"), "--checkpoint", fromGpu, "--resume");
+        Assert.Equal(0, onCpu.ExitCode);
+        Assert.Contains(onCpu.OutputLines, line => line.StartsWith("resumed: ", StringComparison.Ordinal) && line.EndsWith("at step 1, 1 epochs complete", StringComparison.Ordinal));
+
+        CliResult cpuFirst = CliResult.Run(
+            "train", "--device", "cpu", "--epochs", "1", "--data", data, "--out", Path.Combine(_root, "cpu-1"), "--checkpoint", fromCpu);
+        Assert.Equal(0, cpuFirst.ExitCode);
+        (code, string stdout, stderr) = GpuHookCli.Run(
+            "train", "--device", "gpu", "--epochs", "2", "--data", data, "--out", Path.Combine(_root, "gpu-2"), "--checkpoint", fromCpu, "--resume");
+        Assert.True(code == 0, $"exit code {code}: {stderr}");
+        Assert.Contains("at step 1, 1 epochs complete", stdout, StringComparison.Ordinal);
+
+        // Both finished runs saved their final state: two steps, two epochs.
+        using JsonDocument gpuSummary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, "gpu-2", "summary.json")));
+        Assert.Equal(1, gpuSummary.RootElement.GetProperty("epochs").GetInt32());
+    }
+
+    [Fact]
+    public void A_gpu_tower_whose_state_the_checkpoint_cannot_hold_is_one_clear_error_before_any_training()
+    {
+        // AdaGrad under a learned level: the GPU recomputes level 1's partials, the CPU (and so the format) stores them.
+        string data = Path.Combine(_root, "data");
+        TinyFashionMnist.Write(data, train: 48, test: 24);
+        (int code, _, string stderr) = GpuHookCli.Run(
+            "train", "--device", "gpu", "--tower", "adagrad(alpha=0.05)/sgd(alpha=1e-6)", "--data", data, "--out", Path.Combine(_root, "out"),
+            "--checkpoint", Path.Combine(_root, "ckpt"));
+
+        Assert.Equal(2, code);
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("hypergen: error: --checkpoint: ", line, StringComparison.Ordinal);
+        Assert.EndsWith("Use --device cpu to checkpoint this tower.", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,68 @@
+using System;
+using HyperGen.Kernels;
+using HyperGen.Training;
+using HyperGen.Training.Gpu;
+
+namespace HyperGen.Cli.Training;
+
+/// <summary>A training run that <see cref="TrainCheckpoints"/> saves and resumes, on whichever device it runs.</summary>
+internal interface ICheckpointedRun
+{
+    /// <summary>The steps the tower has taken.</summary>
+    int StepCount { get; }
+
+    /// <summary>How many epochs are complete.</summary>
+    int CompletedEpochs { get; }
+
+    /// <summary>Writes the run's whole state to <paramref name="path"/> (<see cref="TrainingCheckpoint"/>).</summary>
+    void Save(string path);
+
+    /// <summary>Continues the run saved at <paramref name="path"/>; on any problem nothing changes.</summary>
+    void Load(string path);
+}
+
+/// <summary>A CPU run: the trainer, its model's weights and the tower.</summary>
+internal sealed class CpuCheckpointedRun(Trainer trainer, Tower<float> tower) : ICheckpointedRun
+{
+    public int StepCount => tower.StepCount;
+
+    public int CompletedEpochs => trainer.CompletedEpochs;
+
+    public void Save(string path) => TrainingCheckpoint.Save(path, trainer.CaptureState(), trainer.Model.Parameters, tower);
+
+    public void Load(string path) => TrainingCheckpoint.Load(path, trainer, tower);
+}
+
+/// <summary>
+/// A GPU run, saved between blocks of steps: the trainer's position, the model's weights read from the device, and
+/// the tower's state moved to a CPU tower of the same specification, which the checkpoint format writes.
+/// </summary>
+internal sealed class GpuCheckpointedRun(GpuTrainer trainer, GpuTower<float> tower) : ICheckpointedRun
+{
+    private readonly Tower<float> _state = new(tower.Spec, tower.ParameterCount);
+    private readonly float[] _weights = new float[tower.ParameterCount];
+
+    public int StepCount => tower.StepCount;
+
+    public int CompletedEpochs => trainer.CompletedEpochs;
+
+    /// <exception cref="ArgumentException">The tower's state does not translate to a CPU tower (level 1 keeps its partials another way there).</exception>
+    public void Save(string path)
+    {
+        TrainerState state = trainer.CaptureState();
+        trainer.Model.ReadParameters(_weights);
+        tower.CopyStateTo(_state);
+        TrainingCheckpoint.Save(path, state, _weights, _state);
+    }
+
+    /// <exception cref="ArgumentException">The saved tower's state does not translate to this GPU tower.</exception>
+    public void Load(string path)
+    {
+        TrainerState state = TrainingCheckpoint.Load(path, trainer.Options.BatchSize, trainer.Data.Train.Count, _weights, _state);
+
+        // The tower first: it is the one that can still refuse (another design for level 1's partials).
+        tower.CopyStateFrom(_state);
+        trainer.Model.SetParameters(_weights);
+        trainer.RestoreState(state);
+    }
+}
