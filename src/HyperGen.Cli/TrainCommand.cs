@@ -27,14 +27,8 @@ internal static class TrainCommand
         };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seeds the initial weights and the shuffles.", DefaultValueFactory = _ => 1 };
-        var device = new Option<string>("--device") { Description = "Where to train (auto: the first CUDA GPU when there is one, else the CPU).", DefaultValueFactory = _ => "auto" };
-        device.AcceptOnlyFromAmong("cpu", "gpu", "auto");
-        var gemm = new Option<string>("--gemm")
-        {
-            Description = "What runs the model's matrix products on a GPU (auto: cuBLAS when it loads and passes the self-check, else HyperGen's kernels).",
-            DefaultValueFactory = _ => "auto",
-        };
-        gemm.AcceptOnlyFromAmong("auto", "cublas", "kernels");
+        var device = TrainingDeviceSetup.DeviceOption();
+        var gemm = TrainingDeviceSetup.GemmOption();
         var data = TrainingOptionsCommon.DataOption();
         var output = new Option<string>("--out")
         {
@@ -72,7 +66,7 @@ internal static class TrainCommand
         }
 
         TowerSpec spec = TrainingOptionsCommon.ParseTower("--tower", settings.Tower);
-        using TrainingGpu? gpu = OpenDevice(settings, spec, stderr);
+        using TrainingGpu? gpu = settings.Device == "cpu" ? null : TrainingDeviceSetup.Open(settings.Device, settings.Gemm, spec, stderr);
         FashionMnistDataset dataset = TrainingOptionsCommon.LoadData(settings.DataDirectory);
         TrainingOptionsCommon.CreateOutputDirectory(settings.OutputDirectory);
 
@@ -166,55 +160,6 @@ internal static class TrainCommand
         TrainingSummary.Write(console, run);
         console.WriteLine($"files: {stepsPath}, {logPath}, {summaryPath}, {plotPath}");
         return run.Training.Diverged ? ExitCodes.CheckFailed : ExitCodes.Success;
-    }
-
-    /// <summary>
-    /// The GPU to train on and what runs its matrix products, or null for the CPU path. A device is used only after <see cref="GpuSelfCheck"/> found it computing what the CPU computes,
-    /// with the products engine the run will use. What was asked for explicitly (<c>--device gpu</c>,
-    /// <c>--gemm cublas</c>) stops the run when it fails; what <c>auto</c> chose falls back, with a warning: cuBLAS
-    /// to HyperGen's kernels, then the GPU to the CPU.
-    /// </summary>
-    private static TrainingGpu? OpenDevice(TrainSettings settings, TowerSpec spec, TextWriter stderr)
-    {
-        if (settings.Device == "cpu")
-        {
-            return null;
-        }
-
-        GpuDevice? device = TrainingDevice.Open(settings.Device);
-        if (device is null)
-        {
-            return null;
-        }
-
-        string where = TrainingDevice.Describe(device);
-        GpuSelfCheckResult check = GpuSelfCheck.Run(device, spec, settings.Gemm);
-        if (!check.Passed && settings.Gemm == GemmEngine.Auto && check.Gemm == GemmEngine.CuBlas)
-        {
-            stderr.WriteLine(
-                $"hypergen: warning: the GPU self-check on {where} with cuBLAS failed ({check.Problem}); the matrix products run in HyperGen's kernels");
-            check = GpuSelfCheck.Run(device, spec, GemmEngine.Kernels);
-        }
-
-        if (check.Passed)
-        {
-            return new TrainingGpu(device, check.Gemm, check.GemmDescription!);
-        }
-
-        // The device cannot run the GPU path correctly: what auto chose falls back to the CPU, an explicit choice stops.
-        device.Dispose();
-        if (settings.Gemm == GemmEngine.CuBlas)
-        {
-            throw new CliInputException($"--gemm cublas: the self-check on {where} failed ({check.Problem}); use --gemm kernels or auto");
-        }
-
-        if (settings.Device == "gpu")
-        {
-            throw new CliInputException($"--device gpu: the self-check on {where} failed ({check.Problem}); use --device cpu");
-        }
-
-        stderr.WriteLine($"hypergen: warning: the GPU self-check on {where} failed ({check.Problem}); training on the CPU");
-        return null;
     }
 
     /// <summary>The options of one <c>train</c> invocation, as parsed.</summary>

@@ -42,9 +42,11 @@ internal static class ReproduceCommand
         };
         var data = TrainingOptionsCommon.DataOption();
         var output = OutputOption("table1");
+        var device = TrainingDeviceSetup.DeviceOption();
+        var gemm = TrainingDeviceSetup.GemmOption();
         var command = new Command("table1", "Table 1: every optimizer stack for N seeds, with the re-runs from the learned hyperparameters.")
         {
-            seeds, scale, rows, data, output,
+            seeds, scale, rows, data, device, gemm, output,
         };
         command.SetAction(result =>
         {
@@ -57,18 +59,22 @@ internal static class ReproduceCommand
 
             string[] filters = result.GetValue(rows) ?? [];
             IReadOnlyList<Table1Row> selected = Table1Selection.Select(filters);
+
+            // The device first: a missing GPU should not wait for the data.
+            using TrainingGpu? gpu = OpenDevice(result, device, gemm, TowerSpec.Parse(selected.First(row => !row.IsRerun).Tower!));
             FashionMnistDataset dataset = TrainingOptionsCommon.LoadData(result.GetValue(data));
             string directory = result.GetRequiredValue(output);
             TrainingOptionsCommon.CreateOutputDirectory(directory);
 
             string commandLine = "hypergen reproduce table1 --seeds " + seedCount.ToString(CultureInfo.InvariantCulture) +
                 (epochScale != 1 ? " --epochs-scale " + epochScale.ToString(CultureInfo.InvariantCulture) : "") +
-                string.Concat(filters.Select(f => $" --rows \"{f}\"")) + DataArgument(result.GetValue(data));
+                string.Concat(filters.Select(f => $" --rows \"{f}\"")) + DataArgument(result.GetValue(data)) + DeviceArguments(result, device, gemm);
             TextWriter stdout = result.InvocationConfiguration.Output;
             stdout.WriteLine($"data: {dataset.Description}");
+            stdout.WriteLine($"device: {TrainingDevice.Describe(gpu?.Device)}");
             stdout.WriteLine($"{selected.Count} rows x {seedCount} seeds");
-            var header = ReproduceHeader.Now(commandLine, dataset.Description);
-            IReadOnlyList<Table1RowResult> results = new Table1Experiment(dataset, seedCount, epochScale, stdout).Run(selected);
+            var header = ReproduceHeader.Now(commandLine, dataset.Description, gpu?.Device.Description);
+            IReadOnlyList<Table1RowResult> results = new Table1Experiment(Trainer(dataset, gpu), seedCount, epochScale, stdout).Run(selected);
             Table1Report.Write(directory, header, results);
             stdout.WriteLine();
             stdout.Write(Table1Report.Markdown(header, results));
@@ -96,9 +102,11 @@ internal static class ReproduceCommand
         };
         var data = TrainingOptionsCommon.DataOption();
         var output = OutputOption("towers");
+        var device = TrainingDeviceSetup.DeviceOption();
+        var gemm = TrainingDeviceSetup.GemmOption();
         var command = new Command("towers", "Section 3.4: SGD towers of height 1..4 over step sizes spanning orders of magnitude.")
         {
-            seeds, epochs, stepSizes, heights, data, output,
+            seeds, epochs, stepSizes, heights, data, device, gemm, output,
         };
         command.SetAction(result =>
         {
@@ -110,17 +118,19 @@ internal static class ReproduceCommand
             int[] heightList = ParseList("--heights", result.GetRequiredValue(heights), s => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture))
                 .Select(h => h is >= 1 and <= TowersExperiment.MaxHeight ? h : throw new CliInputException($"--heights: {h} is not between 1 and {TowersExperiment.MaxHeight}"))
                 .Distinct().Order().ToArray();
+            using TrainingGpu? gpu = OpenDevice(result, device, gemm, TowersExperiment.SpecFor(alphas[0], heightList[^1]));
             FashionMnistDataset dataset = TrainingOptionsCommon.LoadData(result.GetValue(data));
             string directory = result.GetRequiredValue(output);
             TrainingOptionsCommon.CreateOutputDirectory(directory);
 
             string commandLine = FormattableString.Invariant(
                 $"hypergen reproduce towers --seeds {seedCount} --epochs {epochCount} --step-sizes {result.GetRequiredValue(stepSizes)} --heights {string.Join(",", heightList)}") +
-                DataArgument(result.GetValue(data));
+                DataArgument(result.GetValue(data)) + DeviceArguments(result, device, gemm);
             TextWriter stdout = result.InvocationConfiguration.Output;
             stdout.WriteLine($"data: {dataset.Description}");
-            var header = ReproduceHeader.Now(commandLine, dataset.Description);
-            IReadOnlyList<TowerCell> cells = new TowersExperiment(dataset, seedCount, epochCount, stdout).Run(alphas, heightList);
+            stdout.WriteLine($"device: {TrainingDevice.Describe(gpu?.Device)}");
+            var header = ReproduceHeader.Now(commandLine, dataset.Description, gpu?.Device.Description);
+            IReadOnlyList<TowerCell> cells = new TowersExperiment(Trainer(dataset, gpu), seedCount, epochCount, stdout).Run(alphas, heightList);
             TowersReport.Write(directory, header, epochCount, cells);
             stdout.WriteLine();
             stdout.Write(TowersReport.Markdown(header, epochCount, cells));
@@ -128,6 +138,28 @@ internal static class ReproduceCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The GPU the runs train on (after its self-check with a tower they use), or null for the CPU.</summary>
+    private static TrainingGpu? OpenDevice(ParseResult result, Option<string> device, Option<string> gemm, TowerSpec checkSpec)
+    {
+        string where = result.GetRequiredValue(device);
+        return where == "cpu"
+            ? null
+            : TrainingDeviceSetup.Open(where, TrainingGpu.ParseGemm(result.GetRequiredValue(gemm)), checkSpec, result.InvocationConfiguration.Error);
+    }
+
+    /// <summary>Each run on the device: the CPU trainer, or the GPU trainer on <paramref name="gpu"/>.</summary>
+    private static TrainRun Trainer(FashionMnistDataset data, TrainingGpu? gpu) => gpu is null
+        ? (spec, epochs, seed) => TowerRun.Train(data, spec, epochs, seed)
+        : (spec, epochs, seed) => GpuTowerRun.Train(gpu, data, spec, epochs, seed);
+
+    /// <summary>The device options as the command line that reproduces the files gives them (none at their defaults).</summary>
+    private static string DeviceArguments(ParseResult result, Option<string> device, Option<string> gemm)
+    {
+        string where = result.GetRequiredValue(device);
+        string engine = result.GetRequiredValue(gemm);
+        return (where == "auto" ? "" : $" --device {where}") + (engine == "auto" ? "" : $" --gemm {engine}");
     }
 
     private static Option<int> SeedsOption(int defaultSeeds) => new("--seeds")

@@ -12,12 +12,12 @@ namespace HyperGen.Cli.Reproduce;
 /// <param name="Command">The command line that reproduces the files.</param>
 /// <param name="Data">The dataset's description (says when it is only the shipped subset).</param>
 /// <param name="StartedUtc">When the run started.</param>
-/// <param name="Machine">The processor model and core count.</param>
+/// <param name="Machine">The processor model and core count, and the GPU the runs trained on, if they did.</param>
 internal sealed record ReproduceHeader(string Command, string Data, DateTime StartedUtc, string Machine)
 {
-    /// <summary>A header for a run started now on this machine.</summary>
-    public static ReproduceHeader Now(string command, string data) =>
-        new(command, data, DateTime.UtcNow, DescribeMachine());
+    /// <summary>A header for a run started now on this machine, training on <paramref name="gpu"/> when it is not null.</summary>
+    public static ReproduceHeader Now(string command, string data, string? gpu = null) =>
+        new(command, data, DateTime.UtcNow, gpu is null ? DescribeMachine() : $"{DescribeMachine()}; trained on {gpu}");
 
     /// <summary>The plot title: <paramref name="what"/> and the date.</summary>
     public string PlotTitle(string what) =>

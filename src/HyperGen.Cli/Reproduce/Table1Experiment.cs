@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using HyperGen.Cli.Training;
-using HyperGen.Training.Data;
 
 namespace HyperGen.Cli.Reproduce;
 
@@ -12,7 +11,7 @@ namespace HyperGen.Cli.Reproduce;
 /// Runs Table 1's rows for seeds 1..N in the paper's order. A re-run row trains the previous row's level-1
 /// optimizer alone, from the mean (over the seeds that did not diverge) of the hyperparameters it ended with.
 /// </summary>
-internal sealed class Table1Experiment(FashionMnistDataset data, int seeds, double epochScale, TextWriter log)
+internal sealed class Table1Experiment(TrainRun train, int seeds, double epochScale, TextWriter log)
 {
     /// <summary>Runs <paramref name="rows"/> and returns one result per row, in order.</summary>
     public IReadOnlyList<Table1RowResult> Run(IReadOnlyList<Table1Row> rows)
@@ -32,15 +31,9 @@ internal sealed class Table1Experiment(FashionMnistDataset data, int seeds, doub
                 continue;
             }
 
-            var seedRuns = new List<TowerRunResult>(seeds);
-            for (int seed = 1; seed <= seeds; seed++)
-            {
-                TowerRunResult run = TowerRun.Train(data, spec, epochs, seed);
-                seedRuns.Add(run);
-                done++;
-                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{done}/{runs}] {label}  seed {seed}  {epochs} epochs  test error {run.Training.TestErrorPercent:F2} %  {run.Training.MeanSecondsPerEpoch:F2} s/epoch{(run.Training.Diverged ? "  DIVERGED" : "")}"));
-            }
+            IReadOnlyList<TowerRunResult> seedRuns = SeedRuns.Train(train, spec, epochs, seeds, (seed, run) => log.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"[{++done}/{runs}] {label}  seed {seed}  {epochs} epochs  test error {run.Training.TestErrorPercent:F2} %  {run.Training.MeanSecondsPerEpoch:F2} s/epoch{(run.Training.Diverged ? "  DIVERGED" : "")}")));
 
             results.Add(new Table1RowResult(row, label, spec, epochs, seedRuns));
         }

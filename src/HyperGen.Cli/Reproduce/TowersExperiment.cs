@@ -5,7 +5,6 @@ using System.IO;
 using System.Linq;
 using HyperGen.Cli.Training;
 using HyperGen.Optimizers;
-using HyperGen.Training.Data;
 
 namespace HyperGen.Cli.Reproduce;
 
@@ -14,7 +13,7 @@ namespace HyperGen.Cli.Reproduce;
 /// trained from seeds 1..N; the final test error per (step size, height) cell shows how much taller towers
 /// lessen the sensitivity to the initial step size.
 /// </summary>
-internal sealed class TowersExperiment(FashionMnistDataset data, int seeds, int epochs, TextWriter log)
+internal sealed class TowersExperiment(TrainRun train, int seeds, int epochs, TextWriter log)
 {
     /// <summary>The tallest tower the paper's initialisation rule covers (three levels above the weights).</summary>
     public const int MaxHeight = 4;
@@ -30,15 +29,9 @@ internal sealed class TowersExperiment(FashionMnistDataset data, int seeds, int 
             foreach (int height in heights)
             {
                 TowerSpec spec = SpecFor(alpha, height);
-                var seedRuns = new List<TowerRunResult>(seeds);
-                for (int seed = 1; seed <= seeds; seed++)
-                {
-                    TowerRunResult run = TowerRun.Train(data, spec, epochs, seed);
-                    seedRuns.Add(run);
-                    done++;
-                    log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"[{done}/{runs}] step size {alpha:G3}  height {height}  seed {seed}  test error {run.Training.TestErrorPercent:F2} %  final level-1 alpha {run.FinalLevels[0][0].Value:G4}{(run.Training.Diverged ? "  DIVERGED" : "")}"));
-                }
+                IReadOnlyList<TowerRunResult> seedRuns = SeedRuns.Train(train, spec, epochs, seeds, (seed, run) => log.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"[{++done}/{runs}] step size {alpha:G3}  height {height}  seed {seed}  test error {run.Training.TestErrorPercent:F2} %  final level-1 alpha {run.FinalLevels[0][0].Value:G4}{(run.Training.Diverged ? "  DIVERGED" : "")}")));
 
                 cells.Add(new TowerCell(alpha, height, spec, seedRuns));
             }

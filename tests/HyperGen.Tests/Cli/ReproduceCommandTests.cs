@@ -55,6 +55,28 @@ public sealed class ReproduceCommandTests : IDisposable
     }
 
     [Fact]
+    public void Towers_on_the_gpu_path_give_the_cpu_paths_test_errors_and_say_where_they_trained()
+    {
+        // ILGPU's CPU accelerator stands in for the GPU: one step per run on 48 images, two heights.
+        string data = Path.Combine(_out, "data");
+        Gpu.TinyFashionMnist.Write(data, train: 48, test: 24);
+        string[] args = ["reproduce", "towers", "--seeds", "1", "--epochs", "1", "--step-sizes", "1e-3", "--heights", "1,2", "--data", data];
+        (int code, string stdout, string stderr) = GpuHookCli.Run([.. args, "--device", "gpu", "--out", Path.Combine(_out, "gpu")]);
+        CliResult cpu = CliResult.Run([.. args, "--device", "cpu", "--out", Path.Combine(_out, "cpu")]);
+
+        Assert.True(code == 0, $"exit code {code}: {stderr}");
+        Assert.Contains("device: gpu (ILGPU CPU accelerator", stdout, StringComparison.Ordinal);
+        Assert.Equal(0, cpu.ExitCode);
+        using JsonDocument gpuJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "gpu", "towers.json")));
+        using JsonDocument cpuJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "cpu", "towers.json")));
+        Assert.Contains("trained on ILGPU CPU accelerator", gpuJson.RootElement.GetProperty("machine").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("--device gpu", gpuJson.RootElement.GetProperty("command").GetString(), StringComparison.Ordinal);
+        Assert.Equal(
+            cpuJson.RootElement.GetProperty("cells").EnumerateArray().Select(c => c.GetProperty("test_error_pct").GetProperty("mean").GetDouble()),
+            gpuJson.RootElement.GetProperty("cells").EnumerateArray().Select(c => c.GetProperty("test_error_pct").GetProperty("mean").GetDouble()));
+    }
+
+    [Fact]
     public void Towers_writes_a_cell_per_step_size_and_height_with_the_papers_initialisation()
     {
         CliResult result = CliResult.Run(
