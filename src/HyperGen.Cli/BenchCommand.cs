@@ -14,6 +14,8 @@ namespace HyperGen.Cli;
 /// <c>hypergen bench</c>: measures, in one process and run, a copy of N elements (the bandwidth reference), a
 /// hand-written SIMD Adam step, and level-1 steps of HyperGen towers at several depths, and prints a markdown
 /// table (or JSON) with median times, effective bandwidth, the ratio to plain Adam and bytes allocated per step.
+/// With <c>--device gpu</c> the same rows run on the first CUDA GPU: a device copy, a hand-written ILGPU Adam and
+/// GPU towers.
 /// </summary>
 internal static class BenchCommand
 {
