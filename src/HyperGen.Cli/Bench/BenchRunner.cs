@@ -235,10 +235,11 @@ internal static class BenchRunner
 
     private static void WarnIfRefused(IMeasuredStep step, Operation operation, int n, TextWriter progress)
     {
-        if (step is IRefusingStep { RefusedSteps: > 0 } refusing)
+        long refused = step is IRefusingStep refusing ? refusing.CountRefusedSteps() : 0;
+        if (refused > 0)
         {
             progress.WriteLine(
-                $"hypergen: warning: {operation.Label}, N = {BenchFormat.Size(n)}: the tower refused {refusing.RefusedSteps} steps because a value became NaN or infinite on the bench's synthetic gradients; a refused step skips the update, so this row's time is a lower bound");
+                $"hypergen: warning: {operation.Label}, N = {BenchFormat.Size(n)}: the tower refused {refused} steps because a value became NaN or infinite on the bench's synthetic gradients; a refused step skips the update, so this row's time is a lower bound");
         }
     }
 

@@ -145,7 +145,6 @@ internal sealed class GpuTowerStep : IMeasuredStep, IDeviceStep, IRefusingStep, 
 {
     private readonly GpuBenchData _data;
     private readonly GpuTower<float> _tower;
-    private long _refused;
 
     public GpuTowerStep(TowerSpec spec, GpuBenchData data)
     {
@@ -158,10 +157,10 @@ internal sealed class GpuTowerStep : IMeasuredStep, IDeviceStep, IRefusingStep, 
     public void Synchronize() => _data.Accelerator.Synchronize();
 
     /// <summary>
-    /// Steps the tower refused. A GPU tower refuses every step after a non-finite one until asked; asking re-arms it,
-    /// so the count is taken when the bench reads it, after the measurement.
+    /// Steps the tower refused. A GPU tower refuses every step after a non-finite one until asked, so this takes the
+    /// refusal (which re-arms the tower) once the measurement is over.
     /// </summary>
-    public long RefusedSteps => _refused += _tower.TakeRefusal()?.RefusedSteps ?? 0;
+    public long CountRefusedSteps() => _tower.TakeRefusal()?.RefusedSteps ?? 0;
 
     public void Dispose() => _tower.Dispose();
 }

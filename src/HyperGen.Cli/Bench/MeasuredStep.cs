@@ -13,6 +13,9 @@ internal interface IMeasuredStep
 /// </summary>
 internal interface IRefusingStep
 {
-    /// <summary>Steps the optimizer refused because a value was NaN or infinite (they changed nothing).</summary>
-    long RefusedSteps { get; }
+    /// <summary>
+    /// Steps the optimizer refused because a value was NaN or infinite (they changed nothing); asked once, after the
+    /// measurement (a GPU tower waits for the device and takes its refusal).
+    /// </summary>
+    long CountRefusedSteps();
 }

@@ -21,5 +21,5 @@ internal sealed class TowerStep<T> : IMeasuredStep, IRefusingStep
 
     public void Step() => _tower.Step(_weights, _gradients);
 
-    public long RefusedSteps => _tower.SkippedStepCount;
+    public long CountRefusedSteps() => _tower.SkippedStepCount;
 }
