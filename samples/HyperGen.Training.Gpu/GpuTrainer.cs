@@ -1,11 +1,8 @@
 using System;
-using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading;
 using HyperGen.Kernels;
 using HyperGen.Training.Data;
 using HyperGen.Training.Model;
-using HyperGen.Training.Numerics;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -166,26 +163,8 @@ public sealed class GpuTrainer : IDisposable
         }
 
         using var log = new StepLog(_accelerator, tower, StepsPerReadback);
-        var epochs = new List<EpochReport>(Options.Epochs);
-        bool diverged = false;
-        while (_progress.CompletedEpochs < Options.Epochs && !diverged)
-        {
-            int epoch = _progress.CompletedEpochs + 1;
-            long start = Stopwatch.GetTimestamp();
-            (int steps, double trainLoss, diverged) = RunEpoch(epoch, tower, log, onStep, onBlock, cancellationToken);
-            double trainSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-
-            start = Stopwatch.GetTimestamp();
-            (double testLoss, double testError) = EvaluateTest();
-            double evaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            _progress.EndEpoch();
-
-            var report = new EpochReport(epoch, steps, trainLoss, testLoss, testError, trainSeconds, evaluationSeconds);
-            epochs.Add(report);
-            onEpoch?.Invoke(report);
-        }
-
-        return new TrainingResult(epochs, diverged);
+        return _progress.RunEpochs(
+            Options.Epochs, epoch => RunEpoch(epoch, tower, log, onStep, onBlock, cancellationToken), EvaluateTest, onEpoch);
     }
 
     /// <summary>Mean loss and error (%) of the current weights on the test set, in batches of <see cref="TrainingOptions.BatchSize"/>, computed on the device.</summary>

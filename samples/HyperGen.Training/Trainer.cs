@@ -1,10 +1,7 @@
 using System;
-using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading;
 using HyperGen.Training.Data;
 using HyperGen.Training.Model;
-using HyperGen.Training.Numerics;
 
 namespace HyperGen.Training;
 
@@ -84,26 +81,8 @@ public sealed class Trainer : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        var epochs = new List<EpochReport>(Options.Epochs);
-        bool diverged = false;
-        while (_progress.CompletedEpochs < Options.Epochs && !diverged)
-        {
-            int epoch = _progress.CompletedEpochs + 1;
-            long start = Stopwatch.GetTimestamp();
-            (int steps, double trainLoss, diverged) = RunEpoch(epoch, optimizer, onStep, cancellationToken);
-            double trainSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-
-            start = Stopwatch.GetTimestamp();
-            (double testLoss, double testError) = Evaluate(Data.Test);
-            double evaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            _progress.EndEpoch();
-
-            var report = new EpochReport(epoch, steps, trainLoss, testLoss, testError, trainSeconds, evaluationSeconds);
-            epochs.Add(report);
-            onEpoch?.Invoke(report);
-        }
-
-        return new TrainingResult(epochs, diverged);
+        return _progress.RunEpochs(
+            Options.Epochs, epoch => RunEpoch(epoch, optimizer, onStep, cancellationToken), () => Evaluate(Data.Test), onEpoch);
     }
 
     /// <summary>Mean loss and error (%) of the current weights on <paramref name="set"/>, in batches of <see cref="TrainingOptions.BatchSize"/>.</summary>

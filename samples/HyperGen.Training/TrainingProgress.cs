@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
 using HyperGen.Training.Data;
 using HyperGen.Training.Numerics;
 
@@ -70,12 +72,50 @@ public sealed class TrainingProgress
     }
 
     /// <summary>The epoch is complete (and evaluated).</summary>
-    public void EndEpoch()
+    private void EndEpoch()
     {
         CompletedEpochs++;
         BatchesDone = 0;
         EpochLossSum = 0;
         EpochSeen = 0;
+    }
+
+    /// <summary>
+    /// Runs epochs until <paramref name="epochs"/> are complete or one diverges: each trains (timed), is evaluated on
+    /// the test set (timed), ends, and is reported. The loop both trainers run, over their own epoch and evaluation.
+    /// </summary>
+    /// <param name="epochs">The epochs the run should have completed at the end.</param>
+    /// <param name="trainEpoch">Trains epoch N (1-based): its steps, mean loss, and whether it stopped the run.</param>
+    /// <param name="evaluate">The current weights' test loss and error (%).</param>
+    /// <param name="onEpoch">Called after every epoch's evaluation.</param>
+    public TrainingResult RunEpochs(
+        int epochs,
+        Func<int, (int Steps, double MeanLoss, bool Diverged)> trainEpoch,
+        Func<(double Loss, double ErrorPercent)> evaluate,
+        Action<EpochReport>? onEpoch)
+    {
+        ArgumentNullException.ThrowIfNull(trainEpoch);
+        ArgumentNullException.ThrowIfNull(evaluate);
+        var reports = new List<EpochReport>(epochs);
+        bool diverged = false;
+        while (CompletedEpochs < epochs && !diverged)
+        {
+            int epoch = CompletedEpochs + 1;
+            long start = Stopwatch.GetTimestamp();
+            (int steps, double trainLoss, diverged) = trainEpoch(epoch);
+            double trainSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+            start = Stopwatch.GetTimestamp();
+            (double testLoss, double testError) = evaluate();
+            double evaluationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            EndEpoch();
+
+            var report = new EpochReport(epoch, steps, trainLoss, testLoss, testError, trainSeconds, evaluationSeconds);
+            reports.Add(report);
+            onEpoch?.Invoke(report);
+        }
+
+        return new TrainingResult(reports, diverged);
     }
 
     /// <summary>Everything here, for a checkpoint.</summary>
