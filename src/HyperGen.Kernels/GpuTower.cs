@@ -464,7 +464,8 @@ public sealed partial class GpuTower<T> : IDisposable
         if (quantity == Refusal.Gradient || (quantity == Refusal.Hypergradient && packed < _layout.Hypers[0] && parameter != Refusal.None))
         {
             return new GpuStepRefusal(
-                step, refused, NonFiniteQuantity.Gradient, 1, null, parameter, $"The gradient of parameter {parameter} is not finite: {outcome}");
+                step, refused, NonFiniteQuantity.Gradient, 1, null, parameter,
+                $"{NonFiniteStepException.Describe(NonFiniteQuantity.Gradient, 0, null, $"Gradient {parameter}")}: {outcome}");
         }
 
         int level = 0;
@@ -474,18 +475,8 @@ public sealed partial class GpuTower<T> : IDisposable
         }
 
         string name = _levels[level].Definition.HyperParameters[packed - _layout.HyperAt[level]].Name;
-        if (quantity == Refusal.Hypergradient)
-        {
-            string what = level == 0
-                ? $"Level 1's hypergradient for '{name}' is not finite although every gradient is (the previous step's " +
-                  "inputs or partials hold a NaN or an infinity, or the sum overflowed)"
-                : $"Level {level + 1}'s hypergradient for '{name}' is not finite";
-            return new GpuStepRefusal(step, refused, NonFiniteQuantity.Hypergradient, level + 1, name, null, $"{what}: {outcome}");
-        }
-
-        return new GpuStepRefusal(
-            step, refused, NonFiniteQuantity.UpdatedHyperParameter, level + 1, name, null,
-            $"Level {level + 2}'s update of level {level + 1}'s hyperparameter '{name}' is not finite: {outcome}");
+        var what = (NonFiniteQuantity)quantity;
+        return new GpuStepRefusal(step, refused, what, level + 1, name, null, $"{NonFiniteStepException.Describe(what, level, name, null)}: {outcome}");
     }
 
     /// <summary>Level 1's block sums from the partials its previous update stored.</summary>

@@ -52,4 +52,24 @@ public sealed class NonFiniteStepException : ArithmeticException
 
     /// <summary>For a gradient, the index of the first non-finite one over all tensors (flat order); null otherwise.</summary>
     public long? ParameterIndex { get; }
+
+    /// <summary>
+    /// What was not finite, in the words every tower uses (the CPU tower's exception, the GPU tower's refusal): the
+    /// start of the message, before what became of the step.
+    /// </summary>
+    /// <param name="quantity">What held the value.</param>
+    /// <param name="level">The 0-based level it belongs to.</param>
+    /// <param name="hyperParameter">The hyperparameter's name, for hyperparameters and hypergradients.</param>
+    /// <param name="gradient">The gradient named, for gradients ("Gradient 12", with its tensor where there are several).</param>
+    internal static string Describe(NonFiniteQuantity quantity, int level, string? hyperParameter, string? gradient) => quantity switch
+    {
+        NonFiniteQuantity.Loss => "The loss is not finite",
+        NonFiniteQuantity.Gradient => $"{gradient} is not finite",
+        NonFiniteQuantity.HyperParameter => $"Level {level + 1}'s hyperparameter '{hyperParameter}' is not finite",
+        NonFiniteQuantity.Hypergradient when level == 0 =>
+            $"Level 1's hypergradient for '{hyperParameter}' is not finite although every gradient is (the previous step's " +
+            "partials or inputs, its gradients or the state it started from, hold a NaN or an infinity, or the sum overflowed)",
+        NonFiniteQuantity.Hypergradient => $"Level {level + 1}'s hypergradient for '{hyperParameter}' is not finite",
+        _ => $"Level {level + 2}'s update of level {level + 1}'s hyperparameter '{hyperParameter}' is not finite",
+    };
 }

@@ -539,17 +539,7 @@ public sealed unsafe partial class Tower<T>
         }
 
         string? name = hyper >= 0 ? _levels[level].Definition.HyperParameters[hyper].Name : null;
-        string what = quantity switch
-        {
-            NonFiniteQuantity.Loss => "The loss is not finite",
-            NonFiniteQuantity.Gradient => $"{DescribeGradient(parameter)} is not finite",
-            NonFiniteQuantity.HyperParameter => $"Level {level + 1}'s hyperparameter '{name}' is not finite",
-            NonFiniteQuantity.Hypergradient when level == 0 =>
-                $"Level 1's hypergradient for '{name}' is not finite although every gradient is (the previous step's " +
-                "partials or inputs, its gradients or the state it started from, hold a NaN or an infinity, or the sum overflowed)",
-            NonFiniteQuantity.Hypergradient => $"Level {level + 1}'s hypergradient for '{name}' is not finite",
-            _ => $"Level {level + 2}'s update of level {level + 1}'s hyperparameter '{name}' is not finite",
-        };
+        string what = NonFiniteStepException.Describe(quantity, level, name, parameter >= 0 ? DescribeGradient(parameter) : null);
         throw new NonFiniteStepException(
             $"{what}: step {StepCount + 1} was rejected and changed nothing.",
             quantity,

@@ -60,7 +60,7 @@ public sealed class GpuTowerRefusalTests : IClassFixture<CpuAcceleratorFixture>
         Assert.Equal(NonFiniteQuantity.Gradient, refusal.Quantity);
         Assert.Equal(1500, refusal.ParameterIndex);
         Assert.Equal(1, refusal.Level);
-        Assert.StartsWith("The gradient of parameter 1500 is not finite: step", refusal.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Gradient 1500 is not finite: step", refusal.Message, StringComparison.Ordinal);
         Assert.Equal(badStep - 1, run.Tower.StepCount);
         Assert.Null(run.Tower.TakeRefusal());
 
