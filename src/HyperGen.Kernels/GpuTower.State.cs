@@ -115,19 +115,29 @@ public sealed partial class GpuTower<T>
             _boundHits.View.SubView(_layout.HyperAt[index], hits.Length).CopyFromCPU(hits);
         }
 
-        if (Depth > 1)
-        {
-            // What a refused step puts back is now this state, in EndUpperStep's packing.
-            long at = 0;
-            foreach (ArrayView<T> live in new[] { _raw, _hypergradients, _upperState, _upperPartials })
-            {
-                live.CopyTo(_savedUpper.SubView(at, live.Length));
-                at += live.Length;
-            }
-        }
-
+        // What a refused step puts back is now this state.
+        SaveUpperPart();
         _refusal.View.AsContiguous().CopyFromCPU(Refusal.Clear());
         _accelerator.Synchronize();
+    }
+
+    /// <summary>
+    /// Enqueues a copy of the upper part (every raw hyperparameter and hypergradient, the upper levels' state and
+    /// partials) into what EndUpperStep puts back after a refused step, in its packing.
+    /// </summary>
+    private void SaveUpperPart()
+    {
+        if (Depth == 1)
+        {
+            return;
+        }
+
+        long at = 0;
+        foreach (ArrayView<T> live in new[] { _raw, _hypergradients, _upperState, _upperPartials })
+        {
+            live.CopyTo(_savedUpper.SubView(at, live.Length));
+            at += live.Length;
+        }
     }
 
     private void CheckCompatible(Tower<T> tower)

@@ -167,16 +167,9 @@ public sealed partial class GpuTower<T> : IDisposable
         _boundHits.MemSetToZero();
         _bounded = bounded;
 
-        // The upper part as the last step taken left it (here: as it starts, hypergradients and partials zero), in
-        // EndUpperStep's packing: raw hyperparameters, hypergradients, upper state, upper partials.
-        T[] savedUpper = depth > 1 ? new T[(2L * raw.Length) + upperState.Length + upperPartialBuffer.Length] : new T[1];
-        if (depth > 1)
-        {
-            raw.CopyTo(savedUpper, 0);
-            upperState.CopyTo(savedUpper, 2 * raw.Length);
-        }
-
-        MemoryBuffer1D<T, Stride1D.Dense> savedUpperBuffer = accelerator.Allocate1D(savedUpper);
+        // Where EndUpperStep keeps the upper part as the last step taken left it (filled at the end: SaveUpperPart).
+        MemoryBuffer1D<T, Stride1D.Dense> savedUpperBuffer = accelerator.Allocate1D<T>(
+            depth > 1 ? (2L * raw.Length) + upperState.Length + upperPartialBuffer.Length : 1);
         _savedUpper = savedUpperBuffer.View;
         _endConfig = new KernelConfig(1, Math.Min(TowerKernelMethods<float, SinglePrecision>.EndGroupSize, accelerator.MaxNumThreadsPerGroup));
         _scanThreads = (int)Math.Min(Math.Max(1, parameterCount), GpuLevel<T>.LaunchThreads(accelerator));
@@ -250,6 +243,7 @@ public sealed partial class GpuTower<T> : IDisposable
             _refusal, savedUpperBuffer, boundBuffer, _boundHits,
         ];
         _kernels = new TowerKernels<T>(accelerator);
+        SaveUpperPart();
         accelerator.Synchronize();
     }
 
