@@ -38,7 +38,7 @@ public sealed class GpuTowerRefusalTests : IClassFixture<CpuAcceleratorFixture>
         bad[1500] = float.PositiveInfinity;
         bad[2900] = float.NaN;
 
-        using var run = new Run(_accelerator, spec);
+        using var run = new DeviceTowerRun(_accelerator, spec, Count);
         for (int step = 1; step < badStep; step++)
         {
             run.Step(gradients[step - 1]);
@@ -65,7 +65,7 @@ public sealed class GpuTowerRefusalTests : IClassFixture<CpuAcceleratorFixture>
         Assert.Null(run.Tower.TakeRefusal());
 
         // Re-armed: the next steps are those of a tower that never saw the refused ones, bit for bit.
-        using var reference = new Run(_accelerator, spec);
+        using var reference = new DeviceTowerRun(_accelerator, spec, Count);
         for (int step = 1; step < badStep; step++)
         {
             reference.Step(gradients[step - 1]);
@@ -87,7 +87,7 @@ public sealed class GpuTowerRefusalTests : IClassFixture<CpuAcceleratorFixture>
     public void A_hypergradient_that_overflows_from_finite_gradients_is_refused_as_a_hypergradient()
     {
         // SGD's partial is -g: level 1's hypergradient is -sum g_t g_(t-1) = -3001e38, past float's range.
-        using var run = new Run(_accelerator, "sgd(alpha=1e-30)/sgd(alpha=1e-5)");
+        using var run = new DeviceTowerRun(_accelerator, "sgd(alpha=1e-30)/sgd(alpha=1e-5)", Count);
         float[] huge = Enumerable.Repeat(1e19f, Count).ToArray();
         run.Step(huge);
         float[] weightsBefore = run.Weights();
@@ -107,7 +107,7 @@ public sealed class GpuTowerRefusalTests : IClassFixture<CpuAcceleratorFixture>
     public void An_upper_level_that_writes_an_infinity_is_refused_and_its_values_are_put_back()
     {
         // Level 2's step size is near float's largest: its update of alpha overflows.
-        using var run = new Run(_accelerator, "sgd(alpha=1e-3)/sgd(alpha=3e38)");
+        using var run = new DeviceTowerRun(_accelerator, "sgd(alpha=1e-3)/sgd(alpha=3e38)", Count);
         run.Step(Gradients(1));
         float[] weightsBefore = run.Weights();
         double[][] hypersBefore = run.Hyperparameters();
@@ -128,7 +128,7 @@ public sealed class GpuTowerRefusalTests : IClassFixture<CpuAcceleratorFixture>
     [Fact]
     public void Without_refusal_a_nan_flows_into_the_weights_as_ieee_arithmetic_makes_it()
     {
-        using var run = new Run(_accelerator, "adam(alpha=1e-2)/sgd(alpha=1e-5)", refuseNonFinite: false);
+        using var run = new DeviceTowerRun(_accelerator, "adam(alpha=1e-2)/sgd(alpha=1e-5)", Count, refuseNonFinite: false);
         float[] bad = Gradients(1);
         bad[7] = float.NaN;
         run.Step(bad);
@@ -138,41 +138,5 @@ public sealed class GpuTowerRefusalTests : IClassFixture<CpuAcceleratorFixture>
         Assert.Null(run.Tower.TakeRefusal());
     }
 
-    /// <summary>Smooth, step-dependent gradients of moderate size, different in every element.</summary>
-    private static float[] Gradients(int step) =>
-        Enumerable.Range(0, Count).Select(i => (float)(Math.Sin((0.37 * i) + step) * (1 + (i % 7)) * 0.1)).ToArray();
-
-    /// <summary>A float tower over <see cref="Count"/> weights that start at 0.5, with device buffers for the steps.</summary>
-    private sealed class Run : IDisposable
-    {
-        private readonly MemoryBuffer1D<float, Stride1D.Dense> _weights;
-        private readonly MemoryBuffer1D<float, Stride1D.Dense> _gradients;
-
-        public Run(Accelerator accelerator, string spec, bool refuseNonFinite = true)
-        {
-            Tower = new GpuTower<float>(accelerator, TowerSpec.Parse(spec), Count, refuseNonFinite);
-            _weights = accelerator.Allocate1D(Enumerable.Repeat(0.5f, Count).ToArray());
-            _gradients = accelerator.Allocate1D<float>(Count);
-        }
-
-        public GpuTower<float> Tower { get; }
-
-        public void Step(float[] gradients)
-        {
-            _gradients.CopyFromCPU(gradients);
-            Tower.Step(_weights.View, _gradients.View);
-        }
-
-        public float[] Weights() => _weights.GetAsArray1D();
-
-        public double[][] Hyperparameters() =>
-            Enumerable.Range(1, Tower.Depth).Select(Tower.ReadRawHyperparameters).ToArray();
-
-        public void Dispose()
-        {
-            Tower.Dispose();
-            _weights.Dispose();
-            _gradients.Dispose();
-        }
-    }
+    private static float[] Gradients(int step) => DeviceTowerRun.Gradients(Count, step);
 }

@@ -41,7 +41,7 @@ public sealed class GpuTowerStateTests : IClassFixture<CpuAcceleratorFixture>, I
     [MemberData(nameof(Towers))]
     public void A_gpu_run_checkpointed_through_a_cpu_tower_resumes_on_a_fresh_gpu_tower_bit_for_bit(string spec)
     {
-        using var original = new Run(_accelerator, spec);
+        using var original = new DeviceTowerRun(_accelerator, spec, Count);
         for (int step = 1; step <= 4; step++)
         {
             original.Step(Gradients(step));
@@ -55,7 +55,7 @@ public sealed class GpuTowerStateTests : IClassFixture<CpuAcceleratorFixture>, I
         var loaded = new Tower<float>(TowerSpec.Parse(spec), Count);
         float[] weights = new float[Count];
         TowerCheckpoint.Load(path, loaded, weights);
-        using var resumed = new Run(_accelerator, spec, weights);
+        using var resumed = new DeviceTowerRun(_accelerator, spec, Count, weights: weights);
         resumed.Tower.CopyStateFrom(loaded);
         Assert.Equal(4, resumed.Tower.StepCount);
 
@@ -78,7 +78,7 @@ public sealed class GpuTowerStateTests : IClassFixture<CpuAcceleratorFixture>, I
     {
         var cpu = new Tower<float>(TowerSpec.Parse(spec), Count);
         float[] cpuWeights = Enumerable.Repeat(0.5f, Count).ToArray();
-        using var gpu = new Run(_accelerator, spec);
+        using var gpu = new DeviceTowerRun(_accelerator, spec, Count);
         for (int step = 1; step <= 4; step++)
         {
             cpu.Step(cpuWeights, Gradients(step));
@@ -115,7 +115,7 @@ public sealed class GpuTowerStateTests : IClassFixture<CpuAcceleratorFixture>, I
     {
         // AdaGrad's partials: the GPU recomputes them, the CPU stores them (fewer bytes each way).
         const string spec = "adagrad(alpha=0.05)/sgd(alpha=1e-6)";
-        using var gpu = new Run(_accelerator, spec);
+        using var gpu = new DeviceTowerRun(_accelerator, spec, Count);
         var cpu = new Tower<float>(TowerSpec.Parse(spec), Count);
 
         ArgumentException error = Assert.Throws<ArgumentException>(() => gpu.Tower.CopyStateTo(cpu));
@@ -125,7 +125,7 @@ public sealed class GpuTowerStateTests : IClassFixture<CpuAcceleratorFixture>, I
     [Fact]
     public void Another_spec_or_size_is_refused_with_both_shapes()
     {
-        using var gpu = new Run(_accelerator, "adam(alpha=1e-2)/sgd(alpha=1e-9)");
+        using var gpu = new DeviceTowerRun(_accelerator, "adam(alpha=1e-2)/sgd(alpha=1e-9)", Count);
 
         ArgumentException error = Assert.Throws<ArgumentException>(() => gpu.Tower.CopyStateTo(new Tower<float>(TowerSpec.Parse("adam(alpha=1e-2)"), Count)));
         Assert.Contains("is not this GPU tower's shape", error.Message, StringComparison.Ordinal);
@@ -135,7 +135,7 @@ public sealed class GpuTowerStateTests : IClassFixture<CpuAcceleratorFixture>, I
     [Fact]
     public void A_refusal_not_taken_stops_the_copy()
     {
-        using var gpu = new Run(_accelerator, "adam(alpha=1e-2)");
+        using var gpu = new DeviceTowerRun(_accelerator, "adam(alpha=1e-2)", Count);
         float[] bad = Gradients(1);
         bad[3] = float.NaN;
         gpu.Step(bad);
@@ -148,39 +148,5 @@ public sealed class GpuTowerStateTests : IClassFixture<CpuAcceleratorFixture>, I
     private static void AssertClose(double expected, double actual, string what) =>
         Assert.True(Math.Abs(actual - expected) <= 1e-7 + (1e-5 * Math.Abs(expected)), $"{what}: moved {actual:R}, cpu {expected:R}");
 
-    private static float[] Gradients(int step) =>
-        Enumerable.Range(0, Count).Select(i => (float)(Math.Sin((0.37 * i) + step) * (1 + (i % 7)) * 0.1)).ToArray();
-
-    /// <summary>A float GPU tower over <see cref="Count"/> weights, with device buffers for the steps.</summary>
-    private sealed class Run : IDisposable
-    {
-        private readonly MemoryBuffer1D<float, Stride1D.Dense> _weights;
-        private readonly MemoryBuffer1D<float, Stride1D.Dense> _gradients;
-
-        public Run(Accelerator accelerator, string spec, float[]? weights = null)
-        {
-            Tower = new GpuTower<float>(accelerator, TowerSpec.Parse(spec), Count);
-            _weights = accelerator.Allocate1D(weights ?? Enumerable.Repeat(0.5f, Count).ToArray());
-            _gradients = accelerator.Allocate1D<float>(Count);
-        }
-
-        public GpuTower<float> Tower { get; }
-
-        public void Step(float[] gradients)
-        {
-            _gradients.CopyFromCPU(gradients);
-            Tower.Step(_weights.View, _gradients.View);
-        }
-
-        public float[] Weights() => _weights.GetAsArray1D();
-
-        public double[][] Hyperparameters() => Enumerable.Range(1, Tower.Depth).Select(Tower.ReadRawHyperparameters).ToArray();
-
-        public void Dispose()
-        {
-            Tower.Dispose();
-            _weights.Dispose();
-            _gradients.Dispose();
-        }
-    }
+    private static float[] Gradients(int step) => DeviceTowerRun.Gradients(Count, step);
 }
