@@ -22,3 +22,24 @@ public enum GemmEngine
     /// </summary>
     CuBlas = 2,
 }
+
+/// <summary>The engines' names on command lines and in reports: <c>auto</c>, <c>kernels</c>, <c>cublas</c>.</summary>
+public static class GemmEngineNames
+{
+    /// <summary>The engine's name.</summary>
+    public static string ToName(this GemmEngine engine) => engine switch
+    {
+        GemmEngine.CuBlas => "cublas",
+        GemmEngine.Kernels => "kernels",
+        _ => "auto",
+    };
+
+    /// <summary>The engine <paramref name="name"/> names, or null when it names none.</summary>
+    public static GemmEngine? FromName(string name) => name switch
+    {
+        "cublas" => GemmEngine.CuBlas,
+        "kernels" => GemmEngine.Kernels,
+        "auto" => GemmEngine.Auto,
+        _ => null,
+    };
+}

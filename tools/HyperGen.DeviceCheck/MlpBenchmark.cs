@@ -84,7 +84,7 @@ internal static class MlpBenchmark
             $"{data.Train.Count} synthetic images");
         foreach (GemmEngine engine in engines)
         {
-            string name = EngineName(engine);
+            string name = engine.ToName();
 
             // An engine that cannot run here is reported, not timed; one that runs is first checked against the CPU
             // model, so a time is never reported for products that compute something else.
@@ -123,21 +123,11 @@ internal static class MlpBenchmark
         return results;
     }
 
-    /// <summary>The engine as the <c>--gemm</c> options and the JSON name it.</summary>
-    public static string EngineName(GemmEngine engine) => engine switch
-    {
-        GemmEngine.CuBlas => "cublas",
-        GemmEngine.Kernels => "kernels",
-        _ => "auto",
-    };
-
-    /// <summary>The engine a <c>--gemm</c> value names.</summary>
-    public static GemmEngine ParseEngine(string name) => name.Trim() switch
-    {
-        "cublas" => GemmEngine.CuBlas,
-        "kernels" => GemmEngine.Kernels,
-        _ => throw new ArgumentException($"--gemm takes kernels and cublas, not '{name}'."),
-    };
+    /// <summary>The engine a <c>--gemm</c> value names: kernels or cublas.</summary>
+    public static GemmEngine ParseEngine(string name) =>
+        GemmEngineNames.FromName(name.Trim()) is { } engine && engine != GemmEngine.Auto
+            ? engine
+            : throw new ArgumentException($"--gemm takes kernels and cublas, not '{name}'.");
 
     private static MlpCase TimeTower(GpuDevice device, FashionMnistDataset data, string tower, GemmEngine engine, MlpBenchmarkSettings settings)
     {

@@ -16,13 +16,8 @@ internal sealed class TrainingGpu(GpuDevice device, GemmEngine gemm, string gemm
 
     public string GemmDescription { get; } = gemmDescription;
 
-    /// <summary>The <c>--gemm</c> values and the engines they name.</summary>
-    public static GemmEngine ParseGemm(string value) => value switch
-    {
-        "cublas" => GemmEngine.CuBlas,
-        "kernels" => GemmEngine.Kernels,
-        _ => GemmEngine.Auto,
-    };
+    /// <summary>The engine a <c>--gemm</c> value names (the option accepts only engine names).</summary>
+    public static GemmEngine ParseGemm(string value) => GemmEngineNames.FromName(value) ?? GemmEngine.Auto;
 
     public void Dispose() => Device.Dispose();
 }
