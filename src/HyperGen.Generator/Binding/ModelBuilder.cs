@@ -100,7 +100,7 @@ internal static class ModelBuilder
             return null;
         }
 
-        var factory = new TermFactory();
+        var factory = TermFactory.ForUserArithmetic(single: roles.Weight.Type.SpecialType == SpecialType.System_Single);
         var binder = new StepBinder(factory, roles, hypers.Select(h => h.Domain).ToList(), diagnostics, cancellation);
         binder.Bind(body);
         if (binder.HasErrors || diagnostics.Any(IsError))
@@ -109,7 +109,7 @@ internal static class ModelBuilder
         }
 
         Dictionary<int, string> names = binder.Names;
-        var differentiator = new Differentiator(factory)
+        var differentiator = new Differentiator(factory.Algebraic)
         {
             OnDerived = (source, derivative, hyper) => NameDerivative(names, source, derivative, RawName(hypers[hyper])),
         };

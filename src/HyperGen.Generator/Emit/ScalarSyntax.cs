@@ -6,6 +6,9 @@ namespace HyperGen.Generator.Emit;
 /// <summary>
 /// How the CPU and GPU kernel emitters spell scalar C#: operators, comparisons and constants, parenthesized by
 /// precedence (1 additive, 2 multiplicative, 3 unary, 4 primary), so that both emit the same arithmetic.
+/// Floating-point addition and multiplication are not associative, so the printed text must keep the tree's
+/// grouping exactly: C# operators associate to the left, and a right operand of the same precedence as its
+/// operator is parenthesized (<c>a * (b * c)</c> stays as written; only <c>(a * b) * c</c> prints without).
 /// </summary>
 internal static class ScalarSyntax
 {
@@ -15,9 +18,9 @@ internal static class ScalarSyntax
     /// </summary>
     public static string? Arithmetic(Op op, Func<int, int, string> operand, int parentPrecedence) => op switch
     {
-        Op.Add => Wrap($"{operand(0, 1)} + {operand(1, 1)}", 1, parentPrecedence),
+        Op.Add => Wrap($"{operand(0, 1)} + {operand(1, 2)}", 1, parentPrecedence),
         Op.Sub => Wrap($"{operand(0, 1)} - {operand(1, 2)}", 1, parentPrecedence),
-        Op.Mul => Wrap($"{operand(0, 2)} * {operand(1, 2)}", 2, parentPrecedence),
+        Op.Mul => Wrap($"{operand(0, 2)} * {operand(1, 3)}", 2, parentPrecedence),
         Op.Div => Wrap($"{operand(0, 2)} / {operand(1, 3)}", 2, parentPrecedence),
         Op.Neg => Wrap($"-{operand(0, 3)}", 3, parentPrecedence),
         _ => null,

@@ -5,13 +5,42 @@ using System.Linq;
 namespace HyperGen.Generator.Ir;
 
 /// <summary>
-/// Creates terms, folding constants and applying algebraic identities as it goes, and interns them so that equal
-/// expressions are built once (common subexpression sharing).
+/// Creates terms, folding constants and applying identities as it goes, and interns them so that equal expressions
+/// are built once (common subexpression sharing). Two factories share one table of terms: the user's arithmetic is
+/// built by a <see cref="ForUserArithmetic">value-preserving</see> one, whose rewrites give the same IEEE result as
+/// the user's own expression for every input (so the generated step equals the user's method bit for bit), and the
+/// derivatives by its <see cref="Algebraic"/> twin, which also applies identities that hold in real arithmetic only
+/// (x * 0 = 0, x + 0 = x, 0 - x = -x, pow(x, 2) = x * x): a zero tangent must vanish, and a derivative is compared
+/// with its exact value to rounding, never bit for bit.
 /// </summary>
 internal sealed class TermFactory
 {
-    private readonly Dictionary<(Op Op, long Value, int Index, Func Func, Cmp Cmp, string Args), Term> _interned = new();
-    private readonly List<Term> _all = new();
+    private readonly Dictionary<(Op Op, long Value, int Index, Func Func, Cmp Cmp, string Args), Term> _interned;
+    private readonly List<Term> _all;
+
+    /// <summary>Whether only rewrites that keep every IEEE result (signed zeros and infinities included) apply.</summary>
+    private readonly bool _preservesValues;
+
+    /// <summary>Whether the user wrote the step in float, so that its constants fold only where float and double agree.</summary>
+    private readonly bool _single;
+
+    private TermFactory(
+        Dictionary<(Op, long, int, Func, Cmp, string), Term> interned, List<Term> all, bool preservesValues, bool single)
+    {
+        _interned = interned;
+        _all = all;
+        _preservesValues = preservesValues;
+        _single = single;
+    }
+
+    /// <summary>
+    /// A factory for the user's step, written in float (<paramref name="single"/>) or double: every rewrite it applies
+    /// computes exactly what the expression as written computes.
+    /// </summary>
+    public static TermFactory ForUserArithmetic(bool single) => new(new(), new(), preservesValues: true, single);
+
+    /// <summary>The factory for derivatives, over the same terms: it also applies identities of real arithmetic.</summary>
+    public TermFactory Algebraic => new(_interned, _all, preservesValues: false, _single);
 
     public Term Zero => Const(0);
 
@@ -19,23 +48,52 @@ internal sealed class TermFactory
 
     public IReadOnlyList<Term> All => _all;
 
-    public Term Const(double value) => Intern(Op.Const, value == 0 ? 0 : value, 0, default, default, null);
+    /// <summary>
+    /// A constant. The value-preserving factory keeps the sign of zero (the user's -0f is not 0f); the algebraic one
+    /// makes every zero one term.
+    /// </summary>
+    public Term Const(double value) => Intern(Op.Const, value == 0 && !_preservesValues ? 0 : value, 0, default, default, null);
+
+    /// <summary>
+    /// Folds an operation on constants, given its result in double and in float (operands and result rounded to
+    /// float, which for +, -, *, / and square root is the correctly rounded float result: double carries more than
+    /// twice float's 24 bits). A float step's one term serves its float kernel, which must compute what the user's
+    /// float arithmetic computes, and its double twin, which computes the same expression in double; so the
+    /// value-preserving factory folds there only where both results are the same number, and otherwise keeps the
+    /// operation, which each kernel then evaluates in its own precision (once, as a loop invariant).
+    /// </summary>
+    private bool TryFold(double inDouble, double inSingle, out Term folded)
+    {
+        if (!_single || !_preservesValues
+            || BitConverter.DoubleToInt64Bits(inDouble) == BitConverter.DoubleToInt64Bits(inSingle))
+        {
+            folded = Const(inDouble);
+            return true;
+        }
+
+        folded = null!;
+        return false;
+    }
+
+    private static double Single(Term constant) => (float)constant.Value;
 
     public Term Leaf(Op op, int index = 0) => Intern(op, 0, index, default, default, null);
 
     public Term Add(Term a, Term b)
     {
-        if (a.Op == Op.Const && b.Op == Op.Const)
+        if (a.Op == Op.Const && b.Op == Op.Const
+            && TryFold(a.Value + b.Value, (float)(Single(a) + Single(b)), out Term sum))
         {
-            return Const(a.Value + b.Value);
+            return sum;
         }
 
-        if (a.IsConst(0))
+        // Not value-preserving: -0 + 0 is +0.
+        if (!_preservesValues && a.IsConst(0))
         {
             return b;
         }
 
-        if (b.IsConst(0))
+        if (!_preservesValues && b.IsConst(0))
         {
             return a;
         }
@@ -60,22 +118,25 @@ internal sealed class TermFactory
 
     public Term Sub(Term a, Term b)
     {
-        if (a.Op == Op.Const && b.Op == Op.Const)
+        if (a.Op == Op.Const && b.Op == Op.Const
+            && TryFold(a.Value - b.Value, (float)(Single(a) - Single(b)), out Term difference))
         {
-            return Const(a.Value - b.Value);
+            return difference;
         }
 
-        if (b.IsConst(0))
+        // x - 0 is x for every x, -0 included; x - (-0) is not (-0 - (-0) is +0).
+        if (b.IsConst(0) && !IsNegativeZero(b))
         {
             return a;
         }
 
-        if (a.IsConst(0))
+        // Not value-preserving: 0 - 0 is +0 where -0 is -0, and x - x is NaN for an infinite x.
+        if (!_preservesValues && a.IsConst(0))
         {
             return Neg(b);
         }
 
-        if (a == b)
+        if (!_preservesValues && a == b)
         {
             return Zero;
         }
@@ -90,13 +151,15 @@ internal sealed class TermFactory
 
     public Term Mul(Term a, Term b)
     {
-        if (a.Op == Op.Const && b.Op == Op.Const)
+        if (a.Op == Op.Const && b.Op == Op.Const
+            && TryFold(a.Value * b.Value, (float)(Single(a) * Single(b)), out Term product))
         {
-            return Const(a.Value * b.Value);
+            return product;
         }
 
-        // x * 0 = 0 as in every automatic differentiation system: a zero tangent stays zero.
-        if (a.IsConst(0) || b.IsConst(0))
+        // x * 0 = 0 as in every automatic differentiation system: a zero tangent stays zero. Not value-preserving
+        // (-1 * 0 is -0, and infinity * 0 is NaN), so the user's own products by zero stay.
+        if (!_preservesValues && (a.IsConst(0) || b.IsConst(0)))
         {
             return Zero;
         }
@@ -141,12 +204,14 @@ internal sealed class TermFactory
 
     public Term Div(Term a, Term b)
     {
-        if (a.Op == Op.Const && b.Op == Op.Const && b.Value != 0)
+        if (a.Op == Op.Const && b.Op == Op.Const && b.Value != 0
+            && TryFold(a.Value / b.Value, (float)(Single(a) / Single(b)), out Term quotient))
         {
-            return Const(a.Value / b.Value);
+            return quotient;
         }
 
-        if (a.IsConst(0))
+        // Not value-preserving: 0 / -1 is -0, and 0 / 0 is NaN.
+        if (!_preservesValues && a.IsConst(0))
         {
             return Zero;
         }
@@ -176,7 +241,8 @@ internal sealed class TermFactory
             return a.Args[0];
         }
 
-        if (a.Op == Op.Sub)
+        // Not value-preserving: -(x - x) is -0 where x - x is +0.
+        if (!_preservesValues && a.Op == Op.Sub)
         {
             return Sub(a.Args[1], a.Args[0]);
         }
@@ -186,16 +252,31 @@ internal sealed class TermFactory
 
     public Term Call(Func func, params Term[] args)
     {
-        if (args.All(a => a.Op == Op.Const))
+        if (args.All(a => a.Op == Op.Const) && (!_preservesValues || FoldsExactly(func)))
         {
-            double folded = FunctionTable.Evaluate(func, args.Select(a => a.Value).ToArray());
-            if (!double.IsNaN(folded) && !double.IsInfinity(folded))
+            double value = FunctionTable.Evaluate(func, args.Select(a => a.Value).ToArray());
+            double inSingle = (float)FunctionTable.Evaluate(func, args.Select(Single).ToArray());
+            if (!double.IsNaN(value) && !double.IsInfinity(value) && TryFold(value, inSingle, out Term folded))
             {
-                return Const(folded);
+                return folded;
             }
         }
 
-        if (func == Func.Pow && args[1].Op == Op.Const)
+        // pow(x, 0) = 1 and pow(x, 1) = x for every x; pow(x, 2) and pow(x, 0.5) are x * x and sqrt(x) only in real
+        // arithmetic: a pow that is not correctly rounded, or pow(-0, 0.5) = +0 against sqrt(-0) = -0, tells them apart.
+        if (func == Func.Pow && args[1].Op == Op.Const && _preservesValues)
+        {
+            if (args[1].Value == 0)
+            {
+                return One;
+            }
+
+            if (args[1].Value == 1)
+            {
+                return args[0];
+            }
+        }
+        else if (func == Func.Pow && args[1].Op == Op.Const)
         {
             double exponent = args[1].Value;
             if (exponent == 0)
@@ -246,6 +327,14 @@ internal sealed class TermFactory
 
         return Intern(Op.Select, 0, 0, default, cmp, new[] { left, right, whenTrue, whenFalse });
     }
+
+    /// <summary>
+    /// Functions whose folded value is the one the user's call computes: exact (Abs, Max, Min) or correctly rounded
+    /// in every IEEE implementation (Sqrt). The others' run-time results may differ from Math's in the last bit.
+    /// </summary>
+    private static bool FoldsExactly(Func func) => func is Func.Sqrt or Func.Abs or Func.Max or Func.Min;
+
+    private static bool IsNegativeZero(Term constant) => BitConverter.DoubleToInt64Bits(constant.Value) == long.MinValue;
 
     public static bool Compare(Cmp cmp, double left, double right) => cmp switch
     {

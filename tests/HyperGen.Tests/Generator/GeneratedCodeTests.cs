@@ -32,7 +32,7 @@ public sealed class GeneratedCodeTests
         [
             .. builtIns.Select(f => File.ReadAllText(f).Replace("namespace HyperGen.Optimizers;", "namespace BuiltInCopies;", StringComparison.Ordinal)),
             TestSources.Adam, TestSources.Sgd, TestSources.RmsProp, TestSources.NesterovRms, TestSources.Clip, TestSources.Fancy,
-            TestSources.FancyScalar, TestSources.DoubleWritten,
+            TestSources.FancyScalar, TestSources.RightNested, TestSources.DoubleWritten,
         ];
         Assert.All(sources.Take(builtIns.Length), s => Assert.Contains("namespace BuiltInCopies;", s, StringComparison.Ordinal));
 
@@ -46,7 +46,7 @@ public sealed class GeneratedCodeTests
         string[] expected =
         [
             .. builtIns.Select(f => $"BuiltInCopies.{Path.GetFileNameWithoutExtension(f)}.HyperGen.g.cs"),
-            .. new[] { "AdamCopy", "SgdCopy", "RmsPropCopy", "NesterovRms", "ClipSgd", "SgdLike", "Fancy", "FancyScalar", "DoubleWritten" }
+            .. new[] { "AdamCopy", "SgdCopy", "RmsPropCopy", "NesterovRms", "ClipSgd", "SgdLike", "Fancy", "FancyScalar", "RightNested", "DoubleWritten" }
                 .Select(c => $"{TestSources.Namespace}.{c}.HyperGen.g.cs"),
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), run.GeneratedSources.Keys.Order(StringComparer.Ordinal));
@@ -117,20 +117,33 @@ public sealed class GeneratedCodeTests
     }
 
     [Fact]
+    public void Right_nested_sums_and_products_keep_their_parentheses()
+    {
+        // C# operators associate to the left: printing a * (b * c) as a * b * c computes (a * b) * c, which rounds
+        // differently. The state update is written as s = beta * (s * (g * g)) + (g + (s + beta)).
+        GeneratorRun run = GeneratorHarness.Run(TestSources.RightNested);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        string generated = string.Concat(run.GeneratedSources.Values);
+        Assert.Contains("float sNext = beta * (s * (g * g)) + (g + (s + beta));", generated, StringComparison.Ordinal);
+        Assert.Contains("sNext = betaVector * (s * (g * g)) + (g + (s + betaVector));", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("beta * s * g * g", generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_constant_beyond_float_range_is_written_as_a_valid_float()
     {
-        // Constants fold in double; Exp(100) is finite there but infinite as a float, and was once emitted as
-        // "Infinityf" (found by the property test).
+        // A step written in double also gets a float kernel, where its constant -1e300 is -infinity; an infinite
+        // constant was once emitted as "Infinityf" (found by the property test).
         const string source = """
-            using System;
             using HyperGen;
             namespace GeneratorTests.Overflow;
             public static partial class Huge
             {
                 [HyperOptimize]
-                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+                public static void Step(ref double w, double g, [Hyper(0.1)] double alpha)
                 {
-                    w -= alpha * g / (MathF.Exp(100f) - MathF.Exp(100f) * 2f);
+                    w -= alpha * g / (-1e300 + w);
                 }
             }
             """;

@@ -101,7 +101,7 @@ internal static class TestSources
 
     /// <summary>
     /// Everything with a Vector&lt;T&gt; form: ?: on comparisons (one of them between hyperparameters), Max, Abs,
-    /// Exp, Log, and Tanh and Pow of loop-invariant values; all three domains.
+    /// Sqrt, and Exp, Tanh and Pow of loop-invariant values; all three domains.
     /// </summary>
     public const string Fancy = Header + """
         public static partial class Fancy
@@ -115,7 +115,7 @@ internal static class TestSources
                 [StepIndex] int t)
             {
                 s = rho * s + (1 - rho) * MathF.Abs(g);
-                float scale = MathF.Max(s, floor) + MathF.Exp(-s) * MathF.Log(1 + s * s);
+                float scale = MathF.Max(s, floor) + MathF.Exp(-alpha) * MathF.Sqrt(1 + s * s);
                 float warm = MathF.Tanh(alpha * t) * MathF.Pow(rho, 0.5f);
                 float d = g > 0 ? g / scale : 0.5f * g / (scale + floor);
                 float gain = rho > floor ? 1 + warm : 1 - warm;
@@ -124,7 +124,10 @@ internal static class TestSources
         }
         """;
 
-    /// <summary>Per-element Tanh, Pow, Sin and Min, which have no Vector&lt;T&gt; form: a scalar-only kernel.</summary>
+    /// <summary>
+    /// Per-element Tanh, Pow, Sin, Exp, Log and Min, which have no Vector&lt;T&gt; form that rounds as MathF does: a
+    /// scalar-only kernel.
+    /// </summary>
     public const string FancyScalar = Header + """
         public static partial class FancyScalar
         {
@@ -136,7 +139,27 @@ internal static class TestSources
             {
                 float th = MathF.Tanh(alpha * g);
                 s = 0.5f * MathF.Pow(s, rho) + th * th + 0.1f;
-                w -= alpha * MathF.Tanh(g / MathF.Sqrt(s)) + MathF.Min(rho, 0.5f) * MathF.Sin(g) * MathF.Log(1 + s);
+                w -= alpha * MathF.Tanh(g / MathF.Sqrt(s)) + MathF.Min(rho, 0.5f) * MathF.Sin(g) * MathF.Log(1 + s) * MathF.Exp(-s);
+            }
+        }
+        """;
+
+    /// <summary>
+    /// Right-nested sums and products, whose grouping floating-point arithmetic does not let the generator change:
+    /// <c>a * (b * c)</c> and <c>a + (b + c)</c> round differently from <c>a * b * c</c> and <c>a + b + c</c>.
+    /// </summary>
+    public const string RightNested = Header + """
+        public static partial class RightNested
+        {
+            [HyperOptimize]
+            public static void Step(
+                ref float w, float g, ref float s,
+                [Hyper(0.01)] float alpha,
+                [Hyper(0.9, Domain = HyperDomain.UnitInterval)] float beta)
+            {
+                s = beta * (s * (g * g)) + (g + (s + beta));
+                float d = alpha * (g * (w * w)) + (w + (g + alpha));
+                w -= d * (s * (beta * 0.1f)) + (alpha * (s - (g - w)));
             }
         }
         """;
