@@ -128,7 +128,10 @@ public sealed class TowerSpec
     private readonly LevelSpec[] _levels;
 
     /// <summary>A tower of the given levels, bottom first.</summary>
-    /// <exception cref="ArgumentException">No level, or more than <see cref="HyperOptimizeAttribute.MaxDepth"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// No level, more than <see cref="HyperOptimizeAttribute.MaxDepth"/>, or a learned hyperparameter that starts at
+    /// a point it can never leave (see <see cref="FindFixedPoint"/>).
+    /// </exception>
     public TowerSpec(IEnumerable<LevelSpec> levels)
     {
         ArgumentNullException.ThrowIfNull(levels);
@@ -139,6 +142,36 @@ public sealed class TowerSpec
                 $"A tower has between 1 and {HyperOptimizeAttribute.MaxDepth} levels, not {_levels.Length}.",
                 nameof(levels));
         }
+
+        if (FindFixedPoint(_levels) is { } fixedPoint)
+        {
+            throw new ArgumentException(fixedPoint.Problem + ".", nameof(levels));
+        }
+    }
+
+    /// <summary>
+    /// The first hyperparameter that a level above learns but that can never move: a Squared one starting at 0,
+    /// learned as r with value r * r, whose derivative 2r is 0 there (the generator reports the same start in an
+    /// attribute as HG0020). A hyperparameter declared <see cref="HyperAttribute.InactiveAtZero"/> is held at 0 on
+    /// purpose, and the top level's are not learned, so neither is a problem.
+    /// </summary>
+    internal static (int Level, string Problem)? FindFixedPoint(IReadOnlyList<LevelSpec> levels)
+    {
+        for (int k = 0; k < levels.Count - 1; k++)
+        {
+            LevelSpec level = levels[k];
+            for (int j = 0; j < level.InitialValues.Count; j++)
+            {
+                HyperParameterInfo info = level.Definition.HyperParameters[j];
+                if (info.Domain == HyperDomain.Squared && level.InitialValues[j] == 0 && !info.InactiveAtZero)
+                {
+                    return (k, $"{level.Definition.Name}.{info.Name} = 0 (level {k + 1}) can never move: level {k + 2} learns it as r with " +
+                        $"{info.Name} = r * r, and d(r * r)/dr is 0 at r = 0; start it above 0, or make it the top level's, which is fixed");
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The levels, bottom (weights) first.</summary>

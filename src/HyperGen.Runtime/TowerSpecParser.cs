@@ -26,6 +26,7 @@ internal sealed class TowerSpecParser
     private TowerSpec ParseTower()
     {
         var levels = new List<LevelSpec>();
+        var starts = new List<int>();
         SkipSpaces();
         if (AtEnd)
         {
@@ -34,6 +35,8 @@ internal sealed class TowerSpecParser
 
         while (true)
         {
+            SkipSpaces();
+            starts.Add(_position);
             levels.Add(ParseLevel());
             SkipSpaces();
             if (AtEnd)
@@ -53,6 +56,11 @@ internal sealed class TowerSpecParser
         {
             throw new TowerSpecException(
                 _text, 0, $"a tower has at most {HyperOptimizeAttribute.MaxDepth} levels, this one has {levels.Count}");
+        }
+
+        if (TowerSpec.FindFixedPoint(levels) is { } fixedPoint)
+        {
+            throw new TowerSpecException(_text, starts[fixedPoint.Level], fixedPoint.Problem);
         }
 
         return new TowerSpec(levels);

@@ -109,6 +109,14 @@ internal static class ModelBuilder
         }
 
         Dictionary<int, string> names = binder.Names;
+        if (binder.Weight.Op == Op.Weight)
+        {
+            // Every partial is 0 and every HG0012 would follow from this one mistake: report only the mistake.
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.WeightNeverAssigned, methodLocation, method.Name, roles.Weight.Name));
+            return null;
+        }
+
         var differentiator = new Differentiator(factory.Algebraic)
         {
             OnDerived = (source, derivative, hyper) => NameDerivative(names, source, derivative, RawName(hypers[hyper])),
@@ -494,6 +502,13 @@ internal static class ModelBuilder
                 parameter.Name,
                 domainName,
                 rule));
+        }
+        else if (domain == 2 && initial == 0 && !inactiveAtZero)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.HyperFixedAtZero,
+                LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax()),
+                parameter.Name));
         }
         else
         {

@@ -28,6 +28,8 @@ internal static class DiagnosticDescriptors
     public const string BoundsInvertedId = "HG0016";
     public const string InitialOutsideBoundsId = "HG0017";
     public const string ReservedNameId = "HG0018";
+    public const string WeightNeverAssignedId = "HG0019";
+    public const string HyperFixedAtZeroId = "HG0020";
     public const string InternalErrorId = "HG9999";
 
     public static readonly DiagnosticDescriptor ContainingType = Error(
@@ -120,6 +122,16 @@ internal static class DiagnosticDescriptors
         "Name the generated code cannot use",
         "'{0}' cannot name {1}: {2}");
 
+    public static readonly DiagnosticDescriptor WeightNeverAssigned = Error(
+        WeightNeverAssignedId,
+        "Optimizer step never updates the weight",
+        "'{0}' never updates the weight '{1}', so every step would leave the weights as they are: update it, for example '{1} -= alpha * g;'");
+
+    public static readonly DiagnosticDescriptor HyperFixedAtZero = Error(
+        HyperFixedAtZeroId,
+        "Squared hyperparameter starts at its fixed point",
+        "Hyperparameter '{0}' starts at 0 in the Squared domain, where it is learned as r with {0} = r * r and d(r * r)/dr = 2r is 0: it can never move. Start it above 0, or set InactiveAtZero = true to hold it at 0 on purpose.");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         InternalErrorId,
         "HyperGen generator failure",
@@ -129,7 +141,8 @@ internal static class DiagnosticDescriptors
     {
         ContainingType, MethodShape, MissingWeight, MissingGradient, UnsupportedStatement, UnsupportedExpression,
         UnsupportedCall, DepthOutOfRange, InitialOutsideDomain, AboveNotOptimizer, MixedPrecision, HyperUnused,
-        UnsupportedParameter, ReadOnlyAssignment, DuplicateStep, BoundsInverted, InitialOutsideBounds, ReservedName, InternalError,
+        UnsupportedParameter, ReadOnlyAssignment, DuplicateStep, BoundsInverted, InitialOutsideBounds, ReservedName,
+        WeightNeverAssigned, HyperFixedAtZero, InternalError,
     }.ToDictionary(d => d.Id);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];

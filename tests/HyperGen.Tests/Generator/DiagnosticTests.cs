@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Xunit;
@@ -268,7 +269,7 @@ public sealed class DiagnosticTests
             }
             """;
         GeneratorRun run = AssertSingleDiagnostic(markup, "HG0008");
-        Assert.Contains($"Depth = {depth} ", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        Assert.Contains($"Depth = {depth} ", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         AssertNoSource(run);
     }
 
@@ -285,7 +286,7 @@ public sealed class DiagnosticTests
             }
             """);
         Assert.Empty(run.GeneratorDiagnostics);
-        Assert.Contains($"defaultDepth: {depth})", Assert.Single(run.GeneratedSources).Value, System.StringComparison.Ordinal);
+        Assert.Contains($"defaultDepth: {depth})", Assert.Single(run.GeneratedSources).Value, StringComparison.Ordinal);
         Assert.Empty(run.OutputErrors);
     }
 
@@ -372,7 +373,7 @@ public sealed class DiagnosticTests
             }
             """;
         GeneratorRun run = AssertSingleDiagnostic(markup, "HG0012", DiagnosticSeverity.Warning);
-        Assert.Contains("'beta'", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        Assert.Contains("'beta'", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         Assert.Equal("GeneratorTests.Diagnostics.Unused.HyperGen.g.cs", Assert.Single(run.GeneratedSources).Key);
         Assert.Empty(run.OutputErrors);
     }
@@ -447,8 +448,8 @@ public sealed class DiagnosticTests
 
         // The first step is generated; the second, erroneous one is not.
         string generated = Assert.Single(run.GeneratedSources).Value;
-        Assert.Contains("new(\"alpha\", 0.1,", generated, System.StringComparison.Ordinal);
-        Assert.DoesNotContain("0.2", generated, System.StringComparison.Ordinal);
+        Assert.Contains("new(\"alpha\", 0.1,", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.2", generated, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -557,7 +558,7 @@ public sealed class DiagnosticTests
             """;
         GeneratorRun run = AssertSingleDiagnostic(markup, "HG0013");
         AssertNoSource(run);
-        Assert.Contains("C# keyword 'class'", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        Assert.Contains("C# keyword 'class'", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -599,5 +600,82 @@ public sealed class DiagnosticTests
         Assert.Equal(0.5, definition.HyperParameters[1].Min);
         Assert.True(double.IsNaN(definition.HyperParameters[1].Max));
         Assert.Equal(new HyperBound(0, 0.5), definition.CreateDefaultSpec().Levels[0].Bounds[0]);
+    }
+
+    public static TheoryData<string> NeverUpdatedCases => new()
+    {
+        // Reads the weight only, through a local and the state.
+        """
+        public static partial class Forgetful
+        {
+            [HyperOptimize]
+            public static void [|Step|](ref float w, float g, ref float m, [Hyper(0.1)] float alpha, [Hyper(0.9)] float mu)
+            {
+                float d = alpha * g + w;
+                m = mu * m + d;
+            }
+        }
+        """,
+        // Multiplies it by one, which leaves every value as it is.
+        """
+        public static partial class Forgetful
+        {
+            [HyperOptimize]
+            public static void [|Step|](ref float w, float g, [Hyper(0.1)] float alpha)
+            {
+                w *= 1f;
+            }
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(NeverUpdatedCases))]
+    public void HG0019_step_that_never_updates_the_weight_is_one_error_without_follow_on_HG0012(string markup)
+    {
+        GeneratorRun run = AssertSingleDiagnostic(markup, "HG0019");
+        AssertNoSource(run);
+        Assert.Contains("never updates the weight 'w'", run.GeneratorDiagnostics[0].GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HG0020_squared_hyperparameter_starting_at_zero_is_reported_at_its_attribute()
+    {
+        const string markup = """
+            public static partial class Stuck
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha, [[|Hyper(0.0, Domain = HyperDomain.Squared)|]] float decay)
+                {
+                    w -= alpha * (g + decay * w);
+                }
+            }
+            """;
+        GeneratorRun run = AssertSingleDiagnostic(markup, "HG0020");
+        AssertNoSource(run);
+        Assert.Contains("'decay' starts at 0 in the Squared domain", run.GeneratorDiagnostics[0].GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[Hyper(0.0, Domain = HyperDomain.Squared, InactiveAtZero = true)] float decay")]
+    [InlineData("[Hyper(0.01, Domain = HyperDomain.Squared)] float decay")]
+    [InlineData("[Hyper(0.0)] float decay")]
+    public void HG0020_is_not_reported_for_a_squared_hyperparameter_held_at_zero_on_purpose_or_starting_elsewhere(string hyper)
+    {
+        string source = $$"""
+            using HyperGen;
+            namespace GeneratorTests.NotStuck;
+            public static partial class Free
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha, {{hyper}})
+                {
+                    w -= alpha * (g + decay * w);
+                }
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.GeneratedSources);
     }
 }

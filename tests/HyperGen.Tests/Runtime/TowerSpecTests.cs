@@ -50,6 +50,7 @@ public sealed class TowerSpecTests
     [InlineData("adam/", 6, "expected an optimizer name")]
     [InlineData("adam sgd", 6, "expected '/' between levels")]
     [InlineData("adam(alpha 1)", 12, "expected '='")]
+    [InlineData("sgd/rmsprop(alpha=0)/sgd", 5, "RmsProp.alpha = 0 (level 2) can never move")]
     public void Malformed_text_names_the_problem_and_its_column(string text, int column, string problem)
     {
         var error = Assert.Throws<TowerSpecException>(() => TowerSpec.Parse(text));
@@ -73,5 +74,15 @@ public sealed class TowerSpecTests
     {
         Assert.Throws<ArgumentException>(() => new LevelSpec(Adam.Definition, new System.Collections.Generic.Dictionary<string, double> { ["lr"] = 1 }));
         Assert.Throws<ArgumentException>(() => new LevelSpec(Adam.Definition, new System.Collections.Generic.Dictionary<string, double> { ["beta2"] = 1 }));
+    }
+
+    [Fact]
+    public void A_squared_hyperparameter_at_zero_is_refused_where_it_would_be_learned_and_allowed_at_the_top()
+    {
+        var atZero = new LevelSpec(RmsProp.Definition, new System.Collections.Generic.Dictionary<string, double> { ["alpha"] = 0 });
+
+        var error = Assert.Throws<ArgumentException>(() => new TowerSpec([atZero, new LevelSpec(Sgd.Definition)]));
+        Assert.Contains("RmsProp.alpha = 0 (level 1) can never move", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, new TowerSpec([new LevelSpec(Sgd.Definition), atZero]).Depth);
     }
 }
