@@ -1,5 +1,7 @@
 using System;
 
+// Compiled into the generator too (HYPERGEN_GENERATOR, internal there), so that the generator reads these attributes
+// by the names and constants declared here instead of copies of them.
 namespace HyperGen;
 
 /// <summary>
@@ -13,7 +15,12 @@ namespace HyperGen;
 /// <c>int</c> marked <see cref="StepIndexAttribute"/> receives the 1-based step count.
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
-public sealed class HyperOptimizeAttribute : Attribute
+#if HYPERGEN_GENERATOR
+internal
+#else
+public
+#endif
+sealed class HyperOptimizeAttribute : Attribute
 {
     /// <summary>The largest <see cref="Depth"/> a definition may ask for.</summary>
     public const int MaxDepth = 64;
@@ -33,7 +40,12 @@ public sealed class HyperOptimizeAttribute : Attribute
 
 /// <summary>Marks a learned hyperparameter of an optimizer step and gives its initial value.</summary>
 [AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
-public sealed class HyperAttribute : Attribute
+#if HYPERGEN_GENERATOR
+internal
+#else
+public
+#endif
+sealed class HyperAttribute : Attribute
 {
     /// <summary>Declares a hyperparameter with the given initial value (in the user's domain).</summary>
     public HyperAttribute(double initial) => Initial = initial;
@@ -66,7 +78,12 @@ public sealed class HyperAttribute : Attribute
 
 /// <summary>Gives the initial value of a per-weight state variable (0 when absent).</summary>
 [AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
-public sealed class StateAttribute : Attribute
+#if HYPERGEN_GENERATOR
+internal
+#else
+public
+#endif
+sealed class StateAttribute : Attribute
 {
     /// <summary>The value every element of this state starts from.</summary>
     public double Init { get; set; }
@@ -74,19 +91,11 @@ public sealed class StateAttribute : Attribute
 
 /// <summary>Marks the <c>int</c> parameter that receives the 1-based index of the current step.</summary>
 [AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
-public sealed class StepIndexAttribute : Attribute
+#if HYPERGEN_GENERATOR
+internal
+#else
+public
+#endif
+sealed class StepIndexAttribute : Attribute
 {
-}
-
-/// <summary>The values a hyperparameter may take, and therefore how it is learned.</summary>
-public enum HyperDomain
-{
-    /// <summary>Any real number; learned as it is.</summary>
-    Real = 0,
-
-    /// <summary>The open interval (0, 1); learned as a raw real r with <c>h = (tanh(r) + 1) / 2</c>.</summary>
-    UnitInterval = 1,
-
-    /// <summary>Non-negative numbers; learned as a raw real r with <c>h = r * r</c>.</summary>
-    Squared = 2,
 }

@@ -1,9 +1,15 @@
 using System;
 
+// Compiled into the generator too (HYPERGEN_GENERATOR, internal there): HG0009 states the same domain rules.
 namespace HyperGen;
 
 /// <summary>Maps hyperparameters between the user's domain and the raw reals the upper levels learn.</summary>
-public static class HyperDomains
+#if HYPERGEN_GENERATOR
+internal
+#else
+public
+#endif
+static class HyperDomains
 {
     /// <summary>Whether <paramref name="value"/> lies in <paramref name="domain"/>.</summary>
     public static bool Contains(HyperDomain domain, double value) => domain switch

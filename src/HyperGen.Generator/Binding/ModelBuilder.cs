@@ -20,11 +20,10 @@ namespace HyperGen.Generator.Binding;
 /// </summary>
 internal static class ModelBuilder
 {
-    public const string HyperOptimizeAttributeName = "HyperGen.HyperOptimizeAttribute";
-    private const string HyperAttributeName = "HyperGen.HyperAttribute";
-    private const string StateAttributeName = "HyperGen.StateAttribute";
-    private const string StepIndexAttributeName = "HyperGen.StepIndexAttribute";
-    private const int MaxDepth = 64;
+    public static readonly string HyperOptimizeAttributeName = typeof(HyperOptimizeAttribute).FullName!;
+    private static readonly string HyperAttributeName = typeof(HyperAttribute).FullName!;
+    private static readonly string StateAttributeName = typeof(StateAttribute).FullName!;
+    private static readonly string StepIndexAttributeName = typeof(StepIndexAttribute).FullName!;
 
     public static GenerationResult Build(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
     {
@@ -235,7 +234,7 @@ internal static class ModelBuilder
     /// <summary>Derivatives are taken with respect to the raw value, so names say so where it differs.</summary>
     internal static string RawName(HyperModel hyper) => hyper.RawName ?? DefaultRawName(hyper);
 
-    private static string DefaultRawName(HyperModel hyper) => hyper.Domain == 0 ? hyper.Name : hyper.Name + "Raw";
+    private static string DefaultRawName(HyperModel hyper) => hyper.Domain == HyperDomain.Real ? hyper.Name : hyper.Name + "Raw";
 
     /// <summary>
     /// Gives every hyperparameter a raw name whose generated partial (<c>dW_dAlphaRaw</c>, and its buffer
@@ -293,15 +292,15 @@ internal static class ModelBuilder
     {
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
-            if (argument.Key == "Depth" && argument.Value.Value is int depth)
+            if (argument.Key == nameof(HyperOptimizeAttribute.Depth) && argument.Value.Value is int depth)
             {
-                if (depth < 1 || depth > MaxDepth)
+                if (depth < 1 || depth > HyperOptimizeAttribute.MaxDepth)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(
                         DiagnosticDescriptors.DepthOutOfRange,
-                        NamedArgumentLocation(attribute, "Depth"),
+                        NamedArgumentLocation(attribute, nameof(HyperOptimizeAttribute.Depth)),
                         depth.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        MaxDepth.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                        HyperOptimizeAttribute.MaxDepth.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                     return 1;
                 }
 
@@ -316,7 +315,7 @@ internal static class ModelBuilder
     {
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
-            if (argument.Key != "Above" || argument.Value.Value is not INamedTypeSymbol above)
+            if (argument.Key != nameof(HyperOptimizeAttribute.Above) || argument.Value.Value is not INamedTypeSymbol above)
             {
                 continue;
             }
@@ -329,7 +328,7 @@ internal static class ModelBuilder
             if (!above.GetMembers().OfType<IMethodSymbol>().Any(HasHyperOptimize))
             {
                 diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.AboveNotOptimizer, NamedArgumentLocation(attribute, "Above"), above.Name));
+                    DiagnosticDescriptors.AboveNotOptimizer, NamedArgumentLocation(attribute, nameof(HyperOptimizeAttribute.Above)), above.Name));
                 return null;
             }
 
@@ -474,36 +473,34 @@ internal static class ModelBuilder
         double initial = attribute.ConstructorArguments.Length > 0
             ? AsWritten(attribute, semanticModel, positional: 0, named: null) ?? 0
             : 0;
-        int domain = 0;
+        HyperDomain domain = HyperDomain.Real;
         bool inactiveAtZero = false;
         foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
         {
-            if (argument.Key == "Domain" && argument.Value.Value is int value)
+            if (argument.Key == nameof(HyperAttribute.Domain) && argument.Value.Value is int value)
             {
-                domain = value;
+                domain = (HyperDomain)value;
             }
-            else if (argument.Key == "InactiveAtZero" && argument.Value.Value is bool flag)
+            else if (argument.Key == nameof(HyperAttribute.InactiveAtZero) && argument.Value.Value is bool flag)
             {
                 inactiveAtZero = flag;
             }
         }
 
-        double min = AsWritten(attribute, semanticModel, positional: -1, named: "Min") ?? double.NaN;
-        double max = AsWritten(attribute, semanticModel, positional: -1, named: "Max") ?? double.NaN;
+        double min = AsWritten(attribute, semanticModel, positional: -1, named: nameof(HyperAttribute.Min)) ?? double.NaN;
+        double max = AsWritten(attribute, semanticModel, positional: -1, named: nameof(HyperAttribute.Max)) ?? double.NaN;
 
-        if (!DomainContains(domain, initial))
+        if (!HyperDomains.Contains(domain, initial))
         {
-            string domainName = domain switch { 1 => "UnitInterval", 2 => "Squared", _ => "Real" };
-            string rule = domain switch { 1 => "strictly between 0 and 1", 2 => "a finite number >= 0", _ => "a finite number" };
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.InitialOutsideDomain,
                 LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax()),
                 initial.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
                 parameter.Name,
-                domainName,
-                rule));
+                domain.ToString(),
+                HyperDomains.Describe(domain)));
         }
-        else if (domain == 2 && initial == 0 && !inactiveAtZero)
+        else if (domain == HyperDomain.Squared && initial == 0 && !inactiveAtZero)
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.HyperFixedAtZero,
@@ -526,14 +523,14 @@ internal static class ModelBuilder
         if (!double.IsNaN(min) && !double.IsNaN(max) && min > max)
         {
             diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.BoundsInverted, NamedArgumentLocation(attribute, "Min"), name, Format(min), Format(max)));
+                DiagnosticDescriptors.BoundsInverted, NamedArgumentLocation(attribute, nameof(HyperAttribute.Min)), name, Format(min), Format(max)));
         }
         else if ((!double.IsNaN(min) && initial < min) || (!double.IsNaN(max) && initial > max))
         {
             string bound = initial < min ? "Min = " + Format(min) : "Max = " + Format(max);
             diagnostics.Add(DiagnosticInfo.Create(
                 DiagnosticDescriptors.InitialOutsideBounds,
-                NamedArgumentLocation(attribute, initial < min ? "Min" : "Max"),
+                NamedArgumentLocation(attribute, initial < min ? nameof(HyperAttribute.Min) : nameof(HyperAttribute.Max)),
                 Format(initial),
                 name,
                 bound));
@@ -543,16 +540,9 @@ internal static class ModelBuilder
     private static StateModel ReadState(IParameterSymbol parameter, SemanticModel semanticModel)
     {
         AttributeData? attribute = parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == StateAttributeName);
-        double initial = attribute is null ? 0 : AsWritten(attribute, semanticModel, positional: -1, named: "Init") ?? 0;
+        double initial = attribute is null ? 0 : AsWritten(attribute, semanticModel, positional: -1, named: nameof(StateAttribute.Init)) ?? 0;
         return new StateModel(parameter.Name, initial);
     }
-
-    private static bool DomainContains(int domain, double value) => domain switch
-    {
-        1 => value > 0 && value < 1,
-        2 => !double.IsNaN(value) && !double.IsInfinity(value) && value >= 0,
-        _ => !double.IsNaN(value) && !double.IsInfinity(value),
-    };
 
     /// <summary>
     /// Reads an attribute argument as the user wrote it: <c>1e-8f</c> is a float literal converted to the double

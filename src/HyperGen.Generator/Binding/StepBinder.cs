@@ -17,7 +17,7 @@ internal sealed class StepBinder
 {
     private readonly TermFactory _f;
     private readonly ParameterRoles _roles;
-    private readonly IReadOnlyList<int> _domains;
+    private readonly IReadOnlyList<HyperDomain> _domains;
     private readonly List<DiagnosticInfo> _diagnostics;
     private readonly CancellationToken _cancellation;
     private readonly Dictionary<ILocalSymbol, Term> _locals = new(SymbolEqualityComparer.Default);
@@ -27,7 +27,7 @@ internal sealed class StepBinder
     private readonly Term[] _hyperValues;
 
     public StepBinder(
-        TermFactory factory, ParameterRoles roles, IReadOnlyList<int> domains, List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
+        TermFactory factory, ParameterRoles roles, IReadOnlyList<HyperDomain> domains, List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
     {
         _f = factory;
         _roles = roles;
@@ -310,9 +310,9 @@ internal sealed class StepBinder
         string name = _roles.Hypers[j].Name;
         Term value = _domains[j] switch
         {
-            // UnitInterval: (tanh(r) + 1) / 2; Squared: r * r (design notes, section 1).
-            1 => _f.Mul(_f.Const(0.5), _f.Add(_f.Call(Func.Tanh, raw), _f.One)),
-            2 => _f.Mul(raw, raw),
+            // As HyperDomains.FromRaw computes them at run time: (tanh(r) + 1) / 2 and r * r.
+            HyperDomain.UnitInterval => _f.Mul(_f.Const(0.5), _f.Add(_f.Call(Func.Tanh, raw), _f.One)),
+            HyperDomain.Squared => _f.Mul(raw, raw),
             _ => raw,
         };
         if (value != raw)

@@ -65,11 +65,10 @@ internal static class OptimizerEmitter
             w.Line("        {");
             foreach (HyperModel hyper in model.Hypers)
             {
-                string domain = hyper.Domain switch { 1 => "UnitInterval", 2 => "Squared", _ => "Real" };
                 string inactive = hyper.InactiveAtZero ? ", InactiveAtZero: true" : "";
                 string min = double.IsNaN(hyper.Min) ? "" : $", Min: {Precision.Double.Literal(hyper.Min)}";
                 string max = double.IsNaN(hyper.Max) ? "" : $", Max: {Precision.Double.Literal(hyper.Max)}";
-                w.Line($"            new(\"{hyper.Name}\", {Precision.Double.Literal(hyper.Initial)}, global::HyperGen.HyperDomain.{domain}{inactive}{min}{max}),");
+                w.Line($"            new(\"{hyper.Name}\", {Precision.Double.Literal(hyper.Initial)}, global::HyperGen.HyperDomain.{hyper.Domain}{inactive}{min}{max}),");
             }
 
             w.Line("        },");

@@ -23,10 +23,10 @@ internal sealed record OptimizerModel(
     KernelProgram StepWithPartials);
 
 /// <summary>
-/// A learned hyperparameter; <see cref="Domain"/> is the numeric value of HyperGen.HyperDomain, and <see cref="Min"/>
+/// A learned hyperparameter in its <see cref="Domain"/>; <see cref="Min"/>
 /// and <see cref="Max"/> are its optional bounds in the user's domain (NaN when absent).
 /// </summary>
-internal sealed record HyperModel(string Name, double Initial, int Domain, bool InactiveAtZero, double Min = double.NaN, double Max = double.NaN)
+internal sealed record HyperModel(string Name, double Initial, HyperDomain Domain, bool InactiveAtZero, double Min = double.NaN, double Max = double.NaN)
 {
     /// <summary>
     /// The name of the raw value the level above learns, as it appears in generated identifiers (<c>dW_dAlphaRaw</c>);
