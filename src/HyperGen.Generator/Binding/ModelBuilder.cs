@@ -461,7 +461,8 @@ internal static class ModelBuilder
                     LocationInfo.From(parameter.Locations.FirstOrDefault()),
                     parameter.Name,
                     parameter.Type.ToDisplayString(),
-                    weight.Type.ToDisplayString()));
+                    weight.Type.ToDisplayString())
+                    .WithProperty(DiagnosticProperties.StepPrecision, weight.Type.ToDisplayString()));
             }
         }
 
