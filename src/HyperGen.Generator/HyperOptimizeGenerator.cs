@@ -35,6 +35,15 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Models);
         context.RegisterSourceOutput(models, static (output, model) => Emit(output, model));
 
+        // A step with errors still gives its class the members users call, as stand-ins that throw, so the build
+        // shows the step's HG errors and not a follow-on "no definition for 'CreateTower'" at every use.
+        IncrementalValuesProvider<StandInModel> standIns = results
+            .Where(static result => result.StandIn is not null)
+            .Select(static (result, _) => result.StandIn!)
+            .WithTrackingName(TrackingNames.StandIns);
+        context.RegisterSourceOutput(
+            standIns, static (output, standIn) => output.AddSource(StandInEmitter.HintName(standIn), StandInEmitter.Emit(standIn)));
+
         // ILGPU kernels only where ILGPU is referenced; the target is a value, so models stay cached.
         IncrementalValueProvider<GpuTarget> gpuTarget = context.CompilationProvider
             .Select(static (compilation, _) => GpuTarget.From(compilation))
@@ -119,6 +128,9 @@ public static class TrackingNames
 
     /// <summary>The models that are emitted.</summary>
     public const string Models = "HyperGen.Models";
+
+    /// <summary>The stand-in members of the classes whose step has errors.</summary>
+    public const string StandIns = "HyperGen.StandIns";
 
     /// <summary>Whether the compilation references ILGPU (and HyperGen.Kernels), which decides the GPU kernels.</summary>
     public const string GpuTarget = "HyperGen.GpuTarget";

@@ -33,7 +33,7 @@ internal static class ModelBuilder
         {
             OptimizerModel? model = TryBuild(context, method, diagnostics, cancellation);
             bool failed = diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
-            return new GenerationResult(failed ? null : model, diagnostics.ToEquatableArray());
+            return new GenerationResult(failed ? null : model, diagnostics.ToEquatableArray(), failed ? StandInBuilder.For(method, diagnostics) : null);
         }
         catch (OperationCanceledException)
         {
@@ -46,7 +46,7 @@ internal static class ModelBuilder
                 LocationInfo.From(method.Locations.FirstOrDefault()),
                 method.Name,
                 $"{exception.GetType().Name}: {exception.Message}"));
-            return new GenerationResult(null, diagnostics.ToEquatableArray());
+            return new GenerationResult(null, diagnostics.ToEquatableArray(), StandInBuilder.For(method, diagnostics));
         }
     }
 
@@ -170,7 +170,7 @@ internal static class ModelBuilder
     }
 
     /// <summary>The members the generator adds to the optimizer class; the class may not declare or be named any of them.</summary>
-    private static readonly string[] GeneratedMemberNames = ["Definition", "CreateTower", "HyperGenDefinition", "SingleStep", "DoubleStep"];
+    internal static readonly string[] GeneratedMemberNames = ["Definition", "CreateTower", "HyperGenDefinition", "SingleStep", "DoubleStep"];
 
     /// <summary>
     /// Reports names the generated code cannot use (HG0018): a class or member named like a member the generator adds,
@@ -274,7 +274,7 @@ internal static class ModelBuilder
         && type.DeclaringSyntaxReferences.All(r =>
             r.GetSyntax() is ClassDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
 
-    private static bool IsSecondStepOfType(INamedTypeSymbol type, IMethodSymbol method)
+    internal static bool IsSecondStepOfType(INamedTypeSymbol type, IMethodSymbol method)
     {
         IMethodSymbol? first = type.GetMembers()
             .OfType<IMethodSymbol>()
@@ -460,7 +460,8 @@ internal static class ModelBuilder
                     LocationInfo.From(parameter.Locations.FirstOrDefault()),
                     parameter.Name,
                     parameter.Type.ToDisplayString(),
-                    weight.Type.ToDisplayString()));
+                    weight.Type.ToDisplayString())
+                    .WithProperty(DiagnosticProperties.StepPrecision, weight.Type.ToDisplayString()));
             }
         }
 

@@ -6,9 +6,12 @@ namespace HyperGen.Generator.Emit;
 /// <summary>What every file the generator writes shares: its header, the attribute on its types, and its namespace.</summary>
 internal static class GeneratedFile
 {
-    /// <summary>The attribute on every generated type, so that analyzers and coverage tools skip them.</summary>
-    public const string GeneratedCodeAttribute =
-        "[global::System.CodeDom.Compiler.GeneratedCode(\"HyperGen.Generator\", \"1.0.0\")]";
+    /// <summary>
+    /// The attribute on every generated type, so that analyzers and coverage tools skip them; it names the version of
+    /// the generator that wrote it.
+    /// </summary>
+    public static readonly string GeneratedCodeAttribute =
+        $"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorVersion.ToolName}\", \"{GeneratorVersion.Value}\")]";
 
     /// <summary>A writer that has written the header: auto-generated, nullable on, the user's warnings off.</summary>
     public static CodeWriter Start()

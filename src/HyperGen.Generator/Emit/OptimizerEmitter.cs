@@ -26,8 +26,10 @@ internal static class OptimizerEmitter
     internal static string QualifiedClassName(OptimizerModel model) => "global::" + FullClassName(model);
 
     /// <summary>The optimizer class's namespace-qualified name, <c>Namespace.Class</c>, for file names.</summary>
-    internal static string FullClassName(OptimizerModel model) =>
-        model.Namespace is null ? model.ClassName : $"{model.Namespace}.{model.ClassName}";
+    internal static string FullClassName(OptimizerModel model) => FullClassName(model.Namespace, model.ClassName);
+
+    /// <summary>A class's namespace-qualified name, <c>Namespace.Class</c>, or the bare name in the global namespace.</summary>
+    internal static string FullClassName(string? ns, string className) => ns is null ? className : $"{ns}.{className}";
 
     private static void WriteClass(CodeWriter w, OptimizerModel model)
     {

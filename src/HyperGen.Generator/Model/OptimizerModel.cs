@@ -69,5 +69,8 @@ internal sealed record ProgramNode(
     string? Name,
     int Uses);
 
-/// <summary>The result of the transform step: a model to emit, or none, and the diagnostics to report.</summary>
-internal sealed record GenerationResult(OptimizerModel? Model, EquatableArray<Diagnostics.DiagnosticInfo> Diagnostics);
+/// <summary>
+/// The result of the transform step: a model to emit, or none, the diagnostics to report, and for a step with errors
+/// the stand-in members its class gets instead (none where the class cannot take them).
+/// </summary>
+internal sealed record GenerationResult(OptimizerModel? Model, EquatableArray<Diagnostics.DiagnosticInfo> Diagnostics, StandInModel? StandIn = null);

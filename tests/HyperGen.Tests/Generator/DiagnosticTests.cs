@@ -7,8 +7,9 @@ namespace HyperGen.Tests.Generator;
 
 /// <summary>
 /// One test per diagnostic the generator can report from source (HG0001..HG0018): the id, the severity, the exact
-/// location of the offending construct (marked <c>[|...|]</c> in the source), and no generated code for an erroneous
-/// step. HG9999 (internal error) is the generator's guard against its own bugs and cannot be produced from source.
+/// location of the offending construct (marked <c>[|...|]</c> in the source), and no generated step for an erroneous
+/// one: its class gets only the stand-in members that throw (or nothing, where the class cannot take members).
+/// HG9999 (internal error) is the generator's guard against its own bugs and cannot be produced from source.
 /// </summary>
 public sealed class DiagnosticTests
 {
@@ -45,38 +46,71 @@ public sealed class DiagnosticTests
 
     private static void AssertNoSource(GeneratorRun run) => Assert.Empty(run.GeneratedSources);
 
-    public static TheoryData<string> ContainingTypeCases => new()
+    /// <summary>
+    /// Asserts that the erroneous step generated no code of its own, only the stand-ins for its class's members, and
+    /// that they compile (with warnings as errors) beside the user's code.
+    /// </summary>
+    private static void AssertOnlyStandIns(GeneratorRun run)
     {
-        """
-        public static class [|NotPartial|]
+        string generated = Assert.Single(run.GeneratedSources).Value;
+        Assert.Contains("public static global::HyperGen.OptimizerDefinition Definition => throw new global::System.InvalidOperationException(", generated, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("HyperGenDefinition", generated, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("IStepKernel", generated, System.StringComparison.Ordinal);
+        Assert.Empty(run.OutputErrors);
+    }
+
+    /// <summary>The cases, and whether the class can still take the stand-ins (a partial top-level class can).</summary>
+    public static TheoryData<string, bool> ContainingTypeCases => new()
+    {
         {
-            [HyperOptimize]
-            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
-        }
-        """,
-        """
-        public partial class [|NotStatic|]
-        {
-            [HyperOptimize]
-            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
-        }
-        """,
-        """
-        public static partial class Outer
-        {
-            public static partial class [|Nested|]
+            """
+            public static class [|NotPartial|]
             {
                 [HyperOptimize]
                 public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
             }
-        }
-        """,
+            """,
+            false
+        },
+        {
+            """
+            public partial class [|NotStatic|]
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+            }
+            """,
+            true
+        },
+        {
+            """
+            public static partial class Outer
+            {
+                public static partial class [|Nested|]
+                {
+                    [HyperOptimize]
+                    public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
+                }
+            }
+            """,
+            false
+        },
     };
 
     [Theory]
     [MemberData(nameof(ContainingTypeCases))]
-    public void HG0001_class_must_be_top_level_static_partial(string markup) =>
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0001"));
+    public void HG0001_class_must_be_top_level_static_partial(string markup, bool takesStandIns)
+    {
+        GeneratorRun run = AssertSingleDiagnostic(markup, "HG0001");
+        if (takesStandIns)
+        {
+            AssertOnlyStandIns(run);
+        }
+        else
+        {
+            AssertNoSource(run);
+        }
+    }
 
     public static TheoryData<string> MethodShapeCases => new()
     {
@@ -103,7 +137,7 @@ public sealed class DiagnosticTests
     [Theory]
     [MemberData(nameof(MethodShapeCases))]
     public void HG0002_step_must_be_non_generic_static_void(string markup) =>
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0002"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0002"));
 
     [Fact]
     public void HG0003_step_without_a_ref_weight()
@@ -117,7 +151,7 @@ public sealed class DiagnosticTests
                 }
             }
             """;
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0003"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0003"));
     }
 
     [Fact]
@@ -134,7 +168,7 @@ public sealed class DiagnosticTests
                 }
             }
             """;
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0004"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0004"));
     }
 
     public static TheoryData<string> StatementCases => new()
@@ -181,7 +215,7 @@ public sealed class DiagnosticTests
     [Theory]
     [MemberData(nameof(StatementCases))]
     public void HG0005_unsupported_statement(string markup) =>
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0005"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0005"));
 
     public static TheoryData<string> ExpressionCases => new()
     {
@@ -222,7 +256,7 @@ public sealed class DiagnosticTests
     [Theory]
     [MemberData(nameof(ExpressionCases))]
     public void HG0006_unsupported_expression(string markup) =>
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0006"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0006"));
 
     public static TheoryData<string> CallCases => new()
     {
@@ -253,7 +287,7 @@ public sealed class DiagnosticTests
     [Theory]
     [MemberData(nameof(CallCases))]
     public void HG0007_unsupported_call(string markup) =>
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0007"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0007"));
 
     [Theory]
     [InlineData("0")]
@@ -270,7 +304,7 @@ public sealed class DiagnosticTests
             """;
         GeneratorRun run = AssertSingleDiagnostic(markup, "HG0008");
         Assert.Contains($"Depth = {depth} ", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        AssertNoSource(run);
+        AssertOnlyStandIns(run);
     }
 
     [Theory]
@@ -312,7 +346,7 @@ public sealed class DiagnosticTests
                 }
             }
             """;
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0009"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0009"));
     }
 
     [Fact]
@@ -330,7 +364,7 @@ public sealed class DiagnosticTests
                 public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * g;
             }
             """;
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0010"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0010"));
     }
 
     public static TheoryData<string> MixedCases => new()
@@ -354,7 +388,7 @@ public sealed class DiagnosticTests
                 }
             }
             """;
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0011"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0011"));
     }
 
     [Fact]
@@ -403,7 +437,7 @@ public sealed class DiagnosticTests
                 }
             }
             """;
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0013"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0013"));
     }
 
     public static TheoryData<string> ReadOnlyCases => new()
@@ -428,7 +462,7 @@ public sealed class DiagnosticTests
                 }
             }
             """;
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0014"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0014"));
     }
 
     [Fact]
@@ -470,7 +504,7 @@ public sealed class DiagnosticTests
                 }
             }
             """;
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0007"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0007"));
     }
 
     [Theory]
@@ -488,7 +522,7 @@ public sealed class DiagnosticTests
                 }
             }
             """;
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0016"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0016"));
     }
 
     [Theory]
@@ -507,7 +541,7 @@ public sealed class DiagnosticTests
                 }
             }
             """;
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0017"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0017"));
     }
 
     [Theory]
@@ -543,7 +577,7 @@ public sealed class DiagnosticTests
                 }
             }
             """;
-        AssertNoSource(AssertSingleDiagnostic(markup, "HG0018"));
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0018"));
     }
 
     [Fact]
@@ -557,7 +591,7 @@ public sealed class DiagnosticTests
             }
             """;
         GeneratorRun run = AssertSingleDiagnostic(markup, "HG0013");
-        AssertNoSource(run);
+        AssertOnlyStandIns(run);
         Assert.Contains("C# keyword 'class'", run.GeneratorDiagnostics[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
@@ -634,7 +668,7 @@ public sealed class DiagnosticTests
     public void HG0019_step_that_never_updates_the_weight_is_one_error_without_follow_on_HG0012(string markup)
     {
         GeneratorRun run = AssertSingleDiagnostic(markup, "HG0019");
-        AssertNoSource(run);
+        AssertOnlyStandIns(run);
         Assert.Contains("never updates the weight 'w'", run.GeneratorDiagnostics[0].GetMessage(), StringComparison.Ordinal);
     }
 
@@ -652,7 +686,7 @@ public sealed class DiagnosticTests
             }
             """;
         GeneratorRun run = AssertSingleDiagnostic(markup, "HG0020");
-        AssertNoSource(run);
+        AssertOnlyStandIns(run);
         Assert.Contains("'decay' starts at 0 in the Squared domain", run.GeneratorDiagnostics[0].GetMessage(), StringComparison.Ordinal);
     }
 

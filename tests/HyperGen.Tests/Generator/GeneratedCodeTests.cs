@@ -1,6 +1,8 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using HyperGen.Tests.Packaging;
 using Microsoft.CodeAnalysis;
 using Xunit;
@@ -177,6 +179,33 @@ public sealed class GeneratedCodeTests
         GeneratorRun run = GeneratorHarness.Run(source);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.OutputErrors);
+    }
+
+    [Fact]
+    public void Generated_types_are_stamped_with_the_version_of_the_package_the_generator_ships_in()
+    {
+        // The runtime and the generator are built with one package version (the HyperGen package carries both), so
+        // the runtime's version is the one the stamp must name; it was once a fixed "1.0.0".
+        string expected = WithoutBuildMetadata(typeof(Tower<>).Assembly);
+        Assert.Equal(expected, WithoutBuildMetadata(typeof(HyperGen.Generator.HyperOptimizeGenerator).Assembly));
+
+        GeneratorRun run = GeneratorHarness.Run(TestSources.Sgd);
+        string generated = Assert.Single(run.GeneratedSources).Value;
+
+        string[] stamps = Regex.Matches(generated, @"GeneratedCode\(""([^""]*)"", ""([^""]*)""\)")
+            .Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value}")
+            .ToArray();
+        Assert.NotEmpty(stamps);
+        Assert.All(stamps, stamp => Assert.Equal($"HyperGen.Generator {expected}", stamp));
+    }
+
+    /// <summary>An assembly's informational version without the <c>+commit</c> that SourceLink appends.</summary>
+    private static string WithoutBuildMetadata(System.Reflection.Assembly assembly)
+    {
+        string version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? throw new InvalidOperationException($"{assembly.GetName().Name} has no informational version.");
+        int metadata = version.IndexOf('+', StringComparison.Ordinal);
+        return metadata < 0 ? version : version[..metadata];
     }
 
     public static TheoryData<string, string> BaselineCases => new()

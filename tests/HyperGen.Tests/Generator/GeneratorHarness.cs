@@ -31,7 +31,8 @@ internal static class GeneratorHarness
             optimizationLevel: OptimizationLevel.Release)
         .WithGeneralDiagnosticOption(ReportDiagnostic.Error);
 
-    private static readonly ImmutableArray<MetadataReference> References =
+    /// <summary>The .NET 10 reference assemblies and the HyperGen runtime, as a user's project references them.</summary>
+    public static readonly ImmutableArray<MetadataReference> References =
     [
         .. Basic.Reference.Assemblies.Net100.References.All,
         MetadataReference.CreateFromFile(typeof(Tower<>).Assembly.Location),

@@ -19,7 +19,7 @@ namespace HyperGen.Tests.Generator;
 /// </summary>
 public sealed class IncrementalityTests
 {
-    private static readonly string[] TrackedSteps = [TrackingNames.Results, TrackingNames.Diagnostics, TrackingNames.Models];
+    private static readonly string[] TrackedSteps = [TrackingNames.Results, TrackingNames.Diagnostics, TrackingNames.Models, TrackingNames.StandIns];
 
     private static (GeneratorDriverRunResult First, GeneratorDriverRunResult Second) RunTwice(string before, string after)
     {
@@ -74,6 +74,29 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void A_comment_only_edit_of_a_step_with_an_error_leaves_its_stand_ins_cached()
+    {
+        const string broken = """
+            using HyperGen;
+            namespace GeneratorTests.Defs;
+            public static partial class Broken
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * (g % 2f);
+            }
+            """;
+        string edited = "// A comment that moves everything below it.\n" + broken;
+
+        (GeneratorDriverRunResult first, GeneratorDriverRunResult second) = RunTwice(broken, edited);
+
+        Assert.Equal([IncrementalStepRunReason.New], Reasons(first, TrackingNames.StandIns));
+
+        // The error moved with the comment, so the result is new; the stand-in it carries is not.
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.Results));
+        Assert.Equal([IncrementalStepRunReason.Unchanged], Reasons(second, TrackingNames.StandIns));
+    }
+
+    [Fact]
     public void A_body_edit_reruns_the_step_and_produces_new_code()
     {
         string edited = TestSources.Adam.Replace("(MathF.Sqrt(vHat) + 1e-8f)", "(MathF.Sqrt(vHat) + 1e-6f)", StringComparison.Ordinal);
@@ -109,8 +132,18 @@ public sealed class IncrementalityTests
                 public static void Step(ref float w, float g, [Hyper(0.1)] float alpha, [Hyper(0.2)] float unused) => w -= alpha * g;
             }
             """;
+        // And a step with an error, so a stand-in is inspected.
+        const string error = """
+            using HyperGen;
+            namespace GeneratorTests.Defs;
+            public static partial class WithError
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.1)] float alpha) => w -= alpha * (g % 2f);
+            }
+            """;
         GeneratorDriver driver = GeneratorHarness.CreateDriver()
-            .RunGenerators(GeneratorHarness.CreateCompilation(TestSources.Adam, TestSources.Fancy, warning));
+            .RunGenerators(GeneratorHarness.CreateCompilation(TestSources.Adam, TestSources.Fancy, warning, error));
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
 
         int inspected = 0;
@@ -126,8 +159,8 @@ public sealed class IncrementalityTests
             }
         }
 
-        // Results: 3 steps; Diagnostics: 1 warning; Models: 3.
-        Assert.Equal(7, inspected);
+        // Results: 4 steps; Diagnostics: 1 warning and 1 error; Models: 3; StandIns: 1.
+        Assert.Equal(10, inspected);
     }
 
     private static readonly Type[] Forbidden =

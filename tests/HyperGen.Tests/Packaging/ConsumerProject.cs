@@ -61,8 +61,14 @@ internal sealed class ConsumerProject
 
     public void Write(string fileName, string text) => File.WriteAllText(Path.Combine(Directory, fileName), text);
 
+    /// <summary>Builds the project; the generated sources are written under <see cref="GeneratedDirectory"/> too.</summary>
     public DotnetResult Build() =>
-        DotnetCommand.Run(Directory, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
+        DotnetCommand.Run(
+            Directory, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false", "-p:EmitCompilerGeneratedFiles=true");
+
+    /// <summary>Where the build writes what the HyperGen generator generated, one file per optimizer class.</summary>
+    public string GeneratedDirectory => Path.Combine(
+        Directory, "obj", "Release", "net10.0", "generated", "HyperGen.Generator", "HyperGen.Generator.HyperOptimizeGenerator");
 
     public DotnetResult RunProgram() => DotnetCommand.Run(Directory, ProgramPath);
 }

@@ -20,7 +20,7 @@ public sealed class PackageConsumerTests : IClassFixture<PackedPackages>
     public PackageConsumerTests(PackedPackages packages) => _packages = packages;
 
     [Fact]
-    public void HyperGen_package_carries_the_runtime_with_docs_and_the_generator_as_an_analyzer()
+    public void HyperGen_package_carries_the_runtime_with_docs_and_the_generator_and_code_fixes_as_analyzers()
     {
         using ZipArchive package = ZipFile.OpenRead(_packages.PackagePath("HyperGen", "nupkg"));
         string[] entries = package.Entries.Select(e => e.FullName).ToArray();
@@ -28,6 +28,7 @@ public sealed class PackageConsumerTests : IClassFixture<PackedPackages>
         Assert.Contains("lib/net10.0/HyperGen.Runtime.dll", entries);
         Assert.Contains("lib/net10.0/HyperGen.Runtime.xml", entries);
         Assert.Contains("analyzers/dotnet/cs/HyperGen.Generator.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/HyperGen.CodeFixes.dll", entries);
         Assert.Contains("README.md", entries);
         Assert.Contains("LICENSE", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));
@@ -78,7 +79,12 @@ public sealed class PackageConsumerTests : IClassFixture<PackedPackages>
 
         DotnetResult build = consumer.Build();
         Assert.True(build.ExitCode == 0, build.ToString());
+        // No warning either from the code-fix assembly beside the generator, which the compiler must pass over.
         Assert.DoesNotContain("warning", build.Output.Replace("0 Warning(s)", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
+
+        // The generated code names the version of the package it came from.
+        string generated = File.ReadAllText(Path.Combine(consumer.GeneratedDirectory, "Consumer.HeavyBall.HyperGen.g.cs"));
+        Assert.Contains($"GeneratedCode(\"HyperGen.Generator\", \"{_packages.Version}\")", generated, StringComparison.Ordinal);
 
         DotnetResult run = consumer.RunProgram();
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -95,13 +101,16 @@ public sealed class PackageConsumerTests : IClassFixture<PackedPackages>
     public void A_broken_definition_fails_the_consumer_build_with_an_HG_diagnostic_at_its_location()
     {
         ConsumerProject consumer = ConsumerProject.Create(_packages, "consumer-broken");
-        consumer.Write("Program.cs", "System.Console.WriteLine(\"The build should have failed.\");\n");
+        consumer.Write("Program.cs", "var tower = Consumer.Looping.CreateTower<float>(4);\nSystem.Console.WriteLine(\"The build should have failed.\");\n");
         consumer.Write("Looping.cs", ConsumerSources.BrokenLoop);
 
         DotnetResult build = consumer.Build();
 
         Assert.NotEqual(0, build.ExitCode);
         Assert.Matches(new Regex(@"Looping\.cs\(10,9\): error HG0005: a loop", RegexOptions.CultureInvariant), build.Output);
+
+        // The program's use of the broken optimizer adds no error of its own (no CS0117 for CreateTower).
+        Assert.DoesNotMatch(new Regex(@"error CS\d{4}", RegexOptions.CultureInvariant), build.Output);
     }
 
     private static XElement ReadNuspecMetadata(ZipArchive package)
