@@ -42,12 +42,12 @@ internal sealed class KernelBuffers<T>
 
     public KernelBuffers<TOther> Convert<TOther>()
         where TOther : unmanaged, IFloatingPointIeee754<TOther> => new(Length, 0, 0)
-    {
-        Weights = Array.ConvertAll(Weights, TOther.CreateChecked),
-        Gradients = Array.ConvertAll(Gradients, TOther.CreateChecked),
-        State = Array.ConvertAll(State, TOther.CreateChecked),
-        Partials = Array.ConvertAll(Partials, TOther.CreateChecked),
-    };
+        {
+            Weights = Array.ConvertAll(Weights, TOther.CreateChecked),
+            Gradients = Array.ConvertAll(Gradients, TOther.CreateChecked),
+            State = Array.ConvertAll(State, TOther.CreateChecked),
+            Partials = Array.ConvertAll(Partials, TOther.CreateChecked),
+        };
 
     public T StateOf(int k, int i) => State[(k * Length) + i];
 
