@@ -37,7 +37,6 @@ public sealed partial class GpuTower<T> : IDisposable
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private const int FinishStride = 4;
-    private const int DispatchStride = 13;
 
     private readonly Accelerator _accelerator;
     private readonly GpuLevel<T>[] _levels;
@@ -50,7 +49,7 @@ public sealed partial class GpuTower<T> : IDisposable
     private readonly ArrayView<T> _upperState;
     private readonly ArrayView<T> _upperPartials;
     private readonly ArrayView<int> _finishTable;
-    private readonly ArrayView<int> _dispatchTable;
+    private readonly ArrayView<DispatchLevel> _dispatchLevels;
     private readonly ArrayView<double> _blockSums;
     private readonly TowerLayout _layout;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _refusal;
@@ -59,7 +58,7 @@ public sealed partial class GpuTower<T> : IDisposable
     private readonly KernelConfig _endConfig;
     private readonly int _scanThreads;
     private readonly KernelConfig _reductionConfig;
-    private readonly Action<KernelConfig, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, int>? _upperLevels;
+    private readonly Action<KernelConfig, ArrayView<DispatchLevel>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, int>? _upperLevels;
     private readonly ArrayView<T> _bounds;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _boundHits;
     private readonly bool[] _bounded;
@@ -223,13 +222,13 @@ public sealed partial class GpuTower<T> : IDisposable
 
         OptimizerDefinition[] upper = spec.Levels.Skip(1).Select(l => l.Definition).ToArray();
         (MethodInfo Kernel, int[] Indexes)? dispatcher = depth > 1 ? GpuKernelCatalog.FindDispatcher(upper, typeof(T)) : null;
-        MemoryBuffer1D<int, Stride1D.Dense> dispatchBuffer = accelerator.Allocate1D(
-            dispatcher is { } found ? DispatchTable(layout, found.Indexes, inactive, bounded) : [0]);
-        _dispatchTable = dispatchBuffer.View;
+        MemoryBuffer1D<DispatchLevel, Stride1D.Dense> dispatchBuffer = accelerator.Allocate1D(
+            dispatcher is { } found ? DispatchLevels(layout, found.Indexes, inactive, bounded) : [default]);
+        _dispatchLevels = dispatcher is null ? default : dispatchBuffer.View;
         if (dispatcher is { } d)
         {
             _upperLevels = accelerator.LoadStreamKernel(d.Kernel.CreateDelegate<
-                Action<ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, int>>());
+                Action<ArrayView<DispatchLevel>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, int>>());
 
             // One group; a thread per hyperparameter of the widest level (a warp covers every built-in).
             int widest = layout.Hypers.Take(depth - 1).DefaultIfEmpty(1).Max();
@@ -373,7 +372,7 @@ public sealed partial class GpuTower<T> : IDisposable
         if (_upperLevels is not null)
         {
             _upperLevels(
-                _upperLevelsConfig, _dispatchTable, _raw, _initialRaw, _learned, _hypergradients, _upperState, _upperPartials,
+                _upperLevelsConfig, _dispatchLevels, _raw, _initialRaw, _learned, _hypergradients, _upperState, _upperPartials,
                 _bounds, _boundHits.View, _refusal.View, stepIndex);
         }
         else
@@ -603,32 +602,29 @@ public sealed partial class GpuTower<T> : IDisposable
         return table;
     }
 
-    /// <summary>The generated dispatcher's level table (layout documented in GpuDispatcherEmitter).</summary>
-    private static int[] DispatchTable(TowerLayout layout, int[] indexes, bool[] inactive, bool[] bounded)
+    /// <summary>The generated dispatcher's entries, one per upper level, level 2 first.</summary>
+    private static DispatchLevel[] DispatchLevels(TowerLayout layout, int[] indexes, bool[] inactive, bool[] bounded)
     {
         int depth = layout.Hypers.Length;
-        var table = new int[1 + ((depth - 1) * DispatchStride)];
-        table[0] = depth;
+        var levels = new DispatchLevel[depth - 1];
         for (int level = 1; level < depth; level++)
         {
-            int at = 1 + ((level - 1) * DispatchStride);
             bool isLearned = level < depth - 1;
-            table[at] = indexes[level - 1];
-            table[at + 1] = layout.Counts[level];
-            table[at + 2] = layout.HyperAt[level - 1];
-            table[at + 3] = layout.HyperAt[level - 1];
-            table[at + 4] = layout.StateAt[level];
-            table[at + 5] = layout.States[level] * layout.Counts[level];
-            table[at + 6] = isLearned ? layout.PartialAt[level] : 0;
-            table[at + 7] = isLearned ? layout.Hypers[level] * layout.Counts[level] : 0;
-            table[at + 8] = layout.HyperAt[level];
-            table[at + 9] = inactive[level - 1] ? 1 : 0;
-            table[at + 10] = layout.HyperAt[level - 1];
-            table[at + 11] = layout.Hypers[level];
-            table[at + 12] = bounded[level - 1] ? 1 : 0;
+            levels[level - 1] = new DispatchLevel(
+                optimizer: indexes[level - 1],
+                count: layout.Counts[level],
+                belowAt: layout.HyperAt[level - 1],
+                stateAt: layout.StateAt[level],
+                stateLength: layout.States[level] * layout.Counts[level],
+                partialAt: isLearned ? layout.PartialAt[level] : 0,
+                partialLength: isLearned ? layout.Hypers[level] * layout.Counts[level] : 0,
+                rawAt: layout.HyperAt[level],
+                hyperCount: layout.Hypers[level],
+                belowHoldsSome: inactive[level - 1],
+                belowBounded: bounded[level - 1]);
         }
 
-        return table;
+        return levels;
     }
 
     private static int ReductionGroupSize(Accelerator accelerator)

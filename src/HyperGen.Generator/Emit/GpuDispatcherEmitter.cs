@@ -14,19 +14,16 @@ namespace HyperGen.Generator.Emit;
 /// the next level reads them. One launch instead of one per level keeps a Depth-32 step close to a Depth-2 one.
 /// </summary>
 /// <remarks>
-/// The level table (ints) starts with the depth; then, per upper level L = 1 .. depth - 1, <see cref="TableStride"/>
-/// entries: optimizer index, count (hyperparameters below), offset of the raw values below, offset of their
-/// hypergradient, offset and length of this level's state, offset and length of its partials (0 when the level is
-/// the top), offset of its own raw values, whether the level below holds some hyperparameter, offset of the below
-/// level's learned flags, this level's hyperparameter count, whether the level below has bounds. The tower packs
-/// every level's buffers into flat device arrays at those offsets. Bounds are three values per packed raw
-/// hyperparameter (low and high in the raw domain, infinite where there is none, and 1 where the bound is on the
-/// magnitude: the squared domain), with a hit counter each; a level's update of the level below is clamped and
-/// counted as the CPU tower's HyperBounds does it, before the hold and before the next level reads the values.
+/// The levels arrive as HyperGen.Kernels.DispatchLevel entries, one per upper level, level 2 first: the optimizer's
+/// index, how many values it steps, and where its buffers and the level below's lie in the tower's packed device
+/// arrays (the struct documents each). Bounds are three values per packed raw hyperparameter (low and high in the
+/// raw domain, infinite where there is none, and 1 where the bound is on the magnitude: the squared domain), with a
+/// hit counter each; a level's update of the level below is clamped and counted as the CPU tower's HyperBounds does
+/// it, before the hold and before the next level reads the values.
 /// </remarks>
 internal static class GpuDispatcherEmitter
 {
-    public const int TableStride = 13;
+    private const string DispatchLevelType = "global::HyperGen.Kernels.DispatchLevel";
 
     public const string HintName = "HyperGen.GpuDispatcher.g.cs";
 
@@ -63,7 +60,7 @@ internal static class GpuDispatcherEmitter
     {
         string view = $"global::ILGPU.ArrayView<{p.Type}>";
         w.Line($"/// <summary>Every upper level, top-down, in {(p.IsSingle ? "single" : "double")} precision; one thread group (explicitly grouped).</summary>");
-        using (w.Block($"public static void UpperLevels{p.Name}(global::ILGPU.ArrayView<int> table, {view} raw, {view} initialRaw, global::ILGPU.ArrayView<int> learned, {view} hypergradients, {view} state, {view} partials, {view} bounds, global::ILGPU.ArrayView<int> boundHits, global::ILGPU.ArrayView<int> refusal, int stepIndex)"))
+        using (w.Block($"public static void UpperLevels{p.Name}(global::ILGPU.ArrayView<{DispatchLevelType}> levels, {view} raw, {view} initialRaw, global::ILGPU.ArrayView<int> learned, {view} hypergradients, {view} state, {view} partials, {view} bounds, global::ILGPU.ArrayView<int> boundHits, global::ILGPU.ArrayView<int> refusal, int stepIndex)"))
         {
             w.Line("// A refused step (the tower met a NaN or an infinity in the hypergradients) changes nothing.");
             using (w.Block("if (refusal[0] != 0)"))
@@ -72,22 +69,21 @@ internal static class GpuDispatcherEmitter
             }
 
             w.Line();
-            w.Line("int depth = table[0];");
             w.Line("int thread = global::ILGPU.Group.IdxX;");
             w.Line("int threads = global::ILGPU.Group.DimX;");
             w.Line("global::ILGPU.Index1D first = new global::ILGPU.Index1D(thread);");
-            using (w.Block("for (int level = depth - 1; level >= 1; level--)"))
+            using (w.Block("for (int top = levels.IntLength - 1; top >= 0; top--)"))
             {
-                w.Line($"int at = 1 + ((level - 1) * {TableStride.ToString(CultureInfo.InvariantCulture)});");
-                w.Line("int count = table[at + 1];");
-                w.Line("int belowAt = table[at + 2];");
+                w.Line($"{DispatchLevelType} level = levels[top];");
+                w.Line("int count = level.Count;");
+                w.Line("int belowAt = level.BelowAt;");
                 w.Line($"{view} below = raw.SubView(belowAt, count);");
-                w.Line($"{view} gradient = hypergradients.SubView(table[at + 3], count);");
-                w.Line($"{view} levelState = state.SubView(table[at + 4], table[at + 5]);");
-                w.Line("int partialLength = table[at + 7];");
-                w.Line($"{view} levelPartials = partials.SubView(table[at + 6], partialLength);");
-                w.Line($"{view} levelRaw = raw.SubView(table[at + 8], table[at + 11]);");
-                using (w.Block("switch (table[at])"))
+                w.Line($"{view} gradient = hypergradients.SubView(belowAt, count);");
+                w.Line($"{view} levelState = state.SubView(level.StateAt, level.StateLength);");
+                w.Line("int partialLength = level.PartialLength;");
+                w.Line($"{view} levelPartials = partials.SubView(level.PartialAt, partialLength);");
+                w.Line($"{view} levelRaw = raw.SubView(level.RawAt, level.HyperCount);");
+                using (w.Block("switch (level.Optimizer)"))
                 {
                     for (int id = 0; id < models.Length; id++)
                     {
@@ -108,7 +104,7 @@ internal static class GpuDispatcherEmitter
 
                 w.Line();
                 w.Line("// Bounds on the values just written (raw domain), by the thread that wrote each: clamp and count.");
-                using (w.Block("if (table[at + 12] != 0)"))
+                using (w.Block("if (level.BelowBounded != 0)"))
                 {
                     using (w.Block("for (int j = thread; j < count; j += threads)"))
                     {
@@ -135,11 +131,11 @@ internal static class GpuDispatcherEmitter
 
                 w.Line();
                 w.Line("// Hyperparameters the level above does not learn (momentum that starts at 0) keep their initial value.");
-                using (w.Block("if (table[at + 9] != 0)"))
+                using (w.Block("if (level.BelowHoldsSome != 0)"))
                 {
                     using (w.Block("for (int j = thread; j < count; j += threads)"))
                     {
-                        using (w.Block("if (learned[table[at + 10] + j] == 0)"))
+                        using (w.Block("if (learned[belowAt + j] == 0)"))
                         {
                             w.Line("below[j] = initialRaw[belowAt + j];");
                         }
