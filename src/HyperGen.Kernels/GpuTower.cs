@@ -16,7 +16,7 @@ namespace HyperGen.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The semantics are <see cref="Tower{T}"/>'s (design notes, section 1) and the numbers agree with it up to
+/// The semantics are <see cref="Tower{T}"/>'s (docs/how-it-works.md, "How a tower runs the kernels") and the numbers agree with it up to
 /// rounding (fused multiply-adds, device math functions, summation order). Level 1 stores its partials (H values
 /// per weight) for the next step's reduction. Kernels are loaded once, in the constructor; a step allocates
 /// nothing on the host. Not thread-safe. See docs/gpu.md.

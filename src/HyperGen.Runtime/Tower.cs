@@ -12,7 +12,7 @@ namespace HyperGen;
 /// <remarks>
 /// <para>
 /// A step computes every level's hypergradient from the previous step, then updates the levels top-down, the weights
-/// last (design notes, section 1). Level 1's hypergradient comes from one pass over the parameters: either the dot
+/// last (docs/how-it-works.md, "How a tower runs the kernels"). Level 1's hypergradient comes from one pass over the parameters: either the dot
 /// products of this step's gradients with the partials the previous update stored, or, for optimizers where the
 /// generator found it moves fewer bytes, from the partials recomputed out of the previous update's inputs (its
 /// gradients, and the state it started from, which the tower keeps by double-buffering the state). A step allocates

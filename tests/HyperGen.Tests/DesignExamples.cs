@@ -1,10 +1,10 @@
 namespace HyperGen.Tests;
 
-/// <summary>Optimizer definitions from the design notes, shared by the CLI, parity and generator tests.</summary>
+/// <summary>Optimizer definitions from the documentation, shared by the CLI, parity and generator tests.</summary>
 internal static class DesignExamples
 {
     /// <summary>
-    /// The NesterovRms example of design notes section 2, verbatim: the class only, so each test adds the usings
+    /// The NesterovRms example of README.md, verbatim: the class only, so each test adds the usings
     /// and namespace it needs (it uses System and HyperGen).
     /// </summary>
     public const string NesterovRms = """

@@ -6,7 +6,7 @@ namespace HyperGen.Cli.Bench;
 /// computed from these counts is comparable across operations and with the copy.
 /// </summary>
 /// <remarks>
-/// The tower counts follow the algorithm <see cref="Tower{T}"/> runs today (design notes, section 3); whoever
+/// The tower counts follow the algorithm <see cref="Tower{T}"/> runs today (docs/performance.md, "The byte model"); whoever
 /// changes how the tower moves its data must change <see cref="TowerElements"/> with it.
 /// </remarks>
 internal static class TrafficModel

@@ -16,7 +16,7 @@ internal enum Role
 /// <summary>A classified parameter: its role and, for state and hyperparameters, its index among them.</summary>
 internal sealed record ParameterRole(IParameterSymbol Symbol, Role Role, int Index);
 
-/// <summary>The parameters of a step method, classified by the conventions of the design notes (section 2).</summary>
+/// <summary>The parameters of a step method, classified by the conventions of docs/defining-optimizers.md.</summary>
 internal sealed class ParameterRoles
 {
     public ParameterRoles(

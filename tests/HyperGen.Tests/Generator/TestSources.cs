@@ -17,7 +17,7 @@ internal static class TestSources
 
         """;
 
-    /// <summary>A copy of the built-in Adam (design notes, section 1).</summary>
+    /// <summary>A copy of the built-in Adam (src/HyperGen.Runtime/Optimizers/Adam.cs).</summary>
     public const string Adam = Header + """
         public static partial class AdamCopy
         {
@@ -70,7 +70,7 @@ internal static class TestSources
         }
         """;
 
-    /// <summary>The example of design notes section 2, verbatim.</summary>
+    /// <summary>The NesterovRms example of README.md and docs/defining-optimizers.md, verbatim.</summary>
     public const string NesterovRms = Header + DesignExamples.NesterovRms;
 
     /// <summary>Gradient clipping: ?: on a comparison, MathF.Abs and MathF.Max (the third baseline).</summary>
