@@ -11,13 +11,6 @@ public interface IStepKernel<T>
     where T : unmanaged
 {
     /// <summary>
-    /// Whether a tower should get this optimizer's hypergradient by recomputing the previous step's partials from
-    /// that step's inputs (<see cref="AccumulateHypergradients"/>) rather than by storing the partials: the generator
-    /// chooses whichever moves fewer bytes per weight.
-    /// </summary>
-    bool RecomputesPartials => false;
-
-    /// <summary>
     /// Updates every element of <paramref name="chunk"/>: weights and state, and, when the chunk carries partial
     /// buffers, the derivative of each new weight with respect to each raw hyperparameter; when the chunk keeps its
     /// inputs, the new state goes to the chunk's other state buffer and the gradients are copied.
@@ -26,7 +19,17 @@ public interface IStepKernel<T>
     /// <param name="rawHyperParameters">The raw (reparameterised) hyperparameters, in declaration order.</param>
     /// <param name="stepIndex">The 1-based index of this level's step.</param>
     void Step(in LevelChunk<T> chunk, ReadOnlySpan<T> rawHyperParameters, int stepIndex);
+}
 
+/// <summary>
+/// A step kernel whose hypergradient a tower gets by recomputing the previous step's partials from that step's inputs
+/// rather than by storing the partials: the generator implements this where it moves fewer bytes per weight (the
+/// kernel's comment says how many).
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+public interface IRecomputingStepKernel<T> : IStepKernel<T>
+    where T : unmanaged
+{
     /// <summary>
     /// Recomputes the partial derivatives of the previous step's new weights with respect to each raw hyperparameter
     /// from that step's inputs, and adds <c>sum_i gradients[i] * dw_i/dr_j</c> to <paramref name="hypergradients"/>[j].
@@ -35,8 +38,6 @@ public interface IStepKernel<T>
     /// <param name="previousRawHyperParameters">The raw hyperparameters the previous step used.</param>
     /// <param name="previousStepIndex">The 1-based index of the previous step.</param>
     /// <param name="hypergradients">One sum per raw hyperparameter, added to.</param>
-    /// <exception cref="NotSupportedException">The optimizer stores its partials (<see cref="RecomputesPartials"/> is false).</exception>
     void AccumulateHypergradients(
-        in HypergradientChunk<T> chunk, ReadOnlySpan<T> previousRawHyperParameters, int previousStepIndex, Span<double> hypergradients) =>
-        throw new NotSupportedException("This optimizer stores its partials; it does not recompute them.");
+        in HypergradientChunk<T> chunk, ReadOnlySpan<T> previousRawHyperParameters, int previousStepIndex, Span<double> hypergradients);
 }

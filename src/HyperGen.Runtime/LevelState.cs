@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -46,7 +47,7 @@ internal sealed unsafe class LevelState<T> : ILevelState
             _learned[j] = learnedByLevelAbove && !(info.InactiveAtZero && initial == 0);
         }
 
-        RecomputesPartials = learnedByLevelAbove && mayRecompute && Kernel.RecomputesPartials;
+        RecomputingKernel = learnedByLevelAbove && mayRecompute ? Kernel as IRecomputingStepKernel<T> : null;
         _stateBuffers = new AlignedBuffer<T>[RecomputesPartials ? 2 : 1];
         for (int b = 0; b < _stateBuffers.Length; b++)
         {
@@ -78,6 +79,9 @@ internal sealed unsafe class LevelState<T> : ILevelState
 
     public IStepKernel<T> Kernel { get; }
 
+    /// <summary>The kernel, when this level gets its hypergradient by recomputing the partials; otherwise null.</summary>
+    public IRecomputingStepKernel<T>? RecomputingKernel { get; }
+
     /// <summary>Elements this level updates: the weights at level 1, the hyperparameters below otherwise.</summary>
     public int Count { get; }
 
@@ -103,7 +107,8 @@ internal sealed unsafe class LevelState<T> : ILevelState
     public Span<T> PreviousState => RecomputesPartials ? _stateBuffers[1 - _currentState].Span : [];
 
     /// <summary>Whether the level above gets its hypergradient by recomputing this level's partials.</summary>
-    public bool RecomputesPartials { get; }
+    [MemberNotNullWhen(true, nameof(RecomputingKernel))]
+    public bool RecomputesPartials => RecomputingKernel is not null;
 
     /// <summary>
     /// The partials the last update recorded, partial j at <c>[j * Stride, j * Stride + Count)</c>; empty unless the

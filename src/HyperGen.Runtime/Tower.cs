@@ -692,7 +692,7 @@ public sealed unsafe partial class Tower<T>
                     in level.PreviousStateRef(at),
                     level.Stride,
                     length);
-                level.Kernel.AccumulateHypergradients(in chunk, level.PreviousRaw, level.PreviousStepIndex, sums);
+                level.RecomputingKernel.AccumulateHypergradients(in chunk, level.PreviousRaw, level.PreviousStepIndex, sums);
                 return;
             }
 

@@ -109,7 +109,7 @@ internal static class BenchRunner
             foreach (int depth in plan.Depths)
             {
                 TowerSpec spec = plan.Shape.Build(optimizer, depth);
-                bool recomputes = optimizer.GetKernel<float>().RecomputesPartials;
+                bool recomputes = optimizer.GetKernel<float>() is IRecomputingStepKernel<float>;
                 operations.Add(new(
                     optimizer.Name.ToLowerInvariant(), depth, TrafficModel.TowerElements(optimizer, depth), HeldElements(optimizer, depth, recomputes),
                     () => new TowerStep<T>(spec, weights, gradients)));

@@ -50,6 +50,6 @@ internal static class TrafficModel
             return 4 + (2 * states);
         }
 
-        return recomputes ?? levelOne.GetKernel<float>().RecomputesPartials ? 6 + (3 * states) : 4 + (2 * states) + (2 * hyperparameters);
+        return recomputes ?? levelOne.GetKernel<float>() is IRecomputingStepKernel<float> ? 6 + (3 * states) : 4 + (2 * states) + (2 * hyperparameters);
     }
 }

@@ -107,17 +107,16 @@ internal static class OptimizerEmitter
         string summaryName = p.IsSingle ? "single" : "double";
         w.Line($"/// <summary><see cref=\"{model.MethodName}\"/> over whole buffers in {summaryName} precision.</summary>");
         w.Line(GeneratedFile.GeneratedCodeAttribute);
-        using (w.Block($"private sealed class {p.Name}Step : global::HyperGen.IStepKernel<{p.Type}>"))
+        string kernelInterface = recompute is null ? "IStepKernel" : "IRecomputingStepKernel";
+        using (w.Block($"private sealed class {p.Name}Step : global::HyperGen.{kernelInterface}<{p.Type}>"))
         {
-            w.Line($"public static readonly {p.Name}Step Instance = new();");
-            w.Line();
             if (recompute is not null)
             {
-                w.Line("/// <inheritdoc/>");
-                w.Line($"/// <remarks>Recomputing moves {RecomputePlan.RecomputedValues(model.StepWithPartials, recompute)} values per weight and step; storing the partials would move {RecomputePlan.StoredValues(model.StepWithPartials)}.</remarks>");
-                w.Line("public bool RecomputesPartials => true;");
-                w.Line();
+                w.Line($"// Recomputing the partials moves {RecomputePlan.RecomputedValues(model.StepWithPartials, recompute)} values per weight and step; storing them would move {RecomputePlan.StoredValues(model.StepWithPartials)}.");
             }
+
+            w.Line($"public static readonly {p.Name}Step Instance = new();");
+            w.Line();
 
             w.Line("/// <inheritdoc/>");
             using (w.Block($"public void Step(in global::HyperGen.LevelChunk<{p.Type}> chunk, global::System.ReadOnlySpan<{p.Type}> raw, int stepIndex)"))

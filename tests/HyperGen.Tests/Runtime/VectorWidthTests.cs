@@ -62,7 +62,7 @@ public sealed class VectorWidthTests
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var level = new LevelState<T>(TowerSpec.Parse(optimizer).Levels[0], Count, learnedByLevelAbove: true, mayRecompute: true);
-        if (!level.Kernel.RecomputesPartials)
+        if (level.RecomputingKernel is null)
         {
             return;
         }
@@ -126,7 +126,7 @@ public sealed class VectorWidthTests
             {
                 var chunk = new HypergradientChunk<T>(
                     in NextGradients[start], in Gradients[start], in State[start], Count, Math.Min(chunkLength, Count - start));
-                level.Kernel.AccumulateHypergradients(in chunk, level.Raw, previousStepIndex: 3, sums);
+                level.RecomputingKernel!.AccumulateHypergradients(in chunk, level.Raw, previousStepIndex: 3, sums);
             }
 
             return sums;
