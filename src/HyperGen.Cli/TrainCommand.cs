@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using HyperGen.Cli.Training;
 using HyperGen.Kernels;
 using HyperGen.Training;
@@ -25,6 +27,7 @@ internal static class TrainCommand
             HelpName = "SPEC",
             DefaultValueFactory = _ => "adam(alpha=1e-3)/sgd(alpha=1e-5)",
         };
+        var definitions = new DefinitionsOption();
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seeds the initial weights and the shuffles.", DefaultValueFactory = _ => 1 };
         var device = TrainingDeviceSetup.DeviceOption();
@@ -39,13 +42,14 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train the paper's MLP on Fashion-MNIST with a hyperoptimized tower.")
         {
-            tower, epochs, seed, device, gemm, data, output,
+            tower, definitions.Option, epochs, seed, device, gemm, data, output,
         };
         var checkpoints = new CheckpointOptions();
         checkpoints.AddTo(command);
         command.SetAction(result => Execute(
             new TrainSettings(
                 result.GetRequiredValue(tower),
+                definitions.Read(result),
                 result.GetValue(epochs),
                 result.GetValue(seed),
                 result.GetRequiredValue(device),
@@ -65,8 +69,12 @@ internal static class TrainCommand
             throw new CliInputException($"--epochs: must be at least 1, not {settings.Epochs}");
         }
 
-        TowerSpec spec = TrainingOptionsCommon.ParseTower("--tower", settings.Tower);
-        using TrainingGpu? gpu = settings.Device == "cpu" ? null : TrainingDeviceSetup.Open(settings.Device, settings.Gemm, spec, stderr);
+        // Compiled first: the tower may name the optimizers, which must stay loaded until the run is over.
+        using DefinitionCompilation? compiled = DefinitionsOption.CompileOrThrow(settings.Definitions, stderr);
+        TowerSpec spec = TrainingOptionsCommon.ParseTower(
+            "--tower", settings.Tower, compiled?.CreateCatalog(), compiled is null ? "an optimizer of your own trains with --definitions FILE.cs" : null);
+        (string deviceChoice, string? deviceNote) = ChooseDevice(settings.Device, spec, compiled);
+        using TrainingGpu? gpu = deviceChoice == "cpu" ? null : TrainingDeviceSetup.Open(deviceChoice, settings.Gemm, spec, stderr);
         FashionMnistDataset dataset = TrainingOptionsCommon.LoadData(settings.DataDirectory);
         TrainingOptionsCommon.CreateOutputDirectory(settings.OutputDirectory);
 
@@ -74,7 +82,7 @@ internal static class TrainCommand
         bool interactive = TerminalOutput.IsInteractive(stdout);
         console.WriteLine($"data: {dataset.Description}");
         console.WriteLine($"tower: {spec}");
-        console.WriteLine($"device: {TrainingDevice.Describe(gpu?.Device)}");
+        console.WriteLine($"device: {TrainingDevice.Describe(gpu?.Device)}{deviceNote}");
         if (gpu is not null)
         {
             console.WriteLine($"matrix products: {gpu.GemmDescription}");
@@ -162,9 +170,29 @@ internal static class TrainCommand
         return run.Training.Diverged ? ExitCodes.CheckFailed : ExitCodes.Success;
     }
 
+    /// <summary>
+    /// The device to open for <paramref name="device"/>, and a note for the device line. Optimizers compiled from
+    /// <c>--definitions</c> have CPU kernels only (the generator writes GPU kernels into projects that reference
+    /// HyperGen.Kernels), so a tower using one runs on the CPU: <c>auto</c> says so, <c>gpu</c> is an error.
+    /// </summary>
+    private static (string Device, string? Note) ChooseDevice(string device, TowerSpec spec, DefinitionCompilation? compiled)
+    {
+        LevelSpec? compiledLevel = compiled is null ? null : spec.Levels.FirstOrDefault(level => compiled.Contains(level.Definition));
+        if (compiledLevel is null || device == "cpu")
+        {
+            return (device, null);
+        }
+
+        string name = compiledLevel.Definition.Name.ToLowerInvariant();
+        return device == "gpu"
+            ? throw new CliInputException(
+                $"--device gpu: {name} comes from --definitions, which compiles CPU kernels only (GPU kernels are generated in a project that references HyperGen.Kernels); use --device cpu")
+            : ("cpu", $" ({name} comes from --definitions: CPU kernels only)");
+    }
+
     /// <summary>The options of one <c>train</c> invocation, as parsed.</summary>
     private sealed record TrainSettings(
-        string Tower, int Epochs, int Seed, string Device, GemmEngine Gemm, string? DataDirectory, string OutputDirectory, TrainCheckpoints? Checkpoints);
+        string Tower, IReadOnlyList<string> Definitions, int Epochs, int Seed, string Device, GemmEngine Gemm, string? DataDirectory, string OutputDirectory, TrainCheckpoints? Checkpoints);
 
     /// <summary>Runs <paramref name="write"/>, reporting a file that cannot be written as bad --out input.</summary>
     private static void OutputFile(string path, Action write)
