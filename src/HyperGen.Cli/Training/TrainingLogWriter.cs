@@ -9,7 +9,7 @@ namespace HyperGen.Cli.Training;
 
 /// <summary>
 /// Writes a run's files: <c>steps.csv</c> (one row per step: step, epoch, loss, then <c>level1.alpha</c>, ... in
-/// the user's domain), <c>log.json</c> (the same columns as arrays, plus the per-epoch reports) and
+/// the user's domain, each the shortest text that reads back as the same float), <c>log.json</c> (the same columns as arrays, plus the per-epoch reports) and
 /// <c>summary.json</c> (test error, seconds per epoch, epochs, final hyperparameters of every level).
 /// </summary>
 internal static class TrainingLogWriter
@@ -38,7 +38,8 @@ internal static class TrainingLogWriter
                 .Append(history.Losses[row].ToString("R", CultureInfo.InvariantCulture));
             for (int column = 0; column < history.Columns.Count; column++)
             {
-                line.Append(',').Append(history.ValuesOf(column)[row].ToString("R", CultureInfo.InvariantCulture));
+                // The towers train in float: printed through double, 1e-5f would read 9.999999747378752E-06.
+                line.Append(',').Append(((float)history.ValuesOf(column)[row]).ToString("R", CultureInfo.InvariantCulture));
             }
 
             writer.WriteLine(line.ToString());
