@@ -93,71 +93,39 @@ internal static class TrainCommand
         string summaryPath = Path.Combine(settings.OutputDirectory, "summary.json");
         string plotPath = Path.Combine(settings.OutputDirectory, "plot.png");
 
-        // A resumed run continues the step log of the run it resumes; log.json and plot.png cover this invocation.
         TrainCheckpoints? checkpoints = settings.Checkpoints;
-        bool continueStepLog = checkpoints is { Resume: true } && File.Exists(stepsPath);
-        ICheckpointedRun? checkpointed = null;
+        CheckpointHooks? hooks = checkpoints is null ? null : new CheckpointHooks(checkpoints, stdout);
+        var options = new RecordedRunOptions(gpu, dataset, settings.Epochs, settings.Seed);
         var history = new TrainingHistory(spec);
-        TowerRunResult run = EpochProgress.Run(console, interactive, settings.Epochs, TowerRun.StepsPerEpoch(dataset), progress =>
-        {
-            if (gpu is not null)
-            {
-                return GpuTowerRun.Train(
-                    gpu,
-                    dataset,
-                    spec,
-                    settings.Epochs,
-                    settings.Seed,
-                    onStart: started =>
-                    {
-                        checkpointed = started;
-                        checkpoints?.Start(started, stdout);
-                    },
-                    onStep: (step, tower) =>
-                    {
-                        history.Record(step, tower);
-                        progress.OnStep(step, tower);
-                    },
-                    onBlock: (firstStep, lastStep) => checkpoints?.AfterBlock(firstStep, lastStep, checkpointed!),
-                    onEpoch: (epoch, tower) =>
-                    {
-                        progress.OnEpoch(epoch, tower);
-                        checkpoints?.AfterEpoch(checkpointed!);
-                    });
-            }
+        TowerRunResult thisInvocation = EpochProgress.Run(
+            console, interactive, settings.Epochs, TowerRun.StepsPerEpoch(dataset), progress => RecordedRun.Train(options, spec, progress, history, hooks));
 
-            CpuTowerReadout? readout = null;
-            return TowerRun.Train(
-                dataset,
-                spec,
-                settings.Epochs,
-                settings.Seed,
-                onStart: (started, tower) =>
-                {
-                    checkpointed = new CpuCheckpointedRun(started, tower);
-                    readout = new CpuTowerReadout(tower);
-                    checkpoints?.Start(checkpointed, stdout);
-                },
-                onStep: (step, tower) =>
-                {
-                    history.Record(step, readout!);
-                    progress.OnStep(step, readout!);
-                    checkpoints?.AfterStep(step, checkpointed!);
-                },
-                onEpoch: (epoch, tower) =>
-                {
-                    progress.OnEpoch(epoch, readout!);
-                    checkpoints?.AfterEpoch(checkpointed!);
-                });
-        });
-
-        if (run.Training.Epochs.Count == 0)
+        // A resumed run's history holds the steps and epochs before it too, so every file covers the whole run. A
+        // checkpoint without its history (written by an older version, or copied alone) can only continue the step log.
+        string? historyProblem = checkpoints is { Resume: true } ? hooks!.Run!.HistoryProblem : null;
+        bool nothingToDo = thisInvocation.Training.Epochs.Count == 0;
+        if (nothingToDo)
         {
             console.WriteLine(
-                $"nothing to do: the checkpoint's run already completed {checkpointed!.CompletedEpochs} epochs (raise --epochs to continue it)");
-            return ExitCodes.Success;
+                $"nothing to do: the checkpoint's run already completed {hooks!.Run!.CompletedEpochs} epochs (raise --epochs to continue it)");
+
+            // With its history, the finished run's files are written again: a run killed while writing them is complete.
+            if (historyProblem is not null || history.EpochReports.Count == 0)
+            {
+                return ExitCodes.Success;
+            }
         }
 
+        bool continueStepLog = false;
+        if (historyProblem is not null)
+        {
+            continueStepLog = File.Exists(stepsPath);
+            stderr.WriteLine(
+                $"hypergen: warning: the run's history was not restored ({historyProblem}); steps.csv continues, the other files cover only this invocation");
+        }
+
+        bool diverged = nothingToDo ? history.EndedDiverged : thisInvocation.Training.Diverged;
+        TowerRunResult run = thisInvocation with { Training = new TrainingResult(history.EpochReports, diverged) };
         var info = new TrainRunInfo(spec.ToString(), dataset.Description, settings.Seed);
         OutputFile(stepsPath, () => TrainingLogWriter.WriteStepsCsv(stepsPath, history, append: continueStepLog));
         OutputFile(logPath, () => TrainingLogWriter.WriteLogJson(logPath, info, run.Training, history));
