@@ -28,6 +28,7 @@ internal static class TrainCommand
             DefaultValueFactory = _ => "adam(alpha=1e-3)/sgd(alpha=1e-5)",
         };
         var definitions = new DefinitionsOption();
+        var baselines = new BaselineOption();
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seeds the initial weights and the shuffles.", DefaultValueFactory = _ => 1 };
         var device = TrainingDeviceSetup.DeviceOption();
@@ -42,7 +43,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train the paper's MLP on Fashion-MNIST with a hyperoptimized tower.")
         {
-            tower, definitions.Option, epochs, seed, device, gemm, data, output,
+            tower, definitions.Option, baselines.Option, epochs, seed, device, gemm, data, output,
         };
         var checkpoints = new CheckpointOptions();
         checkpoints.AddTo(command);
@@ -50,6 +51,7 @@ internal static class TrainCommand
             new TrainSettings(
                 result.GetRequiredValue(tower),
                 definitions.Read(result),
+                baselines.Read(result),
                 result.GetValue(epochs),
                 result.GetValue(seed),
                 result.GetRequiredValue(device),
@@ -76,6 +78,8 @@ internal static class TrainCommand
         (string deviceChoice, string? deviceNote) = ChooseDevice(settings.Device, spec, compiled);
         using TrainingGpu? gpu = deviceChoice == "cpu" ? null : TrainingDeviceSetup.Open(deviceChoice, settings.Gemm, spec, stderr);
         FashionMnistDataset dataset = TrainingOptionsCommon.LoadData(settings.DataDirectory);
+        int stepsPerEpoch = TowerRun.StepsPerEpoch(dataset);
+        IReadOnlyList<BaselinePlan> baselinePlans = BaselineRuns.Plan(settings.Baselines, spec, settings.Epochs * stepsPerEpoch);
         TrainingOptionsCommon.CreateOutputDirectory(settings.OutputDirectory);
 
         IAnsiConsole console = TerminalOutput.Create(stdout);
@@ -98,7 +102,7 @@ internal static class TrainCommand
         var options = new RecordedRunOptions(gpu, dataset, settings.Epochs, settings.Seed);
         var history = new TrainingHistory(spec);
         TowerRunResult thisInvocation = EpochProgress.Run(
-            console, interactive, settings.Epochs, TowerRun.StepsPerEpoch(dataset), progress => RecordedRun.Train(options, spec, progress, history, hooks));
+            console, interactive, settings.Epochs, stepsPerEpoch, progress => RecordedRun.Train(options, spec, progress, history, hooks));
 
         // A resumed run's history holds the steps and epochs before it too, so every file covers the whole run. A
         // checkpoint without its history (written by an older version, or copied alone) can only continue the step log.
@@ -126,14 +130,18 @@ internal static class TrainCommand
 
         bool diverged = nothingToDo ? history.EndedDiverged : thisInvocation.Training.Diverged;
         TowerRunResult run = thisInvocation with { Training = new TrainingResult(history.EpochReports, diverged) };
+        BaselineResult[] baselineRuns = baselinePlans
+            .Select(plan => BaselineRuns.Train(plan, options, console, interactive, stepsPerEpoch))
+            .ToArray();
+
         var info = new TrainRunInfo(spec.ToString(), dataset.Description, settings.Seed);
         OutputFile(stepsPath, () => TrainingLogWriter.WriteStepsCsv(stepsPath, history, append: continueStepLog));
-        OutputFile(logPath, () => TrainingLogWriter.WriteLogJson(logPath, info, run.Training, history));
-        OutputFile(summaryPath, () => TrainingLogWriter.WriteSummary(summaryPath, info, run));
+        OutputFile(logPath, () => TrainingLogWriter.WriteLogJson(logPath, info, run.Training, history, baselineRuns));
+        OutputFile(summaryPath, () => TrainingLogWriter.WriteSummary(summaryPath, info, run, baselineRuns));
         OutputFile(plotPath, () => TrainingPlot.Save(plotPath, $"{spec} (seed {settings.Seed})", history));
 
         console.WriteLine();
-        TrainingSummary.Write(console, run);
+        TrainingSummary.Write(console, run, baselineRuns);
         console.WriteLine($"files: {stepsPath}, {logPath}, {summaryPath}, {plotPath}");
         return run.Training.Diverged ? ExitCodes.CheckFailed : ExitCodes.Success;
     }
@@ -160,7 +168,7 @@ internal static class TrainCommand
 
     /// <summary>The options of one <c>train</c> invocation, as parsed.</summary>
     private sealed record TrainSettings(
-        string Tower, IReadOnlyList<string> Definitions, int Epochs, int Seed, string Device, GemmEngine Gemm, string? DataDirectory, string OutputDirectory, TrainCheckpoints? Checkpoints);
+        string Tower, IReadOnlyList<string> Definitions, IReadOnlyList<BaselineKind> Baselines, int Epochs, int Seed, string Device, GemmEngine Gemm, string? DataDirectory, string OutputDirectory, TrainCheckpoints? Checkpoints);
 
     /// <summary>Runs <paramref name="write"/>, reporting a file that cannot be written as bad --out input.</summary>
     private static void OutputFile(string path, Action write)
