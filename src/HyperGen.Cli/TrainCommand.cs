@@ -138,7 +138,7 @@ internal static class TrainCommand
         OutputFile(stepsPath, () => TrainingLogWriter.WriteStepsCsv(stepsPath, history, append: continueStepLog));
         OutputFile(logPath, () => TrainingLogWriter.WriteLogJson(logPath, info, run.Training, history, baselineRuns));
         OutputFile(summaryPath, () => TrainingLogWriter.WriteSummary(summaryPath, info, run, baselineRuns));
-        OutputFile(plotPath, () => TrainingPlot.Save(plotPath, $"{spec} (seed {settings.Seed})", history));
+        OutputFile(plotPath, () => TrainingPlot.Save(plotPath, $"{spec} (seed {settings.Seed})", history, baselineRuns));
 
         console.WriteLine();
         TrainingSummary.Write(console, run, baselineRuns);
