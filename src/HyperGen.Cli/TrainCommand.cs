@@ -14,8 +14,10 @@ namespace HyperGen.Cli;
 
 /// <summary>
 /// <c>hypergen train</c>: the main job. Trains the paper's 784-128-10 MLP on Fashion-MNIST with a hyperoptimized
-/// tower, shows a progress bar per epoch (plain lines when the output is redirected) and a summary, and writes
-/// <c>steps.csv</c>, <c>log.json</c>, <c>summary.json</c> and <c>plot.png</c> under <c>--out</c>.
+/// tower (optimizers of the user's own from <c>--definitions</c>), and the baselines of <c>--baseline</c> from the same
+/// start, shows a progress bar per epoch (plain lines when the output is redirected) and a summary, and writes
+/// <c>steps.csv</c>, <c>log.json</c>, <c>summary.json</c> and <c>plot.png</c> under <c>--out</c>, for the whole run
+/// when it resumes a checkpoint.
 /// </summary>
 internal static class TrainCommand
 {
@@ -92,11 +94,6 @@ internal static class TrainCommand
             console.WriteLine($"matrix products: {gpu.GemmDescription}");
         }
 
-        string stepsPath = Path.Combine(settings.OutputDirectory, "steps.csv");
-        string logPath = Path.Combine(settings.OutputDirectory, "log.json");
-        string summaryPath = Path.Combine(settings.OutputDirectory, "summary.json");
-        string plotPath = Path.Combine(settings.OutputDirectory, "plot.png");
-
         TrainCheckpoints? checkpoints = settings.Checkpoints;
         CheckpointHooks? hooks = checkpoints is null ? null : new CheckpointHooks(checkpoints, stdout);
         var options = new RecordedRunOptions(gpu, dataset, settings.Epochs, settings.Seed);
@@ -120,10 +117,11 @@ internal static class TrainCommand
             }
         }
 
+        var outputs = new TrainOutputs(settings.OutputDirectory);
         bool continueStepLog = false;
         if (historyProblem is not null)
         {
-            continueStepLog = File.Exists(stepsPath);
+            continueStepLog = File.Exists(outputs.StepsPath);
             stderr.WriteLine(
                 $"hypergen: warning: the run's history was not restored ({historyProblem}); steps.csv continues, the other files cover only this invocation");
         }
@@ -135,14 +133,11 @@ internal static class TrainCommand
             .ToArray();
 
         var info = new TrainRunInfo(spec.ToString(), dataset.Description, settings.Seed);
-        OutputFile(stepsPath, () => TrainingLogWriter.WriteStepsCsv(stepsPath, history, append: continueStepLog));
-        OutputFile(logPath, () => TrainingLogWriter.WriteLogJson(logPath, info, run.Training, history, baselineRuns));
-        OutputFile(summaryPath, () => TrainingLogWriter.WriteSummary(summaryPath, info, run, baselineRuns));
-        OutputFile(plotPath, () => TrainingPlot.Save(plotPath, $"{spec} (seed {settings.Seed})", history, baselineRuns));
+        outputs.Write(info, run, history, baselineRuns, continueStepLog, $"{spec} (seed {settings.Seed})");
 
         console.WriteLine();
         TrainingSummary.Write(console, run, baselineRuns);
-        console.WriteLine($"files: {stepsPath}, {logPath}, {summaryPath}, {plotPath}");
+        console.WriteLine($"files: {outputs}");
         return run.Training.Diverged ? ExitCodes.CheckFailed : ExitCodes.Success;
     }
 
@@ -168,18 +163,14 @@ internal static class TrainCommand
 
     /// <summary>The options of one <c>train</c> invocation, as parsed.</summary>
     private sealed record TrainSettings(
-        string Tower, IReadOnlyList<string> Definitions, IReadOnlyList<BaselineKind> Baselines, int Epochs, int Seed, string Device, GemmEngine Gemm, string? DataDirectory, string OutputDirectory, TrainCheckpoints? Checkpoints);
-
-    /// <summary>Runs <paramref name="write"/>, reporting a file that cannot be written as bad --out input.</summary>
-    private static void OutputFile(string path, Action write)
-    {
-        try
-        {
-            write();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliInputException($"--out: cannot write '{path}': {e.Message}", e);
-        }
-    }
+        string Tower,
+        IReadOnlyList<string> Definitions,
+        IReadOnlyList<BaselineKind> Baselines,
+        int Epochs,
+        int Seed,
+        string Device,
+        GemmEngine Gemm,
+        string? DataDirectory,
+        string OutputDirectory,
+        TrainCheckpoints? Checkpoints);
 }
