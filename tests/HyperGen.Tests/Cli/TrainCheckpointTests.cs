@@ -76,6 +76,28 @@ public sealed class TrainCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Temporary_files_of_a_run_killed_while_saving_are_removed_by_the_next_run()
+    {
+        string folder = _files.Missing("run");
+        Directory.CreateDirectory(folder);
+        string[] abandoned =
+        [
+            Path.Combine(folder, ".checkpoint.hgc.4242.0123456789abcdef0123456789abcdef.tmp"),
+            Path.Combine(folder, ".history.hgc.4242.0123456789abcdef0123456789abcdef.tmp"),
+        ];
+        foreach (string file in abandoned)
+        {
+            File.WriteAllText(file, "half a file");
+        }
+
+        CliResult result = CliResult.Run("train", "--data", Subset, "--out", folder, "--checkpoint", folder);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.All(abandoned, file => Assert.False(File.Exists(file), $"{file} is still there"));
+        Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
+    }
+
+    [Fact]
     public void A_checkpoint_without_its_history_resumes_with_a_warning_and_continues_the_step_log()
     {
         string folder = _files.Missing("run");
