@@ -46,6 +46,13 @@ public sealed class DefinitionCompilation : IDisposable
         return Assembly is null ? catalog : catalog.AddFromAssembly(Assembly);
     }
 
+    /// <summary>Whether <paramref name="definition"/> is one of the optimizers compiled here (not a built-in).</summary>
+    public bool Contains(OptimizerDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return Assembly is not null && definition.GetType().Assembly == Assembly;
+    }
+
     /// <summary>Unloads the compiled assembly once nothing refers to its definitions any more.</summary>
     public void Dispose() => _context?.Unload();
 

@@ -1,4 +1,4 @@
-using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 
@@ -24,13 +24,7 @@ internal static class TraceCommand
             HelpName = "FILE.json",
             Required = true,
         };
-        var definitions = new Option<string[]>("--definitions")
-        {
-            Description = "C# files of [HyperOptimize] optimizers to compile and make available to the tower.",
-            HelpName = "FILE.cs",
-            AllowMultipleArgumentsPerToken = true,
-            Arity = ArgumentArity.OneOrMore,
-        };
+        var definitions = new DefinitionsOption();
         var precision = new Option<string>("--precision")
         {
             Description = "The precision the tower runs in.",
@@ -40,23 +34,23 @@ internal static class TraceCommand
 
         var command = new Command("trace", "Run a tower on a quadratic problem and print each step's loss and hyperparameters as JSON.")
         {
-            tower, problem, definitions, precision,
+            tower, problem, definitions.Option, precision,
         };
         command.SetAction(result => Execute(
             result.GetRequiredValue(tower),
             result.GetRequiredValue(problem),
-            result.GetValue(definitions) ?? [],
+            definitions.Read(result),
             result.GetRequiredValue(precision),
             result.InvocationConfiguration.Output,
             result.InvocationConfiguration.Error));
         return command;
     }
 
-    private static int Execute(string towerText, string problemPath, string[] definitionPaths, string precision, TextWriter stdout, TextWriter stderr)
+    private static int Execute(string towerText, string problemPath, IReadOnlyList<string> definitionPaths, string precision, TextWriter stdout, TextWriter stderr)
     {
         // Read the problem first: it is cheap, and a typo in its path should not wait for a compilation.
         QuadraticProblem problem = ProblemReader.Read(problemPath);
-        using DefinitionCompilation? compiled = definitionPaths.Length == 0 ? null : CompileOrThrow(definitionPaths, stderr);
+        using DefinitionCompilation? compiled = DefinitionsOption.CompileOrThrow(definitionPaths, stderr);
         OptimizerCatalog catalog = compiled?.CreateCatalog() ?? OptimizerCatalog.BuiltIn;
 
         TowerSpec spec;
@@ -79,25 +73,6 @@ internal static class TraceCommand
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>Compiles the definitions; warnings go to stderr, errors end the command with exit code 2.</summary>
-    private static DefinitionCompilation CompileOrThrow(string[] paths, TextWriter stderr)
-    {
-        DefinitionCompilation compiled = DefinitionCompiler.Compile(InputFiles.ReadDefinitions(paths));
-        if (!compiled.HasErrors)
-        {
-            foreach (string line in compiled.FormatDiagnostics())
-            {
-                stderr.WriteLine(line);
-            }
-
-            return compiled;
-        }
-
-        string[] lines = [.. compiled.FormatDiagnostics()];
-        compiled.Dispose();
-        throw new CliInputException("--definitions: the definitions do not compile (errors above)") { DetailLines = lines };
     }
 
     /// <summary>Float runs need every number to fit in a float; one that overflows would silently become infinite.</summary>

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using HyperGen.Checkpoints;
 using HyperGen.Cli.Training;
 using HyperGen.Training;
@@ -66,7 +68,9 @@ internal sealed record TrainCheckpoints(string Path, int Every, bool Resume)
     private void DeleteAbandonedTemporaryFiles()
     {
         string folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
-        foreach (string file in Directory.EnumerateFiles(folder, $".{System.IO.Path.GetFileName(Path)}.*.tmp"))
+        IEnumerable<string> abandoned = new[] { System.IO.Path.GetFileName(Path), TrainingHistoryFile.FileName }
+            .SelectMany(name => Directory.EnumerateFiles(folder, $".{name}.*.tmp"));
+        foreach (string file in abandoned)
         {
             try
             {

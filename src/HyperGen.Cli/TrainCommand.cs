@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using HyperGen.Cli.Training;
 using HyperGen.Kernels;
 using HyperGen.Training;
@@ -12,8 +14,10 @@ namespace HyperGen.Cli;
 
 /// <summary>
 /// <c>hypergen train</c>: the main job. Trains the paper's 784-128-10 MLP on Fashion-MNIST with a hyperoptimized
-/// tower, shows a progress bar per epoch (plain lines when the output is redirected) and a summary, and writes
-/// <c>steps.csv</c>, <c>log.json</c>, <c>summary.json</c> and <c>plot.png</c> under <c>--out</c>.
+/// tower (optimizers of the user's own from <c>--definitions</c>), and the baselines of <c>--baseline</c> from the same
+/// start, shows a progress bar per epoch (plain lines when the output is redirected) and a summary, and writes
+/// <c>steps.csv</c>, <c>log.json</c>, <c>summary.json</c> and <c>plot.png</c> under <c>--out</c>, for the whole run
+/// when it resumes a checkpoint.
 /// </summary>
 internal static class TrainCommand
 {
@@ -25,6 +29,8 @@ internal static class TrainCommand
             HelpName = "SPEC",
             DefaultValueFactory = _ => "adam(alpha=1e-3)/sgd(alpha=1e-5)",
         };
+        var definitions = new DefinitionsOption();
+        var baselines = new BaselineOption();
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seeds the initial weights and the shuffles.", DefaultValueFactory = _ => 1 };
         var device = TrainingDeviceSetup.DeviceOption();
@@ -39,13 +45,15 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train the paper's MLP on Fashion-MNIST with a hyperoptimized tower.")
         {
-            tower, epochs, seed, device, gemm, data, output,
+            tower, definitions.Option, baselines.Option, epochs, seed, device, gemm, data, output,
         };
         var checkpoints = new CheckpointOptions();
         checkpoints.AddTo(command);
         command.SetAction(result => Execute(
             new TrainSettings(
                 result.GetRequiredValue(tower),
+                definitions.Read(result),
+                baselines.Read(result),
                 result.GetValue(epochs),
                 result.GetValue(seed),
                 result.GetRequiredValue(device),
@@ -65,117 +73,104 @@ internal static class TrainCommand
             throw new CliInputException($"--epochs: must be at least 1, not {settings.Epochs}");
         }
 
-        TowerSpec spec = TrainingOptionsCommon.ParseTower("--tower", settings.Tower);
-        using TrainingGpu? gpu = settings.Device == "cpu" ? null : TrainingDeviceSetup.Open(settings.Device, settings.Gemm, spec, stderr);
+        // Compiled first: the tower may name the optimizers, which must stay loaded until the run is over.
+        using DefinitionCompilation? compiled = DefinitionsOption.CompileOrThrow(settings.Definitions, stderr);
+        TowerSpec spec = TrainingOptionsCommon.ParseTower(
+            "--tower", settings.Tower, compiled?.CreateCatalog(), compiled is null ? "an optimizer of your own trains with --definitions FILE.cs" : null);
+        (string deviceChoice, string? deviceNote) = ChooseDevice(settings.Device, spec, compiled);
+        using TrainingGpu? gpu = deviceChoice == "cpu" ? null : TrainingDeviceSetup.Open(deviceChoice, settings.Gemm, spec, stderr);
         FashionMnistDataset dataset = TrainingOptionsCommon.LoadData(settings.DataDirectory);
+        int stepsPerEpoch = TowerRun.StepsPerEpoch(dataset);
+        IReadOnlyList<BaselinePlan> baselinePlans = BaselineRuns.Plan(settings.Baselines, spec, settings.Epochs * stepsPerEpoch);
         TrainingOptionsCommon.CreateOutputDirectory(settings.OutputDirectory);
 
         IAnsiConsole console = TerminalOutput.Create(stdout);
         bool interactive = TerminalOutput.IsInteractive(stdout);
         console.WriteLine($"data: {dataset.Description}");
         console.WriteLine($"tower: {spec}");
-        console.WriteLine($"device: {TrainingDevice.Describe(gpu?.Device)}");
+        console.WriteLine($"device: {TrainingDevice.Describe(gpu?.Device)}{deviceNote}");
         if (gpu is not null)
         {
             console.WriteLine($"matrix products: {gpu.GemmDescription}");
         }
 
-        string stepsPath = Path.Combine(settings.OutputDirectory, "steps.csv");
-        string logPath = Path.Combine(settings.OutputDirectory, "log.json");
-        string summaryPath = Path.Combine(settings.OutputDirectory, "summary.json");
-        string plotPath = Path.Combine(settings.OutputDirectory, "plot.png");
-
-        // A resumed run continues the step log of the run it resumes; log.json and plot.png cover this invocation.
         TrainCheckpoints? checkpoints = settings.Checkpoints;
-        bool continueStepLog = checkpoints is { Resume: true } && File.Exists(stepsPath);
-        ICheckpointedRun? checkpointed = null;
+        CheckpointHooks? hooks = checkpoints is null ? null : new CheckpointHooks(checkpoints, stdout);
+        var options = new RecordedRunOptions(gpu, dataset, settings.Epochs, settings.Seed);
         var history = new TrainingHistory(spec);
-        TowerRunResult run = EpochProgress.Run(console, interactive, settings.Epochs, TowerRun.StepsPerEpoch(dataset), progress =>
-        {
-            if (gpu is not null)
-            {
-                return GpuTowerRun.Train(
-                    gpu,
-                    dataset,
-                    spec,
-                    settings.Epochs,
-                    settings.Seed,
-                    onStart: started =>
-                    {
-                        checkpointed = started;
-                        checkpoints?.Start(started, stdout);
-                    },
-                    onStep: (step, tower) =>
-                    {
-                        history.Record(step, tower);
-                        progress.OnStep(step, tower);
-                    },
-                    onBlock: (firstStep, lastStep) => checkpoints?.AfterBlock(firstStep, lastStep, checkpointed!),
-                    onEpoch: (epoch, tower) =>
-                    {
-                        progress.OnEpoch(epoch, tower);
-                        checkpoints?.AfterEpoch(checkpointed!);
-                    });
-            }
+        TowerRunResult thisInvocation = EpochProgress.Run(
+            console, interactive, settings.Epochs, stepsPerEpoch, progress => RecordedRun.Train(options, spec, progress, history, hooks));
 
-            CpuTowerReadout? readout = null;
-            return TowerRun.Train(
-                dataset,
-                spec,
-                settings.Epochs,
-                settings.Seed,
-                onStart: (started, tower) =>
-                {
-                    checkpointed = new CpuCheckpointedRun(started, tower);
-                    readout = new CpuTowerReadout(tower);
-                    checkpoints?.Start(checkpointed, stdout);
-                },
-                onStep: (step, tower) =>
-                {
-                    history.Record(step, readout!);
-                    progress.OnStep(step, readout!);
-                    checkpoints?.AfterStep(step, checkpointed!);
-                },
-                onEpoch: (epoch, tower) =>
-                {
-                    progress.OnEpoch(epoch, readout!);
-                    checkpoints?.AfterEpoch(checkpointed!);
-                });
-        });
-
-        if (run.Training.Epochs.Count == 0)
+        // A resumed run's history holds the steps and epochs before it too, so every file covers the whole run. A
+        // checkpoint without its history (written by an older version, or copied alone) can only continue the step log.
+        string? historyProblem = checkpoints is { Resume: true } ? hooks!.Run!.HistoryProblem : null;
+        bool nothingToDo = thisInvocation.Training.Epochs.Count == 0;
+        if (nothingToDo)
         {
             console.WriteLine(
-                $"nothing to do: the checkpoint's run already completed {checkpointed!.CompletedEpochs} epochs (raise --epochs to continue it)");
-            return ExitCodes.Success;
+                $"nothing to do: the checkpoint's run already completed {hooks!.Run!.CompletedEpochs} epochs (raise --epochs to continue it)");
+
+            // With its history, the finished run's files are written again: a run killed while writing them is complete.
+            if (historyProblem is not null || history.EpochReports.Count == 0)
+            {
+                return ExitCodes.Success;
+            }
         }
 
+        var outputs = new TrainOutputs(settings.OutputDirectory);
+        bool continueStepLog = false;
+        if (historyProblem is not null)
+        {
+            continueStepLog = File.Exists(outputs.StepsPath);
+            stderr.WriteLine(
+                $"hypergen: warning: the run's history was not restored ({historyProblem}); steps.csv continues, the other files cover only this invocation");
+        }
+
+        bool diverged = nothingToDo ? history.EndedDiverged : thisInvocation.Training.Diverged;
+        TowerRunResult run = thisInvocation with { Training = new TrainingResult(history.EpochReports, diverged) };
+        BaselineResult[] baselineRuns = baselinePlans
+            .Select(plan => BaselineRuns.Train(plan, options, console, interactive, stepsPerEpoch))
+            .ToArray();
+
         var info = new TrainRunInfo(spec.ToString(), dataset.Description, settings.Seed);
-        OutputFile(stepsPath, () => TrainingLogWriter.WriteStepsCsv(stepsPath, history, append: continueStepLog));
-        OutputFile(logPath, () => TrainingLogWriter.WriteLogJson(logPath, info, run.Training, history));
-        OutputFile(summaryPath, () => TrainingLogWriter.WriteSummary(summaryPath, info, run));
-        OutputFile(plotPath, () => TrainingPlot.Save(plotPath, $"{spec} (seed {settings.Seed})", history));
+        outputs.Write(info, run, history, baselineRuns, continueStepLog, $"{spec} (seed {settings.Seed})");
 
         console.WriteLine();
-        TrainingSummary.Write(console, run);
-        console.WriteLine($"files: {stepsPath}, {logPath}, {summaryPath}, {plotPath}");
+        TrainingSummary.Write(console, run, baselineRuns);
+        console.WriteLine($"files: {outputs}");
         return run.Training.Diverged ? ExitCodes.CheckFailed : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The device to open for <paramref name="device"/>, and a note for the device line. Optimizers compiled from
+    /// <c>--definitions</c> have CPU kernels only (the generator writes GPU kernels into projects that reference
+    /// HyperGen.Kernels), so a tower using one runs on the CPU: <c>auto</c> says so, <c>gpu</c> is an error.
+    /// </summary>
+    private static (string Device, string? Note) ChooseDevice(string device, TowerSpec spec, DefinitionCompilation? compiled)
+    {
+        LevelSpec? compiledLevel = compiled is null ? null : spec.Levels.FirstOrDefault(level => compiled.Contains(level.Definition));
+        if (compiledLevel is null || device == "cpu")
+        {
+            return (device, null);
+        }
+
+        string name = compiledLevel.Definition.Name.ToLowerInvariant();
+        return device == "gpu"
+            ? throw new CliInputException(
+                $"--device gpu: {name} comes from --definitions, which compiles CPU kernels only (GPU kernels are generated in a project that references HyperGen.Kernels); use --device cpu")
+            : ("cpu", $" ({name} comes from --definitions: CPU kernels only)");
     }
 
     /// <summary>The options of one <c>train</c> invocation, as parsed.</summary>
     private sealed record TrainSettings(
-        string Tower, int Epochs, int Seed, string Device, GemmEngine Gemm, string? DataDirectory, string OutputDirectory, TrainCheckpoints? Checkpoints);
-
-    /// <summary>Runs <paramref name="write"/>, reporting a file that cannot be written as bad --out input.</summary>
-    private static void OutputFile(string path, Action write)
-    {
-        try
-        {
-            write();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliInputException($"--out: cannot write '{path}': {e.Message}", e);
-        }
-    }
+        string Tower,
+        IReadOnlyList<string> Definitions,
+        IReadOnlyList<BaselineKind> Baselines,
+        int Epochs,
+        int Seed,
+        string Device,
+        GemmEngine Gemm,
+        string? DataDirectory,
+        string OutputDirectory,
+        TrainCheckpoints? Checkpoints);
 }

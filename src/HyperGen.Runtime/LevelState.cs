@@ -175,6 +175,9 @@ internal sealed unsafe class LevelState<T> : ILevelState
 
     public double GetRaw(int index) => double.CreateTruncating(Raw[index]);
 
+    // The same rounding as the constructor's, so a value set equals the same initial value bit for bit.
+    public void SetRaw(int index, double raw) => Raw[index] = T.CreateTruncating(raw);
+
     /// <summary>
     /// Completes an update that kept its inputs: the state it wrote becomes current, and the hyperparameters and
     /// step index it used are remembered for the next step's recomputation.

@@ -134,7 +134,7 @@ public sealed unsafe partial class Tower<T>
             // Only level 1 is per-weight work; the scalar levels above keep storing their few partials.
             _levels[level] = new LevelState<T>(spec.Levels[level], count, learned, mayRecompute: level == 0 && allowRecomputedPartials);
             _bounds[level] = new HyperBounds(spec.Levels[level]);
-            _levelViews[level] = new TowerLevel(level + 1, _levels[level], _bounds[level], spec.Levels[level]);
+            _levelViews[level] = new TowerLevel(level + 1, _levels[level], _bounds[level], spec.Levels[level], isTop: level == spec.Depth - 1);
         }
 
         int largestTensor = 0;

@@ -13,9 +13,12 @@ public sealed class TowerLevel
     private readonly LevelSpec _spec;
     private readonly HyperBounds _bounds;
 
-    internal TowerLevel(int index, ILevelState state, HyperBounds bounds, LevelSpec spec)
+    private readonly bool _isTop;
+
+    internal TowerLevel(int index, ILevelState state, HyperBounds bounds, LevelSpec spec, bool isTop)
     {
         Index = index;
+        _isTop = isTop;
         Definition = state.Definition;
         _state = state;
         _bounds = bounds;
@@ -58,6 +61,41 @@ public sealed class TowerLevel
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Definition.HyperParameters.Count);
         return _state.GetRaw(index);
+    }
+
+    /// <summary>
+    /// Sets hyperparameter <paramref name="index"/> of the top level, which no level learns, for the steps that
+    /// follow: a schedule, such as a decaying step size, for a tower (a plain optimizer at Depth 1) whose top level
+    /// would otherwise keep its initial values. Call it between steps.
+    /// </summary>
+    /// <param name="index">The hyperparameter, in declaration order.</param>
+    /// <param name="value">The value in the user's domain, within the hyperparameter's bounds.</param>
+    /// <exception cref="InvalidOperationException">This is not the top level: its hyperparameters are the level above's to change.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">No such hyperparameter, or <paramref name="value"/> is outside its domain or bounds.</exception>
+    public void SetValue(int index, double value)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Definition.HyperParameters.Count);
+        if (!_isTop)
+        {
+            throw new InvalidOperationException(
+                $"Level {Index} is learned by the level above; only the top level's hyperparameters can be set.");
+        }
+
+        HyperParameterInfo info = Definition.HyperParameters[index];
+        if (!HyperDomains.Contains(info.Domain, value))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(value), value, $"{Definition.Name}.{info.Name} must be {HyperDomains.Describe(info.Domain)}.");
+        }
+
+        if (!_spec.Bounds[index].Contains(value))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(value), value, $"{Definition.Name}.{info.Name} must stay within its bounds {_spec.Bounds[index]}.");
+        }
+
+        _state.SetRaw(index, HyperDomains.ToRaw(info.Domain, value));
     }
 
     /// <summary>Whether hyperparameter <paramref name="index"/> is learned by the level above (false on the top level).</summary>
@@ -125,6 +163,9 @@ internal interface ILevelState
     int StepCount { get; }
 
     double GetRaw(int index);
+
+    /// <summary>Sets a raw hyperparameter, rounded to the level's precision.</summary>
+    void SetRaw(int index, double raw);
 
     bool IsLearned(int index);
 }

@@ -14,6 +14,9 @@ internal interface ICheckpointedRun
     /// <summary>How many epochs are complete.</summary>
     int CompletedEpochs { get; }
 
+    /// <summary>The steps the trainer has reported, a step the tower refused included (the step of its <see cref="TrainerState"/>).</summary>
+    int ReportedSteps { get; }
+
     /// <summary>Writes the run's whole state to <paramref name="path"/> (<see cref="TrainingCheckpoint"/>).</summary>
     void Save(string path);
 
@@ -27,6 +30,8 @@ internal sealed class CpuCheckpointedRun(Trainer trainer, Tower<float> tower) : 
     public int StepCount => tower.StepCount;
 
     public int CompletedEpochs => trainer.CompletedEpochs;
+
+    public int ReportedSteps => trainer.CaptureState().Step;
 
     public void Save(string path) => TrainingCheckpoint.Save(path, trainer.CaptureState(), trainer.Model.Parameters, tower);
 
@@ -46,6 +51,8 @@ internal sealed class GpuCheckpointedRun(GpuTrainer trainer, GpuTower<float> tow
 
     public int CompletedEpochs => trainer.CompletedEpochs;
 
+    public int ReportedSteps => trainer.CaptureState().Step;
+
     /// <exception cref="ArgumentException">The tower's state does not translate to a CPU tower (level 1 keeps its partials another way there).</exception>
     public void Save(string path)
     {
@@ -64,5 +71,36 @@ internal sealed class GpuCheckpointedRun(GpuTrainer trainer, GpuTower<float> tow
         tower.CopyStateFrom(_state);
         trainer.Model.SetParameters(_weights);
         trainer.RestoreState(state);
+    }
+}
+
+/// <summary>
+/// A run whose every checkpoint has the run's <see cref="TrainingHistory"/> beside it (<see cref="TrainingHistoryFile"/>),
+/// written first, so that the history is never behind the checkpoint; loading the checkpoint restores the history up
+/// to the checkpoint's step.
+/// </summary>
+internal sealed class HistoryCheckpointedRun(ICheckpointedRun run, TrainingHistory history, string tower) : ICheckpointedRun
+{
+    public int StepCount => run.StepCount;
+
+    public int CompletedEpochs => run.CompletedEpochs;
+
+    public int ReportedSteps => run.ReportedSteps;
+
+    /// <summary>After <see cref="Load"/>: why the history could not be restored (then it holds only what this invocation records); null when it was.</summary>
+    public string? HistoryProblem { get; private set; }
+
+    public void Save(string path)
+    {
+        TrainingHistoryFile.Save(TrainingHistoryFile.BesideCheckpoint(path), history, tower);
+        run.Save(path);
+    }
+
+    /// <summary>Loads the run; its history is restored when it can be, and <see cref="HistoryProblem"/> says why not otherwise.</summary>
+    public void Load(string path)
+    {
+        run.Load(path);
+        HistoryProblem = TrainingHistoryFile.Restore(
+            TrainingHistoryFile.BesideCheckpoint(path), history, tower, run.ReportedSteps, run.CompletedEpochs);
     }
 }

@@ -20,11 +20,18 @@ internal interface IEpochProgress
 internal static class EpochProgress
 {
     /// <summary>Runs <paramref name="train"/> with a progress reporter suited to <paramref name="console"/>.</summary>
-    public static T Run<T>(IAnsiConsole console, bool interactive, int epochs, int stepsPerEpoch, Func<IEpochProgress, T> train)
+    /// <param name="console">Where the progress goes.</param>
+    /// <param name="interactive">Whether it is a terminal (a live bar) or not (a line per epoch).</param>
+    /// <param name="epochs">The epochs of the whole run.</param>
+    /// <param name="stepsPerEpoch">The steps of one epoch.</param>
+    /// <param name="train">Trains, reporting to the progress it is given.</param>
+    /// <param name="label">Names the run before each epoch's line or bar (a baseline's name); null for none.</param>
+    public static T Run<T>(IAnsiConsole console, bool interactive, int epochs, int stepsPerEpoch, Func<IEpochProgress, T> train, string? label = null)
     {
+        string prefix = label is null ? "" : label + ": ";
         if (!interactive)
         {
-            return train(new PlainEpochProgress(console, epochs));
+            return train(new PlainEpochProgress(console, epochs, prefix));
         }
 
         T result = default!;
@@ -38,7 +45,7 @@ internal static class EpochProgress
                 new PercentageColumn(),
                 new ElapsedTimeColumn(),
                 status)
-            .Start(context => result = train(new LiveEpochProgress(context, status, epochs, stepsPerEpoch)));
+            .Start(context => result = train(new LiveEpochProgress(context, status, epochs, stepsPerEpoch, prefix)));
         return result;
     }
 
@@ -57,7 +64,7 @@ internal static class EpochProgress
 }
 
 /// <summary>One line per epoch, for logs: steps/s, losses, test error and the level-1 hyperparameters.</summary>
-internal sealed class PlainEpochProgress(IAnsiConsole console, int epochs) : IEpochProgress
+internal sealed class PlainEpochProgress(IAnsiConsole console, int epochs, string prefix = "") : IEpochProgress
 {
     public void OnStep(StepReport step, ITowerReadout tower)
     {
@@ -65,7 +72,7 @@ internal sealed class PlainEpochProgress(IAnsiConsole console, int epochs) : IEp
 
     public void OnEpoch(EpochReport epoch, ITowerReadout tower) =>
         console.WriteLine(FormattableString.Invariant(
-            $"epoch {epoch.Epoch}/{epochs}  {epoch.Steps / epoch.TrainSeconds,7:F1} steps/s  train loss {epoch.TrainLoss:F4}  test error {epoch.TestErrorPercent:F2} %  level 1: {EpochProgress.LevelOne(tower)}"));
+            $"{prefix}epoch {epoch.Epoch}/{epochs}  {epoch.Steps / epoch.TrainSeconds,7:F1} steps/s  train loss {epoch.TrainLoss:F4}  test error {epoch.TestErrorPercent:F2} %  level 1: {EpochProgress.LevelOne(tower)}"));
 }
 
 /// <summary>
@@ -78,24 +85,26 @@ internal sealed class LiveEpochProgress : IEpochProgress
     private readonly StatusColumn _status;
     private readonly int _epochs;
     private readonly int _stepsPerEpoch;
+    private readonly string _prefix;
     private ProgressTask? _task;
     private long _epochStart;
     private long _lastRefresh;
     private double _lossSum;
 
-    public LiveEpochProgress(ProgressContext context, StatusColumn status, int epochs, int stepsPerEpoch)
+    public LiveEpochProgress(ProgressContext context, StatusColumn status, int epochs, int stepsPerEpoch, string prefix = "")
     {
         _context = context;
         _status = status;
         _epochs = epochs;
         _stepsPerEpoch = stepsPerEpoch;
+        _prefix = prefix;
     }
 
     public void OnStep(StepReport step, ITowerReadout tower)
     {
         if (_task is null || step.StepInEpoch == 1)
         {
-            _task = _context.AddTask(Markup.Escape($"epoch {step.Epoch}/{_epochs}"), maxValue: _stepsPerEpoch);
+            _task = _context.AddTask(Markup.Escape($"{_prefix}epoch {step.Epoch}/{_epochs}"), maxValue: _stepsPerEpoch);
             _epochStart = Stopwatch.GetTimestamp();
             _lossSum = 0;
         }

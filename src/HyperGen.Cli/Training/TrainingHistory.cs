@@ -6,8 +6,10 @@ using HyperGen.Training;
 namespace HyperGen.Cli.Training;
 
 /// <summary>
-/// Every step's loss and every level's hyperparameters (in the user's domain), kept in memory for the step log and
-/// the plot. A 30-epoch run of the full dataset is about 7,000 steps, a few hundred kilobytes.
+/// Every step's loss and every level's hyperparameters (in the user's domain), and every epoch's report, kept in
+/// memory for the logs and the plot. A 30-epoch run of the full dataset is about 7,000 steps, a few hundred
+/// kilobytes. A run with checkpoints saves it beside them (<see cref="TrainingHistoryFile"/>), so that a resumed run's
+/// files cover the whole run.
 /// </summary>
 internal sealed class TrainingHistory
 {
@@ -15,6 +17,7 @@ internal sealed class TrainingHistory
     private readonly List<int> _epochs = [];
     private readonly List<float> _losses = [];
     private readonly List<double>[] _hyperValues;
+    private readonly List<EpochReport> _epochReports = [];
 
     /// <summary>An empty history with one column per hyperparameter of every level of <paramref name="spec"/>.</summary>
     public TrainingHistory(TowerSpec spec)
@@ -41,6 +44,12 @@ internal sealed class TrainingHistory
     /// <summary>How many steps were recorded.</summary>
     public int Count => _steps.Count;
 
+    /// <summary>The report of every epoch recorded, in order.</summary>
+    public IReadOnlyList<EpochReport> EpochReports => _epochReports;
+
+    /// <summary>Whether the last epoch recorded stopped the run: both trainers report such an epoch's mean loss as NaN.</summary>
+    public bool EndedDiverged => _epochReports.Count > 0 && double.IsNaN(_epochReports[^1].TrainLoss);
+
     /// <summary>The values of hyperparameter column <paramref name="column"/> after each recorded step.</summary>
     public IReadOnlyList<double> ValuesOf(int column) => _hyperValues[column];
 
@@ -59,6 +68,45 @@ internal sealed class TrainingHistory
                 _hyperValues[column++].Add(tower.GetValue(level, j));
             }
         }
+    }
+
+    /// <summary>Records a row read back from a saved history: one value per column.</summary>
+    /// <exception cref="ArgumentException"><paramref name="values"/> does not have one value per column.</exception>
+    public void Record(int step, int epoch, float loss, ReadOnlySpan<double> values)
+    {
+        if (values.Length != Columns.Count)
+        {
+            throw new ArgumentException($"{values.Length} values for {Columns.Count} columns.", nameof(values));
+        }
+
+        _steps.Add(step);
+        _epochs.Add(epoch);
+        _losses.Add(loss);
+        for (int column = 0; column < values.Length; column++)
+        {
+            _hyperValues[column].Add(values[column]);
+        }
+    }
+
+    /// <summary>Records an epoch's report (after its evaluation).</summary>
+    public void RecordEpoch(EpochReport epoch)
+    {
+        ArgumentNullException.ThrowIfNull(epoch);
+        _epochReports.Add(epoch);
+    }
+
+    /// <summary>Forgets every step and epoch, before a saved history is read back into it.</summary>
+    public void Clear()
+    {
+        _steps.Clear();
+        _epochs.Clear();
+        _losses.Clear();
+        foreach (List<double> values in _hyperValues)
+        {
+            values.Clear();
+        }
+
+        _epochReports.Clear();
     }
 }
 

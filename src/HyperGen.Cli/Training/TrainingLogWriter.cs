@@ -9,8 +9,9 @@ namespace HyperGen.Cli.Training;
 
 /// <summary>
 /// Writes a run's files: <c>steps.csv</c> (one row per step: step, epoch, loss, then <c>level1.alpha</c>, ... in
-/// the user's domain), <c>log.json</c> (the same columns as arrays, plus the per-epoch reports) and
-/// <c>summary.json</c> (test error, seconds per epoch, epochs, final hyperparameters of every level).
+/// the user's domain, each the shortest text that reads back as the same float), <c>log.json</c> (the same columns as arrays, plus the per-epoch reports) and
+/// <c>summary.json</c> (test error, seconds per epoch, epochs, final hyperparameters of every level), each with the
+/// baselines' numbers beside the tower's when there are any.
 /// </summary>
 internal static class TrainingLogWriter
 {
@@ -38,15 +39,20 @@ internal static class TrainingLogWriter
                 .Append(history.Losses[row].ToString("R", CultureInfo.InvariantCulture));
             for (int column = 0; column < history.Columns.Count; column++)
             {
-                line.Append(',').Append(history.ValuesOf(column)[row].ToString("R", CultureInfo.InvariantCulture));
+                // The towers train in float: printed through double, 1e-5f would read 9.999999747378752E-06.
+                line.Append(',').Append(((float)history.ValuesOf(column)[row]).ToString("R", CultureInfo.InvariantCulture));
             }
 
             writer.WriteLine(line.ToString());
         }
     }
 
-    /// <summary>Writes the JSON log: the run's settings, every epoch's report and every step's values, column-wise.</summary>
-    public static void WriteLogJson(string path, TrainRunInfo info, TrainingResult result, TrainingHistory history)
+    /// <summary>
+    /// Writes the JSON log: the run's settings, every epoch's report and every step's values, column-wise; with
+    /// baselines, the same for each under <c>"baselines"</c>.
+    /// </summary>
+    public static void WriteLogJson(
+        string path, TrainRunInfo info, TrainingResult result, TrainingHistory history, IReadOnlyList<BaselineResult>? baselines = null)
     {
         using var stream = File.Create(path);
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -54,8 +60,98 @@ internal static class TrainingLogWriter
         json.WriteString("tower", info.Tower);
         json.WriteString("data", info.Data);
         json.WriteNumber("seed", info.Seed);
+        WriteEpochs(json, result.Epochs);
+        WriteSteps(json, history);
+        if (baselines is { Count: > 0 })
+        {
+            json.WriteStartArray("baselines");
+            foreach (BaselineResult baseline in baselines)
+            {
+                json.WriteStartObject();
+                WriteBaselineName(json, baseline);
+                WriteEpochs(json, baseline.Run.Training.Epochs);
+                WriteSteps(json, baseline.History);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes <c>summary.json</c>: <c>{"test_error_pct", "seconds_per_epoch", "epochs", "diverged", "tower",
+    /// "data", "levels": [{"alpha": ..}, ..]}</c>, levels bottom first, final values in the user's domain; with
+    /// baselines, <c>"baselines": [{"name", "tower", "schedule", "test_error_pct", ...}]</c> with the same numbers.
+    /// </summary>
+    public static void WriteSummary(string path, TrainRunInfo info, TowerRunResult run, IReadOnlyList<BaselineResult>? baselines = null)
+    {
+        using var stream = File.Create(path);
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        WriteOutcome(json, run);
+        json.WriteString("tower", info.Tower);
+        json.WriteString("data", info.Data);
+        json.WriteNumber("seed", info.Seed);
+        WriteLevels(json, run);
+        if (baselines is { Count: > 0 })
+        {
+            json.WriteStartArray("baselines");
+            foreach (BaselineResult baseline in baselines)
+            {
+                json.WriteStartObject();
+                WriteBaselineName(json, baseline);
+                WriteOutcome(json, baseline.Run);
+                WriteLevels(json, baseline.Run);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteOutcome(Utf8JsonWriter json, TowerRunResult run)
+    {
+        WriteNumber(json, "test_error_pct", run.Training.TestErrorPercent);
+        WriteNumber(json, "seconds_per_epoch", run.Training.MeanSecondsPerEpoch);
+        json.WriteNumber("epochs", run.Training.Epochs.Count);
+        json.WriteBoolean("diverged", run.Training.Diverged);
+    }
+
+    private static void WriteLevels(Utf8JsonWriter json, TowerRunResult run)
+    {
+        json.WriteStartArray("levels");
+        foreach (IReadOnlyList<KeyValuePair<string, double>> level in run.FinalLevels)
+        {
+            json.WriteStartObject();
+            foreach ((string name, double value) in level)
+            {
+                WriteNumber(json, name, value);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteBaselineName(Utf8JsonWriter json, BaselineResult baseline)
+    {
+        json.WriteString("name", baseline.Plan.Name);
+        json.WriteString("tower", baseline.Plan.Spec.ToString());
+        if (baseline.Plan.Schedule is { } schedule)
+        {
+            json.WriteString("schedule", schedule.ToString());
+        }
+    }
+
+    private static void WriteEpochs(Utf8JsonWriter json, IReadOnlyList<EpochReport> epochs)
+    {
         json.WriteStartArray("epochs");
-        foreach (EpochReport epoch in result.Epochs)
+        foreach (EpochReport epoch in epochs)
         {
             json.WriteStartObject();
             json.WriteNumber("epoch", epoch.Epoch);
@@ -69,6 +165,10 @@ internal static class TrainingLogWriter
         }
 
         json.WriteEndArray();
+    }
+
+    private static void WriteSteps(Utf8JsonWriter json, TrainingHistory history)
+    {
         json.WriteStartObject("steps");
         WriteIntegers(json, "step", history.Steps);
         WriteIntegers(json, "epoch", history.Epochs);
@@ -90,39 +190,6 @@ internal static class TrainingLogWriter
             json.WriteEndArray();
         }
 
-        json.WriteEndObject();
-        json.WriteEndObject();
-    }
-
-    /// <summary>
-    /// Writes <c>summary.json</c>: <c>{"test_error_pct", "seconds_per_epoch", "epochs", "diverged", "tower",
-    /// "data", "levels": [{"alpha": ..}, ..]}</c>, levels bottom first, final values in the user's domain.
-    /// </summary>
-    public static void WriteSummary(string path, TrainRunInfo info, TowerRunResult run)
-    {
-        using var stream = File.Create(path);
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
-        WriteNumber(json, "test_error_pct", run.Training.TestErrorPercent);
-        WriteNumber(json, "seconds_per_epoch", run.Training.MeanSecondsPerEpoch);
-        json.WriteNumber("epochs", run.Training.Epochs.Count);
-        json.WriteBoolean("diverged", run.Training.Diverged);
-        json.WriteString("tower", info.Tower);
-        json.WriteString("data", info.Data);
-        json.WriteNumber("seed", info.Seed);
-        json.WriteStartArray("levels");
-        foreach (IReadOnlyList<KeyValuePair<string, double>> level in run.FinalLevels)
-        {
-            json.WriteStartObject();
-            foreach ((string name, double value) in level)
-            {
-                WriteNumber(json, name, value);
-            }
-
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
         json.WriteEndObject();
     }
 

@@ -15,16 +15,22 @@ internal static class TrainingOptionsCommon
         HelpName = "DIR",
     };
 
-    /// <summary>Parses a tower spec, reporting errors against <paramref name="option"/>.</summary>
-    public static TowerSpec ParseTower(string option, string text)
+    /// <summary>
+    /// Parses a tower spec against <paramref name="catalog"/> (the built-ins when null), reporting errors against
+    /// <paramref name="option"/>; <paramref name="unknownOptimizerHint"/>, when given, follows an unknown optimizer's error.
+    /// </summary>
+    public static TowerSpec ParseTower(string option, string text, OptimizerCatalog? catalog = null, string? unknownOptimizerHint = null)
     {
         try
         {
-            return TowerSpec.Parse(text);
+            return TowerSpec.Parse(text, catalog);
         }
         catch (TowerSpecException e)
         {
-            throw new CliInputException($"{option}: {e.Message}", e);
+            string hint = unknownOptimizerHint is not null && e.Problem.StartsWith("unknown optimizer", StringComparison.Ordinal)
+                ? "; " + unknownOptimizerHint
+                : "";
+            throw new CliInputException($"{option}: {e.Message}{hint}", e);
         }
     }
 

@@ -9,8 +9,8 @@ namespace HyperGen.Cli.Training;
 /// <summary>The end-of-run report: a table per epoch, a table of every level's initial and final hyperparameters, and the headline numbers.</summary>
 internal static class TrainingSummary
 {
-    /// <summary>Writes the report for <paramref name="run"/> to <paramref name="console"/>.</summary>
-    public static void Write(IAnsiConsole console, TowerRunResult run)
+    /// <summary>Writes the report for <paramref name="run"/>, and the baselines beside it when there are any, to <paramref name="console"/>.</summary>
+    public static void Write(IAnsiConsole console, TowerRunResult run, IReadOnlyList<BaselineResult>? baselines = null)
     {
         var epochs = new Table().Title("epochs")
             .AddColumns("epoch", "train loss", "test loss", "test error %", "train s", "steps/s");
@@ -49,12 +49,46 @@ internal static class TrainingSummary
             }
         }
 
+        if (baselines is { Count: > 0 })
+        {
+            WriteComparison(console, run, baselines);
+        }
+
         console.WriteLine(
             run.Refusal is not null ? $"stopped: the tower refused a step, weights kept: {run.Refusal}"
             : run.Training.Diverged ? "stopped: the loss became non-finite (a hyper-step size too large?)"
             : "done");
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"test error {run.Training.TestErrorPercent:F2} %  seconds/epoch {run.Training.MeanSecondsPerEpoch:F2}  epochs {run.Training.Epochs.Count}"));
+    }
+
+    /// <summary>The tower and each baseline side by side: the last epoch's losses and test error, the level-1 values at the end.</summary>
+    private static void WriteComparison(IAnsiConsole console, TowerRunResult run, IReadOnlyList<BaselineResult> baselines)
+    {
+        var table = new Table().Title("against the baselines (same initial weights and batches)")
+            .AddColumns("run", "train loss", "test loss", "test error %", "s/epoch", "level 1 at the end");
+        void Row(string name, TowerRunResult result)
+        {
+            EpochReport last = result.Training.Epochs[^1];
+            string stopped = result.Training.Diverged ? " (stopped)" : "";
+            table.AddRow(
+                Markup.Escape(name + stopped), Number(last.TrainLoss, "F4"), Number(last.TestLoss, "F4"),
+                Number(last.TestErrorPercent, "F2"), Number(result.Training.MeanSecondsPerEpoch, "F2"),
+                Markup.Escape(Describe(result.FinalLevels[0])));
+        }
+
+        Row("tower", run);
+        foreach (BaselineResult baseline in baselines)
+        {
+            Row(baseline.Plan.Name, baseline.Run);
+        }
+
+        for (int c = 1; c < 5; c++)
+        {
+            table.Columns[c].RightAligned();
+        }
+
+        console.Write(table);
     }
 
     private static string Describe(IEnumerable<KeyValuePair<string, double>> values) =>

@@ -12,7 +12,8 @@ namespace HyperGen.Tests.Cli;
 /// <summary>
 /// Kills <c>hypergen train</c> (a separate process, SIGKILL) at random moments, several times, and checks after each
 /// kill that the last checkpoint loads; the run resumed to the end must then reach exactly the final state of a run
-/// that was never interrupted (the final checkpoints are equal byte for byte: weights, tower and trainer).
+/// that was never interrupted (the final checkpoints are equal byte for byte: weights, tower and trainer), and write
+/// the same step log and JSON files.
 /// </summary>
 public sealed class CheckpointKillTests : IDisposable
 {
@@ -74,6 +75,13 @@ public sealed class CheckpointKillTests : IDisposable
         Assert.True(
             expected.AsSpan().SequenceEqual(File.ReadAllBytes(checkpoint)),
             $"the resumed run's final state differs from the uninterrupted run's ({kills} kills, seed {seed})");
+
+        // The files cover the whole run, each step once, as the uninterrupted run's do (timings aside).
+        Assert.Equal(File.ReadAllLines(Path.Combine(reference, "steps.csv")), File.ReadAllLines(Path.Combine(killed, "steps.csv")));
+        foreach (string file in new[] { "log.json", "summary.json" })
+        {
+            Assert.Equal(RunFiles.JsonWithoutTimings(Path.Combine(reference, file)), RunFiles.JsonWithoutTimings(Path.Combine(killed, file)));
+        }
     }
 
     private static void AssertLoads(string path, string tower, string when)

@@ -43,7 +43,28 @@ public sealed class TrainCommandTests : IDisposable
         string[] last = steps[^1].Split(',');
         Assert.Equal(8, last.Length);
         Assert.Equal("24", last[0]);
-        Assert.Equal(levels[0].GetProperty("alpha").GetDouble(), double.Parse(last[3], CultureInfo.InvariantCulture));
+        Assert.Equal((float)levels[0].GetProperty("alpha").GetDouble(), float.Parse(last[3], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void The_step_log_prints_each_float_in_its_shortest_round_trip_form()
+    {
+        CliResult result = CliResult.Run(
+            "train", "--tower", "adam(alpha=1e-3)/sgd(alpha=1e-5)", "--epochs", "1", "--data", Subset, "--out", _out);
+
+        Assert.Equal(0, result.ExitCode);
+        string[] rows = File.ReadAllLines(Path.Combine(_out, "steps.csv"))[1..];
+        string[] first = rows[0].Split(',');
+        Assert.Equal("1E-05", first[6]); // level2.alpha, never moves; through double it read 9.999999747378752E-06
+        Assert.Equal("0", first[7]); // level2.mu
+        foreach (string row in rows)
+        {
+            foreach (string cell in row.Split(',')[2..])
+            {
+                float value = float.Parse(cell, CultureInfo.InvariantCulture);
+                Assert.Equal(value.ToString("R", CultureInfo.InvariantCulture), cell);
+            }
+        }
     }
 
     [Fact]

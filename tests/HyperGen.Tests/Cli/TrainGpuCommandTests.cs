@@ -67,6 +67,30 @@ public sealed class TrainGpuCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_gpu_run_trains_the_plain_baseline_on_the_gpu_and_the_cosine_one_on_the_cpu()
+    {
+        string data = Path.Combine(_root, "data");
+        TinyFashionMnist.Write(data, train: 48, test: 24);
+        string gpuOut = Path.Combine(_root, "gpu");
+        string cpuOut = Path.Combine(_root, "cpu");
+
+        (int code, string stdout, string stderr) = GpuHookCli.Run(
+            "train", "--device", "gpu", "--tower", "adam(alpha=1e-3)/sgd(alpha=1e-5)", "--baseline", "plain,cosine",
+            "--seed", "4", "--data", data, "--out", gpuOut);
+        CliResult plainOnCpu = CliResult.Run("train", "--device", "cpu", "--tower", "adam(alpha=1e-3)", "--seed", "4", "--data", data, "--out", cpuOut);
+
+        Assert.True(code == 0, $"exit code {code}: {stderr}");
+        Assert.Contains("baseline plain: adam(alpha=0.001, beta1=0.9, beta2=0.999)\n", stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("(on the CPU: a schedule sets a CPU tower's values)", stdout, StringComparison.Ordinal);
+        Assert.Equal(0, plainOnCpu.ExitCode);
+        using JsonDocument gpuSummary = JsonDocument.Parse(File.ReadAllText(Path.Combine(gpuOut, "summary.json")));
+        using JsonDocument cpuSummary = JsonDocument.Parse(File.ReadAllText(Path.Combine(cpuOut, "summary.json")));
+        JsonElement baselines = gpuSummary.RootElement.GetProperty("baselines");
+        Assert.Equal(2, baselines.GetArrayLength());
+        Assert.Equal(cpuSummary.RootElement.GetProperty("test_error_pct").GetDouble(), baselines[0].GetProperty("test_error_pct").GetDouble());
+    }
+
+    [Fact]
     public void Gpu_without_a_gpu_is_one_clear_error_line_and_exit_code_2()
     {
         // This machine (and CI) has no CUDA driver; where one exists the GPU would be used and this test says nothing.
@@ -125,9 +149,13 @@ public sealed class TrainGpuCommandTests : IDisposable
         Assert.True(code == 0, $"exit code {code}: {stderr}");
         Assert.Contains("at step 1, 1 epochs complete", stdout, StringComparison.Ordinal);
 
-        // Both finished runs saved their final state: two steps, two epochs.
-        using JsonDocument gpuSummary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, "gpu-2", "summary.json")));
-        Assert.Equal(1, gpuSummary.RootElement.GetProperty("epochs").GetInt32());
+        // Both resumed runs' files cover the whole run, the epoch the other device trained included.
+        foreach (string folder in new[] { "cpu-2", "gpu-2" })
+        {
+            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, folder, "summary.json")));
+            Assert.Equal(2, summary.RootElement.GetProperty("epochs").GetInt32());
+            Assert.Equal(1 + 2, File.ReadAllLines(Path.Combine(_root, folder, "steps.csv")).Length);
+        }
     }
 
     [Fact]
