@@ -40,29 +40,44 @@ internal static class DefinitionGroups
         // binder chose: a file that declares what it uses needs no other.
         CSharpCompilation together = CSharpCompilation.Create("HyperGen.Definitions.Groups", [.. shared, .. trees], references, options);
         var declared = new HashSet<string>[trees.Count];
+        var declaredNamespaces = new HashSet<string>[trees.Count];
+        var used = new HashSet<string>[trees.Count];
+        var usedNamespaces = new HashSet<string>[trees.Count];
         for (int i = 0; i < trees.Count; i++)
         {
             SemanticModel model = together.GetSemanticModel(trees[i]);
-            declared[i] = [.. trees[i].GetRoot().DescendantNodes().Select(node => Key(DeclaredSymbol(model, node))).OfType<string>()];
+            SyntaxNode root = trees[i].GetRoot();
+            ISymbol?[] declarations = [.. root.DescendantNodes().Select(node => DeclaredSymbol(model, node))];
+            declared[i] = [.. declarations.Select(Key).OfType<string>()];
+            declaredNamespaces[i] = [.. declarations.OfType<INamespaceSymbol>().SelectMany(WithContainingNamespaces)];
+            ISymbol[] referenced = [.. root.DescendantNodes().OfType<SimpleNameSyntax>().SelectMany(name => Referenced(model, name))];
+            used[i] = [.. referenced.Select(Key).OfType<string>().Where(key => !declared[i].Contains(key))];
+            usedNamespaces[i] = [.. referenced.OfType<INamespaceSymbol>().Select(Name).Where(ns => !declaredNamespaces[i].Contains(ns))];
         }
 
         var parent = Enumerable.Range(0, trees.Count).ToArray();
         for (int i = 0; i < trees.Count; i++)
         {
-            SemanticModel model = together.GetSemanticModel(trees[i]);
-            foreach (SimpleNameSyntax name in trees[i].GetRoot().DescendantNodes().OfType<SimpleNameSyntax>())
+            for (int j = 0; j < trees.Count; j++)
             {
-                SymbolInfo info = model.GetSymbolInfo(name);
-                IEnumerable<ISymbol> symbols = info.Symbol is { } symbol ? [symbol] : info.CandidateSymbols;
-                foreach (string key in symbols.Select(Key).OfType<string>().Where(key => !declared[i].Contains(key)))
+                if (j != i && used[i].Overlaps(declared[j]))
                 {
-                    for (int j = 0; j < trees.Count; j++)
-                    {
-                        if (j != i && declared[j].Contains(key))
-                        {
-                            Union(parent, i, j);
-                        }
-                    }
+                    Union(parent, i, j);
+                }
+            }
+        }
+
+        // A namespace that only source files declare (a using of it, or a name qualified with it) needs one of
+        // them, not all: every file of a common namespace would join, unrelated or not. The group may hold one.
+        for (int i = 0; i < trees.Count; i++)
+        {
+            foreach (string ns in usedNamespaces[i])
+            {
+                bool inGroup = Enumerable.Range(0, trees.Count).Any(j => Root(parent, j) == Root(parent, i) && declaredNamespaces[j].Contains(ns));
+                int first = Array.FindIndex(declaredNamespaces, d => d.Contains(ns));
+                if (!inGroup && first >= 0)
+                {
+                    Union(parent, i, first);
                 }
             }
         }
@@ -78,7 +93,25 @@ internal static class DefinitionGroups
         tree.GetRoot() is CompilationUnitSyntax unit
         && (unit.Usings.Any(u => !u.GlobalKeyword.IsKind(SyntaxKind.None)) || unit.AttributeLists.Count > 0);
 
-    /// <summary>What <paramref name="node"/> declares, when it declares a type or a member.</summary>
+    /// <summary>What <paramref name="name"/> binds to, or the candidates where it does not bind to one symbol.</summary>
+    private static IEnumerable<ISymbol> Referenced(SemanticModel model, SimpleNameSyntax name)
+    {
+        SymbolInfo info = model.GetSymbolInfo(name);
+        return info.Symbol is { } symbol ? [symbol] : info.CandidateSymbols;
+    }
+
+    /// <summary><c>A.B.C</c>, <c>A.B</c> and <c>A</c> for a declaration of namespace <c>A.B.C</c>.</summary>
+    private static IEnumerable<string> WithContainingNamespaces(INamespaceSymbol ns)
+    {
+        for (INamespaceSymbol? n = ns; n is { IsGlobalNamespace: false }; n = n.ContainingNamespace)
+        {
+            yield return Name(n);
+        }
+    }
+
+    private static string Name(INamespaceSymbol ns) => ns.ToDisplayString();
+
+    /// <summary>What <paramref name="node"/> declares: a namespace, a type or a member.</summary>
     private static ISymbol? DeclaredSymbol(SemanticModel model, SyntaxNode node) =>
         node is MemberDeclarationSyntax or VariableDeclaratorSyntax ? model.GetDeclaredSymbol(node) : null;
 

@@ -165,6 +165,35 @@ public sealed class CheckCompilationTests : IDisposable
     }
 
     [Fact]
+    public void A_using_of_a_namespace_only_source_declares_joins_one_file_of_it_not_all()
+    {
+        // The two unrelated Opt files both declare Mine; the third needs one of them for its using, not both.
+        string first = _files.Write("first.cs", FirstOpt);
+        string second = _files.Write("second.cs", SecondOpt);
+        string third = _files.Write("third.cs", """
+            using HyperGen;
+            using Mine;
+
+            namespace Elsewhere;
+
+            public static partial class Plain
+            {
+                [HyperOptimize]
+                public static void Step(ref float w, float g, [Hyper(0.01)] float alpha)
+                {
+                    w -= alpha * g;
+                }
+            }
+            """);
+
+        CliResult result = CliResult.Run("check", first, second, third);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain(result.OutputLines, l => l.Contains("error", StringComparison.Ordinal));
+        Assert.Equal("4 derivatives checked, all within 1e-6", result.OutputLines[^1]);
+    }
+
+    [Fact]
     public void A_global_using_in_one_file_applies_to_every_file_as_in_a_project()
     {
         string usings = _files.Write("usings.cs", "global using static System.MathF;\n");
