@@ -87,8 +87,8 @@ internal static class TraceCommand
         if (outcome.Stop is TraceStop stop)
         {
             // One line, after the JSON that ends at the last good step: what was not finite, where, and the way out.
-            stderr.WriteLine(
-                $"hypergen: error: {stop.Reason} The trace ends at step {stop.Step - 1} of {problem.Steps}; --keep-going traces every step.");
+            string written = stop.Step > 1 ? $"The trace ends at step {stop.Step - 1} of {problem.Steps}" : "The trace holds no step";
+            stderr.WriteLine($"hypergen: error: {stop.Reason} {written}; --keep-going traces every step.");
             return ExitCodes.Diverged;
         }
 

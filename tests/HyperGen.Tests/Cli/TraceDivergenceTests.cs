@@ -77,6 +77,21 @@ public sealed class TraceDivergenceTests : IDisposable
     }
 
     [Fact]
+    public void A_first_step_that_is_refused_leaves_an_empty_trace_and_the_starting_point()
+    {
+        // 0.5 * (1e200)^2 overflows a double: the loss of step 1 is already infinite.
+        string problem = _files.Write("p.json", """{"a":[1],"b":[0],"w0":[1e200],"steps":3}""");
+
+        CliResult result = CliResult.Run("trace", "--tower", "adam", "--problem", problem);
+
+        Assert.Equal(ExitCodes.Diverged, result.ExitCode);
+        Assert.Equal(
+            "hypergen: error: The loss is not finite: step 1 was rejected and changed nothing. The trace holds no step; --keep-going traces every step.",
+            Assert.Single(result.ErrorLines));
+        Assert.Equal("""{"trace":[],"w":[1E+200]}""", result.Stdout.Trim());
+    }
+
+    [Fact]
     public void Keep_going_writes_every_step_of_the_diverging_tower_and_exits_0()
     {
         string problem = _files.Write("p.json", Quadratic);
