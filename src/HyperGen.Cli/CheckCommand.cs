@@ -17,7 +17,7 @@ internal static class CheckCommand
     {
         var files = new Argument<string[]>("FILE.cs")
         {
-            Description = "C# files of [HyperOptimize] optimizers.",
+            Description = "C# files of [HyperOptimize] optimizers, compiled as a project with implicit usings would; each on its own unless it uses what another declares.",
             Arity = ArgumentArity.OneOrMore,
         };
         var command = new Command("check", "Compile optimizer definitions, report diagnostics, and check the generated derivatives against finite differences.")

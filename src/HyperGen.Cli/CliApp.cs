@@ -10,7 +10,7 @@ namespace HyperGen.Cli;
 /// <summary>
 /// The <c>hypergen</c> command line, runnable in-process. Exit codes: 0 success; 1 <c>check</c> found errors or a
 /// failed gradient check; 2 bad input, reported as one <c>hypergen: error: ...</c> line on stderr; 3 a bug in
-/// HyperGen itself.
+/// HyperGen itself; 4 a <c>trace</c> that stopped at a step that was not finite (see <see cref="ExitCodes"/>).
 /// </summary>
 public static class CliApp
 {

@@ -5,12 +5,13 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Text;
 using generator::HyperGen.Generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Emit;
+using Microsoft.CodeAnalysis.Text;
 
 namespace HyperGen.Cli;
 
@@ -29,7 +30,11 @@ public static class DefinitionCompiler
     /// </summary>
     private static readonly string[] GeneratorFailureIds = ["CS8784", "CS8785"];
 
-    /// <summary>Compiles <paramref name="sources"/> with the HyperGen generator and, when there is no error, loads them.</summary>
+    /// <summary>
+    /// Compiles <paramref name="sources"/> with the HyperGen generator, as a project would (with the SDK's implicit
+    /// usings), and, when there is no error, loads them. Each file compiles on its own unless it uses what another
+    /// declares (<see cref="DefinitionGroups"/>), so unrelated files cannot conflict.
+    /// </summary>
     /// <param name="sources">The files, in the order diagnostics should follow.</param>
     /// <returns>The diagnostics and, without errors, the loaded definitions; dispose it to unload them.</returns>
     public static DefinitionCompilation Compile(IReadOnlyList<DefinitionSource> sources)
@@ -39,6 +44,7 @@ public static class DefinitionCompiler
         SyntaxTree[] trees = sources
             .Select(s => CSharpSyntaxTree.ParseText(s.Text, parseOptions, s.Path, Encoding.UTF8))
             .ToArray();
+        SyntaxTree usings = ImplicitUsings.Create(parseOptions);
 
         var options = new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
@@ -47,8 +53,57 @@ public static class DefinitionCompiler
                 nullableContextOptions: NullableContextOptions.Enable,
                 deterministic: true)
             .WithSpecificDiagnosticOptions(GeneratorFailureIds.Select(id => KeyValuePair.Create(id, ReportDiagnostic.Error)));
+        MetadataReference[] references = [.. References()];
 
-        CSharpCompilation compilation = CSharpCompilation.Create(AssemblyName, trees, References(), options);
+        IReadOnlyList<int[]> groups = DefinitionGroups.Find(trees, [usings], references, options);
+        var diagnostics = new List<Diagnostic>();
+        var images = new List<(MemoryStream Image, string[] Paths)>();
+        for (int k = 0; k < groups.Count; k++)
+        {
+            // One assembly per group, each with a name of its own: one load context cannot hold two of one name.
+            string name = k == 0 ? AssemblyName : $"{AssemblyName}.{k + 1}";
+            SyntaxTree[] group = [.. groups[k].Select(i => trees[i]), usings];
+            MemoryStream? image = CompileGroup(name, group, references, options, parseOptions, diagnostics);
+            if (image is not null)
+            {
+                images.Add((image, [.. groups[k].Select(i => sources[i].Path)]));
+            }
+        }
+
+        Diagnostic[] ordered = Order(diagnostics, sources);
+        if (ordered.Any(IsError) || images.Count < groups.Count)
+        {
+            images.ForEach(i => i.Image.Dispose());
+            return new DefinitionCompilation(ordered, null, []);
+        }
+
+        var context = new DefinitionLoadContext();
+        var loaded = new List<DefinitionAssembly>();
+        foreach (var (image, paths) in images)
+        {
+            using (image)
+            {
+                image.Position = 0;
+                loaded.Add(new DefinitionAssembly(context.LoadFromStream(image), paths));
+            }
+        }
+
+        return new DefinitionCompilation(ordered, context, loaded);
+    }
+
+    /// <summary>
+    /// Compiles one group and adds its diagnostics to <paramref name="diagnostics"/>; returns its image when it has
+    /// no error, else null.
+    /// </summary>
+    private static MemoryStream? CompileGroup(
+        string name,
+        SyntaxTree[] trees,
+        MetadataReference[] references,
+        CSharpCompilationOptions options,
+        CSharpParseOptions parseOptions,
+        List<Diagnostic> diagnostics)
+    {
+        CSharpCompilation compilation = CSharpCompilation.Create(name, trees, references, options);
 
         // The driver must parse generated files with the options of the user's files, or a generated file written
         // for the latest language version would not compile.
@@ -57,24 +112,59 @@ public static class DefinitionCompiler
         driver.RunGeneratorsAndUpdateCompilation(
             compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
 
-        var diagnostics = new List<Diagnostic>(generatorDiagnostics);
-        diagnostics.AddRange(output.GetDiagnostics());
-        if (!diagnostics.Any(IsError))
+        var found = new List<Diagnostic>(generatorDiagnostics);
+        found.AddRange(output.GetDiagnostics());
+        MemoryStream? image = null;
+        if (!found.Any(IsError))
         {
-            using var image = new MemoryStream();
+            image = new MemoryStream();
             EmitResult emitted = output.Emit(image);
-            diagnostics.AddRange(emitted.Diagnostics.Where(d => !diagnostics.Contains(d)));
-            if (emitted.Success)
+            found.AddRange(emitted.Diagnostics.Where(d => !found.Contains(d)));
+            if (!emitted.Success)
             {
-                image.Position = 0;
-                var context = new DefinitionLoadContext();
-                Assembly assembly = context.LoadFromStream(image);
-                return new DefinitionCompilation(Order(diagnostics, sources), context, assembly);
+                image.Dispose();
+                image = null;
             }
         }
 
-        return new DefinitionCompilation(Order(diagnostics, sources), null, null);
+        diagnostics.AddRange(WithoutFollowOns(found, trees));
+        return image;
     }
+
+    /// <summary>
+    /// Drops the generator's diagnostics at expressions the compiler already rejected. An expression that does not
+    /// bind (<c>MathF</c> without <c>using System;</c>: CS0103) is "invalid" to the generator, which must refuse the
+    /// step and says HG0006, an unsupported expression; beside the compiler's error that only misleads (MathF is
+    /// supported). Diagnostics at statements or declarations (a loop, a method's shape) say something of their own
+    /// and stay, even around a compiler error.
+    /// </summary>
+    private static IEnumerable<Diagnostic> WithoutFollowOns(List<Diagnostic> diagnostics, SyntaxTree[] trees)
+    {
+        var compilerErrors = diagnostics
+            .Where(d => IsError(d) && !IsGenerators(d) && d.Location.GetLineSpan().IsValid)
+            .Select(d => (d.Location.GetLineSpan().Path, d.Location.SourceSpan))
+            .ToArray();
+
+        bool IsFollowOn(Diagnostic diagnostic)
+        {
+            string path = diagnostic.Location.GetLineSpan().Path;
+            TextSpan span = diagnostic.Location.SourceSpan;
+            SyntaxTree? tree = trees.FirstOrDefault(t => string.Equals(t.FilePath, path, StringComparison.Ordinal));
+            if (!IsGenerators(diagnostic) || tree is null || span.End > tree.Length)
+            {
+                return false;
+            }
+
+            // Generator diagnostics carry a path and a span but no tree (see Order): find their node in the file.
+            return tree.GetRoot().FindNode(span, getInnermostNodeForTie: true) is ExpressionSyntax or ArgumentSyntax
+                && compilerErrors.Any(e => string.Equals(e.Path, path, StringComparison.Ordinal) && span.Contains(e.SourceSpan));
+        }
+
+        return diagnostics.Where(d => !IsFollowOn(d));
+    }
+
+    /// <summary>Whether the HyperGen generator reported <paramref name="diagnostic"/> (HG ids), not the compiler.</summary>
+    private static bool IsGenerators(Diagnostic diagnostic) => diagnostic.Id.StartsWith("HG", StringComparison.Ordinal);
 
     /// <summary>Whether <paramref name="diagnostic"/> stops the definitions from being used.</summary>
     public static bool IsError(Diagnostic diagnostic)

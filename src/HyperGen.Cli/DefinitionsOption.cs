@@ -43,6 +43,13 @@ internal sealed class DefinitionsOption
                 stderr.WriteLine(line);
             }
 
+            // Files that compile apart may each hold an optimizer of one name; --tower could name only one of them.
+            if (compiled.FindClashingNames() is string clash)
+            {
+                compiled.Dispose();
+                throw new CliInputException($"--definitions: two optimizers have one name, {clash}; rename one");
+            }
+
             return compiled;
         }
 

@@ -14,4 +14,11 @@ public static class ExitCodes
 
     /// <summary>A bug in HyperGen itself (an exception nobody expected); the message asks for a report.</summary>
     public const int InternalError = 3;
+
+    /// <summary>
+    /// <c>trace</c> stopped at a step that met a NaN or an infinity (the loss, a gradient, a hyperparameter or a
+    /// hypergradient, or a weight the step wrote); its output ends at the last good step. <c>--keep-going</c>
+    /// traces such a run to its end and exits with <see cref="Success"/>.
+    /// </summary>
+    public const int Diverged = 4;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
+using HyperGen.Cli.Training;
 
 namespace HyperGen.Cli;
 
@@ -31,22 +32,39 @@ internal static class TraceCommand
             DefaultValueFactory = _ => "double",
         };
         precision.AcceptOnlyFromAmong("double", "float");
+        var keepGoing = new Option<bool>("--keep-going")
+        {
+            Description = "Trace every step of a diverging run: skip the steps the tower refuses and write non-finite losses as \"NaN\"/\"Infinity\" (exit code 0), instead of stopping at the first (exit code 4).",
+        };
+        var pretty = new Option<bool>("--pretty")
+        {
+            Description = "Indent the JSON (the default when stdout is a terminal; --pretty false for one line there).",
+        };
 
         var command = new Command("trace", "Run a tower on a quadratic problem and print each step's loss and hyperparameters as JSON.")
         {
-            tower, problem, definitions.Option, precision,
+            tower, problem, definitions.Option, precision, keepGoing, pretty,
         };
-        command.SetAction(result => Execute(
-            result.GetRequiredValue(tower),
-            result.GetRequiredValue(problem),
-            definitions.Read(result),
-            result.GetRequiredValue(precision),
-            result.InvocationConfiguration.Output,
-            result.InvocationConfiguration.Error));
+        command.SetAction(result =>
+        {
+            TextWriter stdout = result.InvocationConfiguration.Output;
+
+            // Indented for a person at a terminal, one line for a program reading a pipe or a file, unless asked.
+            bool indented = result.GetResult(pretty) is null ? TerminalOutput.IsInteractive(stdout) : result.GetValue(pretty);
+            return Execute(
+                result.GetRequiredValue(tower),
+                result.GetRequiredValue(problem),
+                definitions.Read(result),
+                result.GetRequiredValue(precision),
+                new TraceOptions(result.GetValue(keepGoing), indented),
+                stdout,
+                result.InvocationConfiguration.Error);
+        });
         return command;
     }
 
-    private static int Execute(string towerText, string problemPath, IReadOnlyList<string> definitionPaths, string precision, TextWriter stdout, TextWriter stderr)
+    private static int Execute(
+        string towerText, string problemPath, IReadOnlyList<string> definitionPaths, string precision, TraceOptions options, TextWriter stdout, TextWriter stderr)
     {
         // Read the problem first: it is cheap, and a typo in its path should not wait for a compilation.
         QuadraticProblem problem = ProblemReader.Read(problemPath);
@@ -63,10 +81,18 @@ internal static class TraceCommand
             throw new CliInputException($"--tower: {e.Message}", e);
         }
 
-        int? nonFinite = precision == "float"
-            ? TraceRunner.Run<float>(spec, ToFloatChecked(problem, problemPath), stdout)
-            : TraceRunner.Run<double>(spec, problem, stdout);
-        if (nonFinite is int t)
+        TraceOutcome outcome = precision == "float"
+            ? TraceRunner.Run<float>(spec, ToFloatChecked(problem, problemPath), stdout, options)
+            : TraceRunner.Run<double>(spec, problem, stdout, options);
+        if (outcome.Stop is TraceStop stop)
+        {
+            // One line, after the JSON that ends at the last good step: what was not finite, where, and the way out.
+            string written = stop.Step > 1 ? $"The trace ends at step {stop.Step - 1} of {problem.Steps}" : "The trace holds no step";
+            stderr.WriteLine($"hypergen: error: {stop.Reason} {written}; --keep-going traces every step.");
+            return ExitCodes.Diverged;
+        }
+
+        if (outcome.FirstNonFiniteLoss is int t)
         {
             stderr.WriteLine(
                 $"hypergen: warning: the loss is not finite from step {t}; such numbers are written as the strings \"NaN\", \"Infinity\", \"-Infinity\"");

@@ -17,23 +17,32 @@ internal static class TraceRunner
     private const int FlushThreshold = 1 << 16;
 
     /// <summary>Runs the trace in precision <typeparamref name="T"/> (float or double).</summary>
-    /// <returns>The first step whose loss is not finite, or null when every loss is finite.</returns>
-    public static int? Run<T>(TowerSpec spec, QuadraticProblem problem, TextWriter output)
+    /// <param name="spec">The tower.</param>
+    /// <param name="problem">The problem, with its number of steps.</param>
+    /// <param name="output">Receives the JSON document.</param>
+    /// <param name="options">Whether to stop at the first non-finite step, and how to lay out the JSON.</param>
+    public static TraceOutcome Run<T>(TowerSpec spec, QuadraticProblem problem, TextWriter output, TraceOptions options)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        // A trace shows a diverging run to its end, with its non-finite losses, rather than stopping at the first
-        // non-finite gradient: such a step is skipped and leaves the tower as it was.
-        var tower = new Tower<T>(spec, problem.Size) { NonFinitePolicy = NonFinitePolicy.SkipStep };
+        // By default the first step that meets a NaN or an infinity ends the trace, and the tower says where it met
+        // it (Throw). --keep-going shows a diverging run to its end instead: such a step is skipped and leaves the
+        // tower as it was, and the non-finite losses are written as strings.
+        var tower = new Tower<T>(spec, problem.Size)
+        {
+            NonFinitePolicy = options.KeepGoing ? NonFinitePolicy.SkipStep : NonFinitePolicy.Throw,
+        };
         var weights = new T[problem.Size];
         var gradient = new T[problem.Size];
+        var before = new T[problem.Size];
         for (int i = 0; i < weights.Length; i++)
         {
             weights[i] = T.CreateTruncating(problem.InitialWeights[i]);
         }
 
         int? firstNonFinite = null;
+        TraceStop? stop = null;
         var buffer = new ArrayBufferWriter<byte>(FlushThreshold * 2);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = options.Indented }))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("trace");
@@ -47,7 +56,23 @@ internal static class TraceRunner
                 }
 
                 problem.Gradient<T>(weights, t, gradient);
-                tower.Step(weights, gradient);
+                if (options.KeepGoing)
+                {
+                    tower.Step(weights, gradient);
+                }
+                else
+                {
+                    weights.CopyTo(before, 0);
+                    stop = StepOrStop(tower, weights, gradient, loss, t);
+                    if (stop is not null)
+                    {
+                        // The tower's refusal changed nothing; an update that overflowed did, and is taken back, so
+                        // that "w" holds the weights after the last step written.
+                        before.CopyTo(weights, 0);
+                        break;
+                    }
+                }
+
                 WriteStep(writer, tower, t, loss);
                 if (writer.BytesPending + buffer.WrittenCount >= FlushThreshold)
                 {
@@ -69,7 +94,56 @@ internal static class TraceRunner
 
         output.WriteLine();
         output.Flush();
-        return firstNonFinite;
+        return new TraceOutcome(firstNonFinite, stop);
+    }
+
+    /// <summary>
+    /// Takes step <paramref name="t"/>, or says why it is the trace's last: the tower refused it (a NaN or an
+    /// infinity in the loss, a gradient, a hyperparameter or a hypergradient, named in the tower's own words), or
+    /// it wrote a value the trace cannot hold, which the tower does not check (a weight, or a hyperparameter that
+    /// is finite as learned but not in its domain, as <c>r * r</c> overflows for a Squared one).
+    /// </summary>
+    private static TraceStop? StepOrStop<T>(Tower<T> tower, Span<T> weights, ReadOnlySpan<T> gradient, double loss, int t)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        try
+        {
+            // The trace reports the loss in double whatever the precision, so it is judged in double: only a loss
+            // that is not finite there goes to the tower, to be refused with the tower's description.
+            if (double.IsFinite(loss))
+            {
+                tower.Step(weights, gradient);
+            }
+            else
+            {
+                tower.Step(weights, gradient, T.CreateTruncating(loss));
+            }
+        }
+        catch (NonFiniteStepException e)
+        {
+            return new TraceStop(t, e.Message);
+        }
+
+        for (int i = 0; i < weights.Length; i++)
+        {
+            if (!T.IsFinite(weights[i]))
+            {
+                return new TraceStop(t, $"Level 1's update of weight {i} is not finite: step {t} is not written and its update was undone.");
+            }
+        }
+
+        for (int level = 0; level < tower.Levels.Count; level++)
+        {
+            foreach (var (name, value) in tower.Levels[level].GetValues())
+            {
+                if (!double.IsFinite(value))
+                {
+                    return new TraceStop(t, $"Level {level + 1}'s hyperparameter '{name}' is not finite in its domain: step {t} is not written and its update was undone.");
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -107,3 +181,18 @@ internal static class TraceRunner
         buffer.ResetWrittenCount();
     }
 }
+
+/// <summary>How <see cref="TraceRunner"/> runs and writes a trace.</summary>
+/// <param name="KeepGoing">Trace every step, skipping those the tower refuses, instead of stopping at the first.</param>
+/// <param name="Indented">Indent the JSON for a reader rather than a program.</param>
+internal sealed record TraceOptions(bool KeepGoing, bool Indented);
+
+/// <summary>How a trace ended.</summary>
+/// <param name="FirstNonFiniteLoss">With <see cref="TraceOptions.KeepGoing"/>, the first step whose loss was not finite (written as a string).</param>
+/// <param name="Stop">Without it, why the trace stopped before its last step; null when every step was written.</param>
+internal sealed record TraceOutcome(int? FirstNonFiniteLoss, TraceStop? Stop);
+
+/// <summary>The step a trace stopped at, which it did not write, and what in it was not finite.</summary>
+/// <param name="Step">The 1-based step.</param>
+/// <param name="Reason">One sentence: which quantity, of which level, at which step (the tower's words where it refused the step).</param>
+internal sealed record TraceStop(int Step, string Reason);

@@ -24,7 +24,17 @@ internal readonly record struct SeedStatistics(double Mean, double StandardDevia
         return new SeedStatistics(mean, sd, values.Count);
     }
 
-    /// <summary>For example <c>12.34 ± 0.56</c>.</summary>
-    public string Format(string format = "F2") =>
-        Count == 0 ? "–" : $"{Mean.ToString(format, CultureInfo.InvariantCulture)} ± {StandardDeviation.ToString(format, CultureInfo.InvariantCulture)}";
+    /// <summary>Whether the values have a spread to speak of: a single one has none to measure (its 0 is not a measured 0).</summary>
+    public bool HasSpread => Count > 1;
+
+    /// <summary>
+    /// For example <c>12.34 ± 0.56</c>; <c>12.34 (n = 1)</c> for a single seed, whose spread is unknown rather
+    /// than zero.
+    /// </summary>
+    public string Format(string format = "F2") => Count switch
+    {
+        0 => "–",
+        1 => $"{Mean.ToString(format, CultureInfo.InvariantCulture)} (n = 1)",
+        _ => $"{Mean.ToString(format, CultureInfo.InvariantCulture)} ± {StandardDeviation.ToString(format, CultureInfo.InvariantCulture)}",
+    };
 }

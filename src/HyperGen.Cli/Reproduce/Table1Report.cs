@@ -53,7 +53,9 @@ internal static class Table1Report
         }
 
         text.AppendLine();
-        text.AppendLine("Δ: this row's mean test error minus the other row's (negative: this row is better); **bold** when the gap is larger than the two rows' standard deviations added.");
+        text.AppendLine(results.All(r => r.TestError.HasSpread)
+            ? "Δ: this row's mean test error minus the other row's (negative: this row is better); **bold** when the gap is larger than the two rows' standard deviations added."
+            : "Δ: this row's mean test error minus the other row's (negative: this row is better); **bold** when the gap is larger than the two rows' standard deviations added, which needs two seeds or more (n = 1: no spread is known, nothing is bold).");
         return text.ToString();
     }
 
@@ -78,7 +80,11 @@ internal static class Table1Report
 
         double delta = row.TestError.Mean - other.TestError.Mean;
         string text = delta.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture);
-        return Math.Abs(delta) > row.TestError.StandardDeviation + other.TestError.StandardDeviation ? $"**{text}**" : text;
+
+        // One seed has no known spread: its 0 would make every gap look larger than the noise.
+        bool beyondSpread = row.TestError.HasSpread && other.TestError.HasSpread
+            && Math.Abs(delta) > row.TestError.StandardDeviation + other.TestError.StandardDeviation;
+        return beyondSpread ? $"**{text}**" : text;
     }
 
     private static void WriteJson(string path, ReproduceHeader header, IReadOnlyList<Table1RowResult> results)

@@ -30,7 +30,8 @@ internal static class TowersReport
         int[] heights = cells.Select(c => c.Height).Distinct().Order().ToArray();
         var text = new StringBuilder();
         header.AppendMarkdown(text);
-        text.AppendLine(CultureInfo.InvariantCulture, $"Final test error % after {epochs} epochs (mean ± sd over seeds; † a seed diverged).");
+        string statistics = cells.All(c => c.TestError.HasSpread) ? "mean ± sd over seeds" : "mean ± sd over seeds, or the one seed's value where n = 1";
+        text.AppendLine(CultureInfo.InvariantCulture, $"Final test error % after {epochs} epochs ({statistics}; † a seed diverged).");
         text.AppendLine();
         text.Append("| step size |").AppendJoin("", heights.Select(h => $" height {h} |")).AppendLine();
         text.Append("|---|").AppendJoin("", heights.Select(_ => "---|")).AppendLine();

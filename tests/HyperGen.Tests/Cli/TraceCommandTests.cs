@@ -145,16 +145,38 @@ public sealed class TraceCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_diverging_run_writes_non_finite_numbers_as_strings_and_warns()
+    public void Keep_going_writes_non_finite_numbers_as_strings_and_warns()
     {
         string problem = _files.Write("p.json", """{"a":[1],"b":[1],"w0":[0],"steps":4}""");
 
-        CliResult result = CliResult.Run("trace", "--tower", "sgd(alpha=1e308)", "--problem", problem);
+        CliResult result = CliResult.Run("trace", "--tower", "sgd(alpha=1e308)", "--problem", problem, "--keep-going");
 
         Assert.Equal(0, result.ExitCode);
         using JsonDocument json = JsonDocument.Parse(result.Stdout);
+        Assert.Equal(4, json.RootElement.GetProperty("trace").GetArrayLength());
         Assert.Equal("Infinity", json.RootElement.GetProperty("trace")[1].GetProperty("loss").GetString());
         Assert.StartsWith("hypergen: warning: the loss is not finite from step 2", Assert.Single(result.ErrorLines));
+    }
+
+    [Fact]
+    public void Pretty_indents_the_same_document()
+    {
+        string problem = _files.Write("p.json", """{"a":[1,2],"b":[0.5,-1],"w0":[0,0],"steps":3}""");
+
+        CliResult compact = CliResult.Run("trace", "--tower", "adam/sgd", "--problem", problem);
+        CliResult pretty = CliResult.Run("trace", "--tower", "adam/sgd", "--problem", problem, "--pretty");
+        CliResult explicitlyCompact = CliResult.Run("trace", "--tower", "adam/sgd", "--problem", problem, "--pretty", "false");
+
+        Assert.Equal(0, pretty.ExitCode);
+
+        // A writer that is not the process's terminal gets one line by default, as a program reading a pipe wants.
+        Assert.Single(compact.OutputLines);
+        Assert.Equal(compact.Stdout, explicitlyCompact.Stdout);
+        Assert.True(pretty.OutputLines.Length > 20, pretty.Stdout);
+        Assert.Contains("\n  \"trace\": [", pretty.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        using JsonDocument a = JsonDocument.Parse(compact.Stdout);
+        using JsonDocument b = JsonDocument.Parse(pretty.Stdout);
+        Assert.True(JsonElement.DeepEquals(a.RootElement, b.RootElement));
     }
 
     private static void AssertClose(double expected, double actual) =>
