@@ -16,9 +16,10 @@ public static class ExitCodes
     public const int InternalError = 3;
 
     /// <summary>
-    /// <c>trace</c> stopped at a step that met a NaN or an infinity (the loss, a gradient, a hyperparameter or a
-    /// hypergradient, or a weight the step wrote); its output ends at the last good step. <c>--keep-going</c>
-    /// traces such a run to its end and exits with <see cref="Success"/>.
+    /// The run diverged: <c>trace</c> stopped at a step that met a NaN or an infinity (the loss, a gradient, a
+    /// hyperparameter or a hypergradient, or a weight the step wrote), its output ending at the last good step
+    /// (<c>--keep-going</c> traces such a run to its end and exits with <see cref="Success"/>); or <c>train</c>'s
+    /// loss became non-finite, and its files end where it stopped.
     /// </summary>
     public const int Diverged = 4;
 }

@@ -138,7 +138,7 @@ internal static class TrainCommand
         console.WriteLine();
         TrainingSummary.Write(console, run, baselineRuns);
         console.WriteLine($"files: {outputs}");
-        return run.Training.Diverged ? ExitCodes.CheckFailed : ExitCodes.Success;
+        return run.Training.Diverged ? ExitCodes.Diverged : ExitCodes.Success;
     }
 
     /// <summary>

@@ -20,6 +20,19 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_diverging_run_exits_with_the_diverged_code_and_says_it_stopped()
+    {
+        // A hyper-step size of 1e30 sends level 1's step size to -2e30 within a few steps, and the loss to NaN.
+        CliResult result = CliResult.Run(
+            "train", "--tower", "adam(alpha=0.1)/sgd(alpha=1e30)", "--epochs", "1", "--seed", "3", "--data", Subset, "--out", _out);
+
+        Assert.Equal(HyperGen.Cli.ExitCodes.Diverged, result.ExitCode);
+        Assert.Contains("stopped", result.Stdout, StringComparison.Ordinal);
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "summary.json")));
+        Assert.True(summary.RootElement.GetProperty("diverged").GetBoolean());
+    }
+
+    [Fact]
     public void Trains_on_the_shipped_subset_and_writes_the_summary_and_step_log()
     {
         CliResult result = CliResult.Run(
