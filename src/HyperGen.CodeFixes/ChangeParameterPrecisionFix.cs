@@ -17,41 +17,25 @@ namespace HyperGen.CodeFixes;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ChangeParameterPrecisionFix))]
 [Shared]
-public sealed class ChangeParameterPrecisionFix : CodeFixProvider
+public sealed class ChangeParameterPrecisionFix : SyntaxFixProvider<ParameterSyntax>
 {
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticDescriptors.MixedPrecisionId];
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override CodeAction? Offer(Document document, ParameterSyntax parameter, Diagnostic diagnostic)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (parameter.Type is null || KeywordOf(diagnostic) is not { } keyword)
         {
-            return;
+            return null;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            ParameterSyntax? parameter = SyntaxAt.Find<ParameterSyntax>(root, diagnostic.Location.SourceSpan);
-            SyntaxKind? keyword = KeywordOf(diagnostic);
-            if (parameter?.Type is null || keyword is null)
-            {
-                continue;
-            }
-
-            string precision = SyntaxFacts.GetText(keyword.Value);
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Change '{parameter.Identifier.ValueText}' to {precision}",
-                    cancellation => ChangeTypeAsync(context.Document, parameter, keyword.Value, cancellation),
-                    // One key per precision: fixing all in a float step must not turn another step's parameters to float.
-                    equivalenceKey: $"{nameof(ChangeParameterPrecisionFix)}.{precision}"),
-                diagnostic);
-        }
+        string precision = SyntaxFacts.GetText(keyword);
+        return CodeAction.Create(
+            $"Change '{parameter.Identifier.ValueText}' to {precision}",
+            cancellation => ChangeTypeAsync(document, parameter, keyword, cancellation),
+            // One key per precision: fixing all in a float step must not turn another step's parameters to float.
+            equivalenceKey: $"{nameof(ChangeParameterPrecisionFix)}.{precision}");
     }
 
     /// <summary>The keyword of the step's precision, or null when the diagnostic does not say it.</summary>

@@ -17,42 +17,21 @@ namespace HyperGen.CodeFixes;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeClassStaticPartialFix))]
 [Shared]
-public sealed class MakeClassStaticPartialFix : CodeFixProvider
+public sealed class MakeClassStaticPartialFix : SyntaxFixProvider<ClassDeclarationSyntax>
 {
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticDescriptors.ContainingTypeId];
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            ClassDeclarationSyntax? declaration = SyntaxAt.Find<ClassDeclarationSyntax>(root, diagnostic.Location.SourceSpan);
-            if (declaration is null
-                || declaration.Identifier.Span != diagnostic.Location.SourceSpan
-                || declaration.Parent is not (BaseNamespaceDeclarationSyntax or CompilationUnitSyntax)
-                || declaration.TypeParameterList is not null)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Make '{declaration.Identifier.ValueText}' a static partial class",
-                    cancellation => MakeStaticPartialAsync(context.Document, declaration, cancellation),
-                    equivalenceKey: nameof(MakeClassStaticPartialFix)),
-                diagnostic);
-        }
-    }
+    protected override CodeAction? Offer(Document document, ClassDeclarationSyntax declaration, Diagnostic diagnostic) =>
+        declaration.Identifier.Span != diagnostic.Location.SourceSpan
+        || declaration.Parent is not (BaseNamespaceDeclarationSyntax or CompilationUnitSyntax)
+        || declaration.TypeParameterList is not null
+            ? null
+            : CodeAction.Create(
+                $"Make '{declaration.Identifier.ValueText}' a static partial class",
+                cancellation => MakeStaticPartialAsync(document, declaration, cancellation),
+                equivalenceKey: nameof(MakeClassStaticPartialFix));
 
     private static async Task<Document> MakeStaticPartialAsync(Document document, ClassDeclarationSyntax declaration, CancellationToken cancellation)
     {

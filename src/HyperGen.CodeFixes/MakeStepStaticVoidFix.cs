@@ -21,46 +21,31 @@ namespace HyperGen.CodeFixes;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeStepStaticVoidFix))]
 [Shared]
-public sealed class MakeStepStaticVoidFix : CodeFixProvider
+public sealed class MakeStepStaticVoidFix : SyntaxFixProvider<MethodDeclarationSyntax>
 {
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = [DiagnosticDescriptors.MethodShapeId];
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override CodeAction? Offer(Document document, MethodDeclarationSyntax method, Diagnostic diagnostic)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (method.Identifier.Span != diagnostic.Location.SourceSpan)
         {
-            return;
+            return null;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
+        bool dropsTypeParameters = method.TypeParameterList is not null && !UsesTypeParameters(method);
+        if (!dropsTypeParameters && method.Modifiers.Any(SyntaxKind.StaticKeyword) && IsVoid(method.ReturnType))
         {
-            MethodDeclarationSyntax? method = SyntaxAt.Find<MethodDeclarationSyntax>(root, diagnostic.Location.SourceSpan);
-            if (method is null || method.Identifier.Span != diagnostic.Location.SourceSpan)
-            {
-                continue;
-            }
-
-            bool dropsTypeParameters = method.TypeParameterList is not null && !UsesTypeParameters(method);
-            if (!dropsTypeParameters && method.Modifiers.Any(SyntaxKind.StaticKeyword) && IsVoid(method.ReturnType))
-            {
-                // Only type parameters that the method uses are wrong: that takes a person to fix.
-                continue;
-            }
-
-            string name = method.Identifier.ValueText;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    dropsTypeParameters ? $"Make '{name}' a non-generic static void method" : $"Make '{name}' a static void method",
-                    cancellation => FixAsync(context.Document, method, dropsTypeParameters, cancellation),
-                    equivalenceKey: nameof(MakeStepStaticVoidFix)),
-                diagnostic);
+            // Only type parameters that the method uses are wrong: that takes a person to fix.
+            return null;
         }
+
+        string name = method.Identifier.ValueText;
+        return CodeAction.Create(
+            dropsTypeParameters ? $"Make '{name}' a non-generic static void method" : $"Make '{name}' a static void method",
+            cancellation => FixAsync(document, method, dropsTypeParameters, cancellation),
+            equivalenceKey: nameof(MakeStepStaticVoidFix));
     }
 
     private static async Task<Document> FixAsync(
