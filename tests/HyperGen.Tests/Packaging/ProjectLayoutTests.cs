@@ -1,0 +1,56 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Xml.Linq;
+using Xunit;
+
+namespace HyperGen.Tests.Packaging;
+
+/// <summary>
+/// The layout rule of the repository: samples/ holds consumers only, so no product project (src/, tools/,
+/// benchmarks/) references one, and every project the solution builds is referenced by path from where it is.
+/// </summary>
+public sealed class ProjectLayoutTests
+{
+    [Theory]
+    [InlineData("src")]
+    [InlineData("tools")]
+    [InlineData("benchmarks")]
+    public void No_product_project_references_a_sample(string folder)
+    {
+        string samples = RepositoryFiles.PathOf("samples") + Path.DirectorySeparatorChar;
+        string[] projects = Directory.GetFiles(RepositoryFiles.PathOf(folder), "*.csproj", SearchOption.AllDirectories);
+        Assert.NotEmpty(projects);
+        foreach (string project in projects)
+        {
+            string[] intoSamples = References(project)
+                .Where(reference => reference.StartsWith(samples, StringComparison.Ordinal))
+                .ToArray();
+            Assert.True(
+                intoSamples.Length == 0,
+                $"{Path.GetRelativePath(RepositoryFiles.Root, project)} references {string.Join(", ", intoSamples.Select(r => Path.GetRelativePath(RepositoryFiles.Root, r)))}");
+        }
+    }
+
+    [Fact]
+    public void Every_project_reference_names_a_project_that_exists()
+    {
+        foreach (string project in Directory.GetFiles(RepositoryFiles.Root, "*.csproj", SearchOption.AllDirectories)
+            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            foreach (string reference in References(project))
+            {
+                Assert.True(File.Exists(reference), $"{Path.GetRelativePath(RepositoryFiles.Root, project)} references {reference}, which does not exist");
+            }
+        }
+    }
+
+    /// <summary>The full paths of the project's ProjectReference items.</summary>
+    private static string[] References(string project) =>
+        XDocument.Load(project).Descendants("ProjectReference")
+            .Select(item => (string?)item.Attribute("Include"))
+            .OfType<string>()
+            .Select(include => Path.GetFullPath(Path.Combine(
+                Path.GetDirectoryName(project)!, include.Replace('\\', Path.DirectorySeparatorChar))))
+            .ToArray();
+}
