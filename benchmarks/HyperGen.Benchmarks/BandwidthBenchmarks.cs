@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using HyperGen.Cli.Bench;
+using HyperGen.Bench;
 
 namespace HyperGen.Benchmarks;
 

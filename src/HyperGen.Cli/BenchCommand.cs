@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Reflection;
 using System.Text;
+using HyperGen.Bench;
 using HyperGen.Cli.Bench;
 using HyperGen.Cli.Training;
 using HyperGen.Kernels;

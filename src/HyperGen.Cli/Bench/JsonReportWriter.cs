@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using HyperGen.Bench;
 
 namespace HyperGen.Cli.Bench;
 

@@ -1,5 +1,5 @@
 using System;
-using HyperGen.Cli.Bench;
+using HyperGen.Bench;
 using ILGPU.Runtime;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Numerics;
 
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>Creates the buffers the bench steps over.</summary>
 internal static class BenchBuffers

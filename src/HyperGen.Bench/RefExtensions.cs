@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>Element access through a reference to a buffer's first element, without bounds checks.</summary>
 internal static class RefExtensions

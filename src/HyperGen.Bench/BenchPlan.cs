@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>What one <c>hypergen bench</c> run measures.</summary>
 /// <param name="Sizes">The parameter counts N, ascending.</param>

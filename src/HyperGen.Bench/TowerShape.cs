@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>
 /// How the bench builds a tower of a given depth over a level-1 optimizer (with its declared initial values):

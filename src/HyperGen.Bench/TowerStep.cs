@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>One training step of a <see cref="Tower{T}"/> over the bench's weights, through its public API only.</summary>
 internal sealed class TowerStep<T> : IMeasuredStep, IRefusingStep

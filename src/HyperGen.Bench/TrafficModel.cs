@@ -1,4 +1,4 @@
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>
 /// Effective memory traffic per parameter and step: the elements an operation must read and write, each counted

@@ -7,7 +7,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using HyperGen.Kernels;
 
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>
 /// Runs a <see cref="BenchPlan"/> in this process: for each N, smallest first (so the kernels are compiled by the

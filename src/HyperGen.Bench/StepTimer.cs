@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>What <see cref="StepTimer"/> measured for one operation.</summary>
 /// <param name="MedianMilliseconds">The median over the repetitions of the time per step.</param>

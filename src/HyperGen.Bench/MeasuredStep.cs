@@ -1,4 +1,4 @@
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>One operation the bench times: a step of an optimizer, or a copy, over buffers it already holds.</summary>
 internal interface IMeasuredStep

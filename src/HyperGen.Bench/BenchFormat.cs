@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>How the bench writes numbers for people (the JSON keeps full precision).</summary>
 internal static class BenchFormat

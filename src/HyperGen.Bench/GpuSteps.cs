@@ -3,7 +3,7 @@ using HyperGen.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>
 /// An operation that runs on an accelerator: <see cref="IMeasuredStep.Step"/> only enqueues, so the timer waits for

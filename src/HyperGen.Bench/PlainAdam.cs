@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>
 /// The baseline: Adam with fixed hyperparameters as a competent engineer writes it by hand. One fused pass over

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>The weights and gradients every measured step runs on, the same in <c>hypergen bench</c> and in benchmarks/.</summary>
 internal static class BenchData

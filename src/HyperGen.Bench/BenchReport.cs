@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>One measured operation at one size.</summary>
 /// <param name="Operation">"copy", "plain-adam", or the tower's level-1 optimizer in lower case.</param>

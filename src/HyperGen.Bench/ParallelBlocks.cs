@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace HyperGen.Cli.Bench;
+namespace HyperGen.Bench;
 
 /// <summary>
 /// A loop over <c>[0, count)</c> split into blocks that the calling thread and the <see cref="ParallelBlocks"/>
