@@ -4,6 +4,11 @@ using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.IO;
 using System.Linq;
+using HyperGen.Cli.Commands.Bench;
+using HyperGen.Cli.Commands.Check;
+using HyperGen.Cli.Commands.Reproduce;
+using HyperGen.Cli.Commands.Trace;
+using HyperGen.Cli.Commands.Train;
 
 namespace HyperGen.Cli;
 
@@ -78,7 +83,7 @@ public static class CliApp
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
-        root.Subcommands.Add(Reproduce.ReproduceCommand.Create());
+        root.Subcommands.Add(ReproduceCommand.Create());
         return root;
     }
 

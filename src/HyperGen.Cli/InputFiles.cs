@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Security;
+using HyperGen.Cli.Definitions;
 
 namespace HyperGen.Cli;
 

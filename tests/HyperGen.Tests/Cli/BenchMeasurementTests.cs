@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using HyperGen.Bench;
-using HyperGen.Cli.Bench;
+using HyperGen.Cli.Commands.Bench;
 using HyperGen.Optimizers;
 using Xunit;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using HyperGen.Checkpoints;
 using HyperGen.Cli;
+using HyperGen.Cli.Commands.Train;
 using HyperGen.Training;
 using HyperGen.Training.Data;
 using Xunit;

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using HyperGen.Cli;
+using HyperGen.Cli.Commands.Check;
 using HyperGen.Optimizers;
 using Xunit;
 

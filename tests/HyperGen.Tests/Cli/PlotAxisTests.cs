@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
-using HyperGen.Cli.Reproduce;
-using HyperGen.Cli.Training;
+using HyperGen.Cli.Commands.Reproduce;
+using HyperGen.Cli.Commands.Train;
 using HyperGen.Training;
 using Xunit;
 

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using HyperGen.Cli.Reproduce;
-using HyperGen.Cli.Training;
+using HyperGen.Cli.Commands.Reproduce;
+using HyperGen.Cli.Commands.Train;
 using HyperGen.Training;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using HyperGen.Cli;
-using HyperGen.Cli.Reproduce;
+using HyperGen.Cli.Commands.Reproduce;
 using Xunit;
 
 namespace HyperGen.Tests.Cli;

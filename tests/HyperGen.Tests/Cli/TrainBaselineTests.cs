@@ -3,7 +3,8 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using HyperGen.Cli;
-using HyperGen.Cli.Training;
+using HyperGen.Cli.Commands.Train;
+using HyperGen.Cli.Definitions;
 using Xunit;
 
 namespace HyperGen.Tests.Cli;

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
-using HyperGen.Cli.Training;
+using HyperGen.Cli.Commands.Train;
 using HyperGen.Training;
 using Xunit;
 

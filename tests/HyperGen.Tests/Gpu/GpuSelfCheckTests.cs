@@ -1,5 +1,5 @@
 using System;
-using HyperGen.Cli.Training;
+using HyperGen.Cli.Commands.Train;
 using HyperGen.Training.Gpu;
 using Xunit;
 

@@ -45,6 +45,30 @@ public sealed class ProjectLayoutTests
         }
     }
 
+    [Fact]
+    public void Each_cli_command_lives_in_its_own_folder_and_every_cli_namespace_follows_its_folder()
+    {
+        string cli = RepositoryFiles.PathOf("src/HyperGen.Cli");
+        string[] sources = Directory.GetFiles(cli, "*.cs", SearchOption.AllDirectories)
+            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToArray();
+        Assert.NotEmpty(sources);
+        foreach (string source in sources)
+        {
+            string relative = Path.GetRelativePath(cli, source);
+            string folder = Path.GetDirectoryName(relative) ?? "";
+            string expected = "namespace " + string.Join('.', new[] { "HyperGen.Cli" }.Concat(folder.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))) + ";";
+            Assert.Contains(expected, File.ReadAllText(source), StringComparison.Ordinal);
+
+            string name = Path.GetFileNameWithoutExtension(source);
+            if (name.EndsWith("Command", StringComparison.Ordinal))
+            {
+                Assert.Equal(Path.Combine("Commands", name[..^"Command".Length]), folder);
+            }
+        }
+    }
+
     /// <summary>The full paths of the project's ProjectReference items.</summary>
     private static string[] References(string project) =>
         XDocument.Load(project).Descendants("ProjectReference")
