@@ -46,7 +46,7 @@ public sealed class GpuTrainer : IDisposable
     private readonly int[] _hostCounts;
 
     /// <summary>Where the run stands: the CPU trainer's record of it, so both capture and restore the same state.</summary>
-    private readonly TrainingProgress _progress;
+    private readonly TrainingLoop _progress;
 
     /// <summary>Steps enqueued and not yet read back: the device's state is ahead of the reports until they are.</summary>
     private int _unreported;
@@ -73,7 +73,7 @@ public sealed class GpuTrainer : IDisposable
         StepsPerReadback = stepsPerReadback;
 
         // The CPU trainer's exact sequence: initial weights, then one shuffle per epoch, from one generator.
-        _progress = new TrainingProgress(Options.Seed, data.Train, Options.BatchSize);
+        _progress = new TrainingLoop(Options.Seed, data.Train, Options.BatchSize);
         float[] initial = new float[shape.ParameterCount];
         ParameterInitializer.Initialize(shape, initial, _progress.Random);
         Model = new GpuMlp(accelerator, shape, Options.BatchSize, gemm);

@@ -28,7 +28,7 @@ public sealed class Trainer : IDisposable
     private readonly BatchAssembler _batch;
 
     /// <summary>Where the run stands, all of it saved by CaptureState so a restored trainer continues bit for bit.</summary>
-    private readonly TrainingProgress _progress;
+    private readonly TrainingLoop _progress;
 
     /// <summary>Builds the model for <paramref name="data"/> and initialises it from <see cref="TrainingOptions.Seed"/>.</summary>
     /// <param name="data">The dataset; its images must be 28x28 with 10 classes.</param>
@@ -45,7 +45,7 @@ public sealed class Trainer : IDisposable
         Model = new Mlp(shape, Options.BatchSize, Options.ThreadCount);
 
         // One generator for the initial weights and then every shuffle, so the seed fixes the whole run.
-        _progress = new TrainingProgress(Options.Seed, data.Train, Options.BatchSize);
+        _progress = new TrainingLoop(Options.Seed, data.Train, Options.BatchSize);
         Model.InitializeParameters(_progress.Random);
         _testOrder = data.Test.Indices();
         _batch = new BatchAssembler(Options.BatchSize, shape.Inputs);

@@ -60,7 +60,7 @@ internal static class BaselineRuns
         string device = options.Gpu is not null && where.Gpu is null ? " (on the CPU: a schedule sets a CPU tower's values)" : "";
         console.WriteLine($"baseline {plan.Name}: {plan.Description}{device}");
         var history = new TrainingHistory(plan.Spec);
-        TowerRunResult run = EpochProgress.Run(
+        TowerRunResult run = ProgressDisplay.Run(
             console,
             interactive,
             options.Epochs,

@@ -98,7 +98,7 @@ internal static class TrainCommand
         CheckpointHooks? hooks = checkpoints is null ? null : new CheckpointHooks(checkpoints, stdout);
         var options = new RecordedRunOptions(gpu, dataset, settings.Epochs, settings.Seed);
         var history = new TrainingHistory(spec);
-        TowerRunResult thisInvocation = EpochProgress.Run(
+        TowerRunResult thisInvocation = ProgressDisplay.Run(
             console, interactive, settings.Epochs, stepsPerEpoch, progress => RecordedRun.Train(options, spec, progress, history, hooks));
 
         // A resumed run's history holds the steps and epochs before it too, so every file covers the whole run. A

@@ -7,17 +7,17 @@ using HyperGen.Training.Numerics;
 namespace HyperGen.Training;
 
 /// <summary>
-/// Where a training run stands: epochs and batches done, the step count, the running loss of the epoch, and the
-/// one generator that draws the initial weights and then every epoch's shuffle, with the current order of the
+/// The epoch loop of a training run (<see cref="RunEpochs"/>) and where the run stands: epochs and batches done,
+/// the step count, the running loss of the epoch, and the one generator that draws the initial weights and then every epoch's shuffle, with the current order of the
 /// training set. The CPU and the GPU trainers each keep one, so both capture and restore the same
 /// <see cref="TrainerState"/> and either resumes the other's checkpoint.
 /// </summary>
-public sealed class TrainingProgress
+public sealed class TrainingLoop
 {
     private readonly int _batchSize;
 
     /// <summary>A run about to start from <paramref name="seed"/> over <paramref name="train"/>, in batches of <paramref name="batchSize"/>.</summary>
-    public TrainingProgress(int seed, LabeledImages train, int batchSize)
+    public TrainingLoop(int seed, LabeledImages train, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);

@@ -17,7 +17,7 @@ internal interface IEpochProgress
 }
 
 /// <summary>Chooses the live bar on a terminal and plain lines elsewhere, and runs the training inside it.</summary>
-internal static class EpochProgress
+internal static class ProgressDisplay
 {
     /// <summary>Runs <paramref name="train"/> with a progress reporter suited to <paramref name="console"/>.</summary>
     /// <param name="console">Where the progress goes.</param>
@@ -72,7 +72,7 @@ internal sealed class PlainEpochProgress(IAnsiConsole console, int epochs, strin
 
     public void OnEpoch(EpochReport epoch, ITowerReadout tower) =>
         console.WriteLine(FormattableString.Invariant(
-            $"{prefix}epoch {epoch.Epoch}/{epochs}  {epoch.Steps / epoch.TrainSeconds,7:F1} steps/s  train loss {epoch.TrainLoss:F4}  test error {epoch.TestErrorPercent:F2} %  level 1: {EpochProgress.LevelOne(tower)}"));
+            $"{prefix}epoch {epoch.Epoch}/{epochs}  {epoch.Steps / epoch.TrainSeconds,7:F1} steps/s  train loss {epoch.TrainLoss:F4}  test error {epoch.TestErrorPercent:F2} %  level 1: {ProgressDisplay.LevelOne(tower)}"));
 }
 
 /// <summary>
@@ -117,7 +117,7 @@ internal sealed class LiveEpochProgress : IEpochProgress
             _lastRefresh = now;
             double seconds = Stopwatch.GetElapsedTime(_epochStart, now).TotalSeconds;
             _status.Set(_task, FormattableString.Invariant(
-                $"{step.StepInEpoch / Math.Max(seconds, 1e-9),7:F1} steps/s  loss {_lossSum / step.StepInEpoch:F4}  {EpochProgress.LevelOne(tower)}"));
+                $"{step.StepInEpoch / Math.Max(seconds, 1e-9),7:F1} steps/s  loss {_lossSum / step.StepInEpoch:F4}  {ProgressDisplay.LevelOne(tower)}"));
         }
     }
 
@@ -129,7 +129,7 @@ internal sealed class LiveEpochProgress : IEpochProgress
         }
 
         _status.Set(_task, FormattableString.Invariant(
-            $"{epoch.Steps / epoch.TrainSeconds,7:F1} steps/s  loss {epoch.TrainLoss:F4}  test error {epoch.TestErrorPercent:F2} %  {EpochProgress.LevelOne(tower)}"));
+            $"{epoch.Steps / epoch.TrainSeconds,7:F1} steps/s  loss {epoch.TrainLoss:F4}  test error {epoch.TestErrorPercent:F2} %  {ProgressDisplay.LevelOne(tower)}"));
         _task.Value = _task.MaxValue;
         _task.StopTask();
     }
