@@ -8,9 +8,9 @@ namespace HyperGen.Training;
 
 /// <summary>
 /// The epoch loop of a training run (<see cref="RunEpochs"/>) and where the run stands: epochs and batches done,
-/// the step count, the running loss of the epoch, and the one generator that draws the initial weights and then every epoch's shuffle, with the current order of the
-/// training set. The CPU and the GPU trainers each keep one, so both capture and restore the same
-/// <see cref="TrainerState"/> and either resumes the other's checkpoint.
+/// the step count, the running loss of the epoch, and the one generator that draws the initial weights and then
+/// every epoch's shuffle, with the current order of the training set. The CPU and the GPU trainers each keep one,
+/// so both capture and restore the same <see cref="TrainerState"/> and either resumes the other's checkpoint.
 /// </summary>
 public sealed class TrainingLoop
 {
