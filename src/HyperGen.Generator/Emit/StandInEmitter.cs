@@ -1,4 +1,3 @@
-using System.Linq;
 using HyperGen.Generator.Helpers;
 using HyperGen.Generator.Model;
 using Microsoft.CodeAnalysis.CSharp;
