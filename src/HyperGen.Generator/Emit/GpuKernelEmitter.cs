@@ -65,7 +65,7 @@ internal sealed class GpuKernelEmitter
         w.Line("/// <param name=\"weights\">The weights, updated in place.</param>");
         w.Line("/// <param name=\"gradients\">Their gradients.</param>");
         w.Line("/// <param name=\"stateIn\">The state before the step, variable-major: variable k of element i at k * count + i.</param>");
-        w.Line($"/// <param name=\"stateOut\">The state after the step, same layout, followed by the saved gradients at {Int(_model.States.Count)} * count + i.</param>");
+        w.Line($"/// <param name=\"stateOut\">The state after the step, same layout, followed by the saved gradients at {ElementAt(_model.States.Count)}.</param>");
         w.Line("/// <param name=\"raw\">The raw hyperparameters, on the device.</param>");
         w.Line(RefusalDocumentation);
         w.Line("/// <param name=\"count\">The number of elements.</param>");
@@ -87,13 +87,13 @@ internal sealed class GpuKernelEmitter
                 for (int k = 0; k < _model.States.Count; k++)
                 {
                     int output = _program.StateOutputs[k];
-                    string at = k == 0 ? "i" : $"{Int(k)} * count + i";
+                    string at = ElementAt(k);
                     w.Line($"stateOut[{at}] = {(output >= 0 ? Expression(output, 0) : $"stateIn[{at}]")};");
                 }
 
                 int gradient = System.Array.FindIndex(_nodes, node => node.Op == Op.Gradient);
                 string saved = gradient >= 0 && _locals[gradient] is { } local ? local : "gradients[i]";
-                w.Line($"stateOut[{Int(_model.States.Count)} * count + i] = {saved};");
+                w.Line($"stateOut[{ElementAt(_model.States.Count)}] = {saved};");
             }
         }
     }
@@ -263,7 +263,7 @@ internal sealed class GpuKernelEmitter
         {
             Op.Weight => "weights[i]",
             Op.Gradient => $"{_gradientRead}[i]",
-            Op.State => node.Index == 0 ? $"{_stateRead}[i]" : $"{_stateRead}[{Int(node.Index)} * count + i]",
+            Op.State => $"{_stateRead}[{ElementAt(node.Index)}]",
             Op.Hyper => $"raw[{Int(node.Index)}]",
             Op.StepIndex => "stepIndex",
             _ => Expression(n, parentPrecedence: 0, useLocal: false),
@@ -283,14 +283,14 @@ internal sealed class GpuKernelEmitter
             int output = _program.StateOutputs[k];
             if (output >= 0)
             {
-                string at = k == 0 ? "i" : $"{Int(k)} * count + i";
+                string at = ElementAt(k);
                 w.Line($"state[{at}] = {Expression(output, 0)};");
             }
         }
 
         for (int j = 0; j < _program.PartialOutputs.Count; j++)
         {
-            string at = j == 0 ? "i" : $"{Int(j)} * count + i";
+            string at = ElementAt(j);
             int output = _program.PartialOutputs[j];
 
             // A partial that is identically zero is still written: the buffer is shared by all steps.
@@ -299,6 +299,14 @@ internal sealed class GpuKernelEmitter
     }
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Where element i of variable k lies in a variable-major buffer: <c>i</c>, <c>count + i</c>, <c>k * count + i</c>.</summary>
+    private static string ElementAt(int k) => k switch
+    {
+        0 => "i",
+        1 => "count + i",
+        _ => $"{Int(k)} * count + i",
+    };
 
     private void PlanLocals()
     {

@@ -15,14 +15,6 @@ namespace HyperGen.Tests.Generator;
 /// </summary>
 public sealed class GeneratedCodeTests
 {
-    /// <summary>
-    /// Set HYPERGEN_UPDATE_BASELINES=1 to rewrite Generator/Baselines/*.g.cs.txt from the current generator instead of
-    /// comparing with them (then review the diff and commit it). The files end in .txt so they are not compiled.
-    /// </summary>
-    private const string UpdateBaselinesVariable = "HYPERGEN_UPDATE_BASELINES";
-
-    private static string ThisDirectory() => Path.Combine(RepositoryFiles.Root, "tests", "HyperGen.Tests", "Generator");
-
     [Fact]
     public void Built_in_optimizers_and_test_definitions_generate_code_that_compiles_with_warnings_as_errors()
     {
@@ -221,20 +213,6 @@ public sealed class GeneratedCodeTests
     {
         GeneratorRun run = GeneratorHarness.Run(source);
         Assert.Empty(run.GeneratorDiagnostics);
-        string actual = Normalize(run.GeneratedSources[$"{TestSources.Namespace}.{optimizer}.HyperGen.g.cs"]);
-        string path = Path.Combine(ThisDirectory(), "Baselines", optimizer + ".g.cs.txt");
-
-        if (Environment.GetEnvironmentVariable(UpdateBaselinesVariable) == "1")
-        {
-            File.WriteAllText(path, actual);
-        }
-
-        Assert.True(File.Exists(path), $"No baseline {path}; run the tests once with {UpdateBaselinesVariable}=1 to create it.");
-
-        // Exact comparison, apart from line endings (a checkout may turn \n into \r\n).
-        string expected = Normalize(File.ReadAllText(path));
-        Assert.Equal(expected, actual);
+        SnapshotBaseline.AssertMatches("Generator", optimizer + ".g.cs.txt", run.GeneratedSources[$"{TestSources.Namespace}.{optimizer}.HyperGen.g.cs"]);
     }
-
-    private static string Normalize(string text) => text.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal);
 }

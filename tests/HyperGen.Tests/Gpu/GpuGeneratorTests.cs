@@ -54,6 +54,19 @@ public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
     }
 
     [Fact]
+    public void The_gpu_kernels_and_the_dispatcher_read_exactly_as_their_baselines()
+    {
+        // Adam and the clipped SGD: a recomputing optimizer with state, and one with ?: choices and no state.
+        GeneratorRun run = GeneratorHarness.Run(WithGpuReferences(GeneratorHarness.CreateCompilation(TestSources.Adam, TestSources.Clip)));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputErrors);
+
+        SnapshotBaseline.AssertMatches("Gpu", "AdamCopy.Gpu.g.cs.txt", run.GeneratedSources[GpuHintName]);
+        SnapshotBaseline.AssertMatches("Gpu", "ClipSgd.Gpu.g.cs.txt", run.GeneratedSources[$"{TestSources.Namespace}.ClipSgd.HyperGen.Gpu.g.cs"]);
+        SnapshotBaseline.AssertMatches("Gpu", "GpuDispatcher.g.cs.txt", run.GeneratedSources["HyperGen.GpuDispatcher.g.cs"]);
+    }
+
+    [Fact]
     public void With_ilgpu_alone_the_kernels_are_written_without_registration()
     {
         CSharpCompilation compilation = WithIlgpu(GeneratorHarness.CreateCompilation(TestSources.Adam));
