@@ -274,6 +274,20 @@ internal sealed class StepBinder
                     return null;
                 }
 
+                if (IsFloatingPoint(conversion.Type) && IsFloatingPoint(conversion.Operand.Type)
+                    && !SymbolEqualityComparer.Default.Equals(conversion.Type, conversion.Operand.Type))
+                {
+                    // The step's one precision runs every operation: a value taken to the other precision and back
+                    // (a double literal, Math.Exp in a float step) would be computed in a precision the user did not write.
+                    Report(
+                        DiagnosticDescriptors.MixedPrecisionConversion,
+                        operation,
+                        Describe(conversion.Operand),
+                        conversion.Operand.Type!.ToDisplayString(),
+                        conversion.Type!.ToDisplayString());
+                    return null;
+                }
+
                 return Expression(conversion.Operand);
             case IInvocationOperation invocation:
                 return Invocation(invocation);

@@ -30,6 +30,7 @@ internal static class DiagnosticDescriptors
     public const string ReservedNameId = "HG0018";
     public const string WeightNeverAssignedId = "HG0019";
     public const string HyperFixedAtZeroId = "HG0020";
+    public const string MixedPrecisionConversionId = "HG0021";
     public const string InternalErrorId = "HG9999";
 
     public static readonly DiagnosticDescriptor ContainingType = Error(
@@ -132,6 +133,11 @@ internal static class DiagnosticDescriptors
         "Squared hyperparameter starts at its fixed point",
         "Hyperparameter '{0}' starts at 0 in the Squared domain, where it is learned as r with {0} = r * r and d(r * r)/dr = 2r is 0: it can never move. Start it above 0, or set InactiveAtZero = true to hold it at 0 on purpose.");
 
+    public static readonly DiagnosticDescriptor MixedPrecisionConversion = Error(
+        MixedPrecisionConversionId,
+        "Optimizer step converts between float and double",
+        "{0} is {1} and is converted to {2} here: a step computes in one precision, so write it in the step's own (MathF and f literals in a float step, Math and plain literals in a double one)");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         InternalErrorId,
         "HyperGen generator failure",
@@ -142,7 +148,7 @@ internal static class DiagnosticDescriptors
         ContainingType, MethodShape, MissingWeight, MissingGradient, UnsupportedStatement, UnsupportedExpression,
         UnsupportedCall, DepthOutOfRange, InitialOutsideDomain, AboveNotOptimizer, MixedPrecision, HyperUnused,
         UnsupportedParameter, ReadOnlyAssignment, DuplicateStep, BoundsInverted, InitialOutsideBounds, ReservedName,
-        WeightNeverAssigned, HyperFixedAtZero, InternalError,
+        WeightNeverAssigned, HyperFixedAtZero, MixedPrecisionConversion, InternalError,
     }.ToDictionary(d => d.Id);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];

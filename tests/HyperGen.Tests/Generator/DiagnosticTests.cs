@@ -712,4 +712,49 @@ public sealed class DiagnosticTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Single(run.GeneratedSources);
     }
+
+    public static TheoryData<string> MixedConversionCases => new()
+    {
+        // A double computation in a float step.
+        """
+        public static partial class MixedConversion
+        {
+            [HyperOptimize]
+            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+            {
+                w -= [|(float)(alpha * g * 0.5)|];
+            }
+        }
+        """,
+        // A double function in a float step: the conversion of its result is reported, once.
+        """
+        public static partial class MixedConversion
+        {
+            [HyperOptimize]
+            public static void Step(ref float w, float g, [Hyper(0.1)] float alpha)
+            {
+                float e = [|(float)Math.Exp(g)|];
+                w -= alpha * e;
+            }
+        }
+        """,
+        // A float literal in a double step: (double)1e-4f is not 1e-4.
+        """
+        public static partial class MixedConversion
+        {
+            [HyperOptimize]
+            public static void Step(ref double w, double g, [Hyper(0.1)] double alpha)
+            {
+                w -= alpha * (g + [|1e-4f|] * w);
+            }
+        }
+        """,
+    };
+
+    [Theory]
+    [MemberData(nameof(MixedConversionCases))]
+    public void HG0021_a_conversion_between_float_and_double_in_the_body(string markup)
+    {
+        AssertOnlyStandIns(AssertSingleDiagnostic(markup, "HG0021"));
+    }
 }
