@@ -43,9 +43,11 @@ public sealed class PropertyTests(ITestOutputHelper output)
     private static Gen<string> Expression(int depth)
     {
         Gen<string> constant = Gen.Int[1, 300].Select(c => (c / 100f).ToString("R", CultureInfo.InvariantCulture) + "f");
+        // Leaves include the constants that tell IEEE arithmetic from real arithmetic (x * 0, x - -0, 0 / x).
         Gen<string> leaf = Gen.Frequency(
             (3, Gen.OneOfConst("w", "g", "a", "b", "(s * s + 1f)", "MathF.Exp(s)")),
-            (1, constant));
+            (1, constant),
+            (1, Gen.OneOfConst("0f", "-0f", "1f", "-1f", "2f", "0.5f")));
         var levels = new Gen<string>[depth + 1];
         levels[0] = leaf;
         for (int d = 1; d <= depth; d++)
@@ -57,12 +59,13 @@ public sealed class PropertyTests(ITestOutputHelper output)
                 (2, Gen.Select(x, x, (l, r) => $"({l} - {r})")),
                 (3, Gen.Select(x, x, (l, r) => $"({l} * {r})")),
                 (1, Gen.Select(x, x, constant, (l, r, c) => $"({l} / ({r} * {r} + {c}))")),
-                (1, x.Select(e => $"(-{e})")),
+                (1, x.Select(e => e.StartsWith('-') ? $"(-({e}))" : $"(-{e})")),
                 (1, x.Select(e => $"MathF.Exp({e})")),
                 (1, x.Select(e => $"MathF.Tanh({e})")),
                 (1, Gen.Select(x, constant, (e, c) => $"MathF.Sqrt({e} * {e} + {c})")),
                 (1, x.Select(e => $"MathF.Log({e} * {e} + 1f)")),
                 (1, x.Select(e => $"MathF.Abs({e})")),
+                (1, Gen.Select(x, Gen.OneOfConst("2f", "0.5f", "1f", "0f"), (e, p) => $"MathF.Pow({e} * {e} + 1f, {p})")),
                 (1, Gen.Select(x, x, (l, r) => $"MathF.Max({l}, {r})")),
                 (1, Gen.Select(x, x, x, x, Gen.OneOfConst("<", ">", "<=", ">="), (l, r, t, f, op) => $"({l} {op} {r} ? {t} : {f})")));
         }
@@ -188,7 +191,27 @@ public sealed class PropertyTests(ITestOutputHelper output)
 
         float[] raw = [(float)Uniform(random, 2), (float)Uniform(random, 2)];
         UserStepParity.AssertPlainStepEqualsUserStep(what, definition, assembly.UserStep(optimizerClass), inputs, raw, stepIndex: 1);
+
+        // The values where IEEE and real arithmetic part (signed zeros, infinities, NaN, the ends of the range),
+        // in every combination of weight, gradient and state over the elements.
+        var special = new KernelBuffers<float>(SpecialValues.Length * SpecialValues.Length, states: 1, hypers: 2);
+        for (int i = 0; i < special.Length; i++)
+        {
+            special.Weights[i] = SpecialValues[i % SpecialValues.Length];
+            special.Gradients[i] = SpecialValues[i / SpecialValues.Length];
+            special.State[i] = SpecialValues[(i * 7) % SpecialValues.Length];
+        }
+
+        foreach (float[] specialRaw in new[] { new[] { 0f, -0f }, new[] { -0f, 0f }, raw })
+        {
+            UserStepParity.AssertPlainStepEqualsUserStep(what, definition, assembly.UserStep(optimizerClass), special, specialRaw, stepIndex: 1);
+        }
     }
+
+    private static readonly float[] SpecialValues =
+    [
+        0f, -0f, 1f, -1f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 3e38f, -3e38f, 1e-45f, -1e-45f, 1e-38f, 0.5f,
+    ];
 
     private static double Uniform(Random random, double bound) => bound * ((2 * random.NextDouble()) - 1);
 
