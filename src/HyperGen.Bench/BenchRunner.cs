@@ -11,8 +11,9 @@ namespace HyperGen.Bench;
 
 /// <summary>
 /// Runs a <see cref="BenchPlan"/> in this process: for each N, smallest first (so the kernels are compiled by the
-/// JIT's optimizing tier before the long rows), the copy, plain Adam and every tower, their repetitions
-/// interleaved so that a change in the machine's load affects them all alike. On the CPU, or with a
+/// JIT's optimizing tier before the long rows), the copy, plain Adam, every tower and, on the CPU, the towers' floors
+/// (<see cref="TrafficFloor{T}"/>), their repetitions interleaved so that a change in the machine's load affects them
+/// all alike. On the CPU, or with a
 /// <see cref="GpuDevice"/> on its accelerator: a device copy, a hand-written ILGPU Adam and GPU towers.
 /// </summary>
 internal static class BenchRunner
@@ -115,14 +116,14 @@ internal static class BenchRunner
             {
                 if (operations[i] is { IsFloor: true, Traffic: PassTraffic traffic })
                 {
-                    bool streams = traffic.UpdateWriteOnly > 0 && (long)n * plan.ElementSize >= TrafficFloor<T>.TowerStreamingThresholdBytes;
-                    floors.Add(new FloorRow(Row(i), traffic, streams, [.. towerTraffic.Where(t => t.Traffic == traffic).Select(t => t.Row)]));
+                    floors.Add(new FloorRow(
+                        Row(i), traffic, TrafficFloor<T>.StreamsAt(traffic, n), [.. towerTraffic.Where(t => t.Traffic == traffic).Select(t => t.Row)]));
                 }
             }
         }
     }
 
-    /// <summary>The CPU's operations at one N: both copies, the SIMD plain Adam, and every tower.</summary>
+    /// <summary>The CPU's operations at one N: both copies, the SIMD plain Adam, every tower, and the towers' floors.</summary>
     private static List<Operation> CpuOperations<T>(BenchPlan plan, T[] weights, T[] gradients)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

@@ -68,7 +68,7 @@ internal sealed class TrafficFloor<T> : ParallelBlockJob, IMeasuredStep
         }
 
         _count = weights.Length;
-        _streaming = (long)_count * Unsafe.SizeOf<T>() >= streamingThresholdBytes;
+        _streaming = StreamsAt(traffic, _count, streamingThresholdBytes);
         _blockSums = new double[Math.Max(1, (_count + ParallelBlocks.BlockSize - 1) / ParallelBlocks.BlockSize)];
 
         var own = new List<Memory<T>>();
@@ -90,11 +90,18 @@ internal sealed class TrafficFloor<T> : ParallelBlockJob, IMeasuredStep
     /// </summary>
     public T Scale { get; init; }
 
-    /// <summary>Whether the second pass streams its write-only stores: it has some, and its buffers reach the tower's threshold.</summary>
-    public bool Streams => _streaming && _writeOnly.Length > 0;
+    /// <summary>Whether the second pass streams its write-only stores (see <see cref="StreamsAt"/>).</summary>
+    public bool Streams => _streaming;
 
     /// <summary>The buffers the floor holds besides the weights and gradients: the state, then the write-only buffers.</summary>
     internal IReadOnlyList<Memory<T>> OwnBuffers { get; }
+
+    /// <summary>
+    /// Whether a floor of <paramref name="traffic"/> over <paramref name="count"/> elements streams its write-only
+    /// stores: it has some, and one buffer reaches <paramref name="thresholdBytes"/>.
+    /// </summary>
+    public static bool StreamsAt(PassTraffic traffic, int count, long thresholdBytes = TowerStreamingThresholdBytes) =>
+        traffic.UpdateWriteOnly > 0 && (long)count * Unsafe.SizeOf<T>() >= thresholdBytes;
 
     /// <summary>Elements per parameter a floor holds besides the weights and gradients: the state and the write-only buffers.</summary>
     public static int HeldElements(PassTraffic traffic) =>
