@@ -13,6 +13,10 @@ namespace HyperGen.Bench;
 /// <param name="CopyGigabytesPerSecond">The copy's rate at the same N, for the fraction of copy bandwidth.</param>
 /// <param name="Interleaved">Whether the operations at this N were measured in turns (else one after the other).</param>
 /// <param name="CopyStores">For the copy, which stores won at this N: "ordinary" or "streaming"; null for the other rows.</param>
+/// <param name="FloorMilliseconds">
+/// For a tower on the CPU, the median of its floor (<see cref="FloorRow"/>) at the same N, measured with it; null for the
+/// other rows.
+/// </param>
 internal sealed record BenchRow(
     string Operation,
     int Depth,
@@ -22,10 +26,12 @@ internal sealed record BenchRow(
     double PlainAdamMilliseconds,
     double CopyGigabytesPerSecond,
     bool Interleaved,
-    string? CopyStores = null)
+    string? CopyStores = null,
+    double? FloorMilliseconds = null)
 {
     public const string CopyOperation = "copy";
     public const string PlainAdamOperation = "plain-adam";
+    public const string FloorOperation = "floor";
 
     public double MedianMilliseconds => Timing.MedianMilliseconds;
 
@@ -36,7 +42,25 @@ internal sealed record BenchRow(
 
     public double FractionOfCopy => GigabytesPerSecond / CopyGigabytesPerSecond;
 
+    /// <summary>This row's time over its floor's: what the tower's arithmetic and its walk over the buffers add to its bytes.</summary>
+    public double? RatioToFloor => MedianMilliseconds / FloorMilliseconds;
+
     public bool IsCopy => Operation == CopyOperation;
+}
+
+/// <summary>
+/// The floor of some tower rows at one N: a <see cref="TrafficFloor{T}"/> moving the elements those towers move,
+/// pass by pass, with trivial arithmetic. Towers with the same traffic (the depths 2 and up of one optimizer, or
+/// optimizers with as many state variables) share one floor.
+/// </summary>
+/// <param name="Measurement">Its time and rates, as a row with <see cref="BenchRow.FloorOperation"/> at depth 0.</param>
+/// <param name="Traffic">The elements it moves per parameter, pass by pass.</param>
+/// <param name="Streams">Whether it wrote its write-only buffers with streaming stores, as the towers do at this N.</param>
+/// <param name="Towers">The tower rows it is the floor of.</param>
+internal sealed record FloorRow(BenchRow Measurement, PassTraffic Traffic, bool Streams, IReadOnlyList<BenchRow> Towers)
+{
+    /// <summary>"streaming" where it streamed its write-only stores, else "ordinary".</summary>
+    public string Stores => Streams ? "streaming" : "ordinary";
 }
 
 /// <summary>Where the bench ran.</summary>
@@ -70,6 +94,14 @@ internal sealed record UpperLevelCost(
     public double ExtraMicroseconds => DeepMicroseconds - ShallowMicroseconds;
 }
 
-/// <summary>Everything one run measured: the copy and plain Adam at every N, then every tower, then the upper levels on their own.</summary>
+/// <summary>
+/// Everything one run measured: the copy and plain Adam at every N, then every tower; the towers' floors (none on a
+/// GPU); then the upper levels on their own.
+/// </summary>
 internal sealed record BenchReport(
-    BenchPlan Plan, BenchMachine Machine, IReadOnlyList<BenchRow> Rows, IReadOnlyList<UpperLevelCost> UpperLevels, TimeSpan Elapsed);
+    BenchPlan Plan,
+    BenchMachine Machine,
+    IReadOnlyList<BenchRow> Rows,
+    IReadOnlyList<FloorRow> Floors,
+    IReadOnlyList<UpperLevelCost> UpperLevels,
+    TimeSpan Elapsed);

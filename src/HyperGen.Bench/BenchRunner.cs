@@ -11,8 +11,9 @@ namespace HyperGen.Bench;
 
 /// <summary>
 /// Runs a <see cref="BenchPlan"/> in this process: for each N, smallest first (so the kernels are compiled by the
-/// JIT's optimizing tier before the long rows), the copy, plain Adam and every tower, their repetitions
-/// interleaved so that a change in the machine's load affects them all alike. On the CPU, or with a
+/// JIT's optimizing tier before the long rows), the copy, plain Adam, every tower and, on the CPU, the towers' floors
+/// (<see cref="TrafficFloor{T}"/>), their repetitions interleaved so that a change in the machine's load affects them
+/// all alike. On the CPU, or with a
 /// <see cref="GpuDevice"/> on its accelerator: a device copy, a hand-written ILGPU Adam and GPU towers.
 /// </summary>
 internal static class BenchRunner
@@ -47,17 +48,26 @@ internal static class BenchRunner
         var machine = DescribeMachine(gpu);
         long available = gpu is null ? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes : gpu.Accelerator.MemorySize;
         long limit = interleavingLimitBytes ?? (long)(available * MemoryShareForInterleaving);
-        IReadOnlyList<BenchRow> rows = plan.Precision == "double" ? RunAll<double>(plan, progress, limit, gpu) : RunAll<float>(plan, progress, limit, gpu);
+        var rows = new List<BenchRow>();
+        var floors = new List<FloorRow>();
+        if (plan.Precision == "double")
+        {
+            RunAll<double>(plan, progress, limit, gpu, rows, floors);
+        }
+        else
+        {
+            RunAll<float>(plan, progress, limit, gpu, rows, floors);
+        }
+
         IReadOnlyList<UpperLevelCost> upperLevels = plan.Precision == "double"
             ? MeasureUpperLevels<double>(plan, progress, gpu)
             : MeasureUpperLevels<float>(plan, progress, gpu);
-        return new BenchReport(plan, machine, rows, upperLevels, clock.Elapsed);
+        return new BenchReport(plan, machine, rows, floors, upperLevels, clock.Elapsed);
     }
 
-    private static List<BenchRow> RunAll<T>(BenchPlan plan, TextWriter progress, long interleavingLimitBytes, GpuDevice? gpu)
+    private static void RunAll<T>(BenchPlan plan, TextWriter progress, long interleavingLimitBytes, GpuDevice? gpu, List<BenchRow> rows, List<FloorRow> floors)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var rows = new List<BenchRow>();
         foreach (int n in plan.Sizes)
         {
             // Every operation at this N steps the same weights with the same gradients.
@@ -79,22 +89,41 @@ internal static class BenchRunner
                 .MinBy(i => timings[i].MedianMilliseconds);
             int plainAdam = operations.FindIndex(o => o.Name == BenchRow.PlainAdamOperation);
             double copyRate = (double)TrafficModel.CopyElements * plan.ElementSize * n / (timings[copy].MedianMilliseconds * 1e-3) / 1e9;
+            BenchRow Row(int i, double? floorMilliseconds = null) => new(
+                operations[i].Name, operations[i].Depth, n, timings[i], operations[i].Elements * plan.ElementSize,
+                timings[plainAdam].MedianMilliseconds, copyRate, interleaved, operations[i].CopyStores, floorMilliseconds);
+
+            // Each tower is reported with its floor, the floor operation of the same traffic measured beside it.
+            var towerTraffic = new List<(BenchRow Row, PassTraffic Traffic)>();
             for (int i = 0; i < operations.Count; i++)
             {
                 Operation operation = operations[i];
-                if (operation.CopyStores is null || i == copy)
+                if (operation.IsFloor || (operation.CopyStores is not null && i != copy))
                 {
-                    rows.Add(new BenchRow(
-                        operation.Name, operation.Depth, n, timings[i], operation.Elements * plan.ElementSize,
-                        timings[plainAdam].MedianMilliseconds, copyRate, interleaved, operation.CopyStores));
+                    continue;
+                }
+
+                int floor = operation.Traffic is { } traffic ? operations.FindIndex(o => o.IsFloor && o.Traffic == traffic) : -1;
+                BenchRow row = Row(i, floor >= 0 ? timings[floor].MedianMilliseconds : null);
+                rows.Add(row);
+                if (floor >= 0)
+                {
+                    towerTraffic.Add((row, operation.Traffic!.Value));
+                }
+            }
+
+            for (int i = 0; i < operations.Count; i++)
+            {
+                if (operations[i] is { IsFloor: true, Traffic: PassTraffic traffic })
+                {
+                    floors.Add(new FloorRow(
+                        Row(i), traffic, TrafficFloor<T>.StreamsAt(traffic, n), [.. towerTraffic.Where(t => t.Traffic == traffic).Select(t => t.Row)]));
                 }
             }
         }
-
-        return rows;
     }
 
-    /// <summary>The CPU's operations at one N: both copies, the SIMD plain Adam, and every tower.</summary>
+    /// <summary>The CPU's operations at one N: both copies, the SIMD plain Adam, every tower, and the towers' floors.</summary>
     private static List<Operation> CpuOperations<T>(BenchPlan plan, T[] weights, T[] gradients)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -110,10 +139,19 @@ internal static class BenchRunner
             {
                 TowerSpec spec = plan.Shape.Build(optimizer, depth);
                 bool recomputes = optimizer.GetKernel<float>() is IRecomputingStepKernel<float>;
+                PassTraffic traffic = TrafficModel.TowerTraffic(optimizer, depth);
                 operations.Add(new(
-                    optimizer.Name.ToLowerInvariant(), depth, TrafficModel.TowerElements(optimizer, depth), HeldElements(optimizer, depth, recomputes),
-                    () => new TowerStep<T>(spec, weights, gradients)));
+                    optimizer.Name.ToLowerInvariant(), depth, traffic.Elements, HeldElements(optimizer, depth, recomputes),
+                    () => new TowerStep<T>(spec, weights, gradients), Traffic: traffic));
             }
+        }
+
+        // One floor per distinct traffic, after the towers, measured in the same turns.
+        foreach (PassTraffic traffic in operations.Where(o => o.Traffic is not null).Select(o => o.Traffic!.Value).Distinct().ToArray())
+        {
+            operations.Add(new(
+                BenchRow.FloorOperation, 0, traffic.Elements, TrafficFloor<T>.HeldElements(traffic),
+                () => new TrafficFloor<T>(traffic, weights, gradients), Traffic: traffic, IsFloor: true));
         }
 
         return operations;
@@ -266,10 +304,17 @@ internal static class BenchRunner
     /// <param name="HeldElements">Elements per parameter it holds besides the shared weights and gradients.</param>
     /// <param name="Create">Allocates its buffers and returns it.</param>
     /// <param name="CopyStores">For a copy, "ordinary" or "streaming"; null otherwise.</param>
-    private sealed record Operation(string Name, int Depth, int Elements, int HeldElements, Func<IMeasuredStep> Create, string? CopyStores = null)
+    /// <param name="Traffic">For a CPU tower and a floor, the elements it moves pass by pass; null otherwise.</param>
+    /// <param name="IsFloor">Whether it is the floor of the towers with its <paramref name="Traffic"/>.</param>
+    private sealed record Operation(
+        string Name, int Depth, int Elements, int HeldElements, Func<IMeasuredStep> Create, string? CopyStores = null, PassTraffic? Traffic = null, bool IsFloor = false)
     {
         /// <summary>How progress lines and warnings name it.</summary>
-        public string Label => CopyStores is not null ? $"{Name} ({CopyStores} stores)" : Depth == 0 ? Name : $"{Name} depth {Depth}";
+        public string Label =>
+            CopyStores is not null ? $"{Name} ({CopyStores} stores)"
+            : IsFloor ? $"{Name} ({Traffic!.Value.Describe()})"
+            : Depth == 0 ? Name
+            : $"{Name} depth {Depth}";
     }
 
     private static BenchMachine DescribeMachine(GpuDevice? gpu) => new(

@@ -21,9 +21,6 @@ namespace HyperGen.Bench;
 internal sealed unsafe class BufferCopy<T> : ParallelBlockJob, IMeasuredStep
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    /// <summary>Streaming stores of 32-byte vectors need 32-byte aligned targets; 64 also aligns cache lines.</summary>
-    private const int Alignment = 64;
-
     private readonly T[] _source;
     private readonly T[] _destination;
     private readonly int _destinationOffset;
@@ -37,12 +34,8 @@ internal sealed unsafe class BufferCopy<T> : ParallelBlockJob, IMeasuredStep
         _source = source;
         _streaming = streaming && CanStream;
 
-        // Pinned, with room to start at an aligned element; the tower's blocks (16,384 elements) keep the alignment.
-        int padding = Alignment / sizeof(T);
-        _destination = GC.AllocateArray<T>(source.Length + padding, pinned: true);
-        nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_destination));
-        _destinationOffset = (int)((Alignment - (address % Alignment)) % Alignment) / sizeof(T);
-        _destination.AsSpan(_destinationOffset, source.Length).Fill(T.One);
+        // Streaming stores of 32-byte vectors need 32-byte aligned targets.
+        _destination = BenchBuffers.Aligned(source.Length, T.One, out _destinationOffset);
     }
 
     /// <summary>Whether this machine has the streaming stores the copy uses.</summary>

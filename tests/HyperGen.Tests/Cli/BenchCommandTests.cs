@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -39,6 +40,14 @@ public sealed class BenchCommandTests : IDisposable
                 .Select(r => (r.GetProperty("optimizer").GetString()!, r.GetProperty("depth").GetInt32(), r.GetProperty("bytes_per_param").GetInt32())));
         Assert.All(root.GetProperty("rows").EnumerateArray(), row => Assert.True(row.GetProperty("median_ms").GetDouble() > 0));
         Assert.Equal(2, root.GetProperty("upper_levels").GetArrayLength());
+
+        // The floor is a CPU kernel: on a GPU no row has one.
+        Assert.Equal(0, root.GetProperty("floors").GetArrayLength());
+        Assert.All(root.GetProperty("rows").EnumerateArray(), row =>
+        {
+            Assert.Equal(JsonValueKind.Null, row.GetProperty("floor_ms").ValueKind);
+            Assert.Equal(JsonValueKind.Null, row.GetProperty("ratio_to_floor").ValueKind);
+        });
     }
 
     [Fact]
@@ -109,7 +118,39 @@ public sealed class BenchCommandTests : IDisposable
         {
             Assert.Equal(28, r.GetProperty("bytes_per_param").GetInt32());
             Assert.Equal(1, r.GetProperty("ratio_to_plain_adam").GetDouble());
+            Assert.Equal(JsonValueKind.Null, r.GetProperty("floor_ms").ValueKind);
         });
+
+        // Every tower row has its floor, measured in the same run: one per N and distinct traffic (depth 1 and the
+        // depths above of each state count: SGD and RMSProp share theirs), with the towers' bytes and no allocations.
+        JsonElement[] floors = [.. root.GetProperty("floors").EnumerateArray()];
+        Assert.Equal(2 * 4, floors.Length);
+        foreach (JsonElement row in rows.Where(r => r.GetProperty("optimizer").GetString() != "plain-adam"))
+        {
+            (string optimizer, int depth, int n) = (row.GetProperty("optimizer").GetString()!, row.GetProperty("depth").GetInt32(), row.GetProperty("n").GetInt32());
+            JsonElement floor = Assert.Single(floors, f => f.GetProperty("n").GetInt32() == n && f.GetProperty("towers").EnumerateArray()
+                .Any(t => t.GetProperty("optimizer").GetString() == optimizer && t.GetProperty("depth").GetInt32() == depth));
+            double floorMs = row.GetProperty("floor_ms").GetDouble();
+            Assert.Equal(floor.GetProperty("median_ms").GetDouble(), floorMs);
+            Assert.Equal(row.GetProperty("median_ms").GetDouble() / floorMs, row.GetProperty("ratio_to_floor").GetDouble(), 1e-12);
+            Assert.Equal(row.GetProperty("bytes_per_param").GetInt32(), floor.GetProperty("bytes_per_param").GetInt32());
+        }
+
+        Assert.All(floors, f =>
+        {
+            int elements = f.GetProperty("first_pass_reads").GetInt32() + f.GetProperty("update_reads").GetInt32()
+                + f.GetProperty("update_overwrites").GetInt32() + f.GetProperty("update_write_only").GetInt32();
+            Assert.Equal(4 * elements, f.GetProperty("bytes_per_param").GetInt32());
+            Assert.Equal(0, f.GetProperty("allocated_bytes_per_step").GetDouble());
+            Assert.Equal("ordinary", f.GetProperty("stores").GetString()); // far below the 8 MiB the tower streams from
+            Assert.True(f.GetProperty("median_ms").GetDouble() > 0);
+        });
+        JsonElement adamAbove = Assert.Single(floors, f => f.GetProperty("n").GetInt32() == 4096 && f.GetProperty("bytes_per_param").GetInt32() == 48);
+        Assert.Equal(
+            (4, 4, 1, 3),
+            (adamAbove.GetProperty("first_pass_reads").GetInt32(), adamAbove.GetProperty("update_reads").GetInt32(),
+             adamAbove.GetProperty("update_overwrites").GetInt32(), adamAbove.GetProperty("update_write_only").GetInt32()));
+        Assert.Equal(new[] { ("adam", 2), ("adam", 3) }, adamAbove.GetProperty("towers").EnumerateArray().Select(t => (t.GetProperty("optimizer").GetString()!, t.GetProperty("depth").GetInt32())));
 
         // The byte model: Adam 8 floats at depth 1 (the gradient scan, then 7) and 12 above it (recomputed partials);
         // SGD and RMSProp 6 and 9.
@@ -139,8 +180,9 @@ public sealed class BenchCommandTests : IDisposable
 
         // Progress goes to stderr, a line per N and per row, so stdout stays pure JSON.
         Assert.Equal(2, result.ErrorLines.Count(l => l.StartsWith("bench: N = ", StringComparison.Ordinal) && l.Contains("interleaved", StringComparison.Ordinal)));
-        // Both copies are measured at each N; the faster is reported.
-        Assert.Equal(4 + rows.Length, result.ErrorLines.Count(l => l.StartsWith("bench: ", StringComparison.Ordinal) && l.Contains(" ms (median of ", StringComparison.Ordinal)));
+        // Both copies are measured at each N; the faster is reported. Each floor has its line too.
+        Assert.Equal(4 + rows.Length + floors.Length, result.ErrorLines.Count(l => l.StartsWith("bench: ", StringComparison.Ordinal) && l.Contains(" ms (median of ", StringComparison.Ordinal)));
+        Assert.Contains(result.ErrorLines, l => l.StartsWith("bench: floor (4 read; 4 read, 1 overwritten, 3 written), N = 2^12: ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -166,14 +208,25 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(result.Stdout, File.ReadAllText(path));
         string[] lines = result.OutputLines;
-        Assert.Contains("| operation | depth | N | median ms | B/param | GB/s | x plain Adam | of copy BW | alloc B/step |", lines);
+        Assert.Contains("| operation | depth | N | median ms | B/param | GB/s | x plain Adam | floor ms | x floor | of copy BW | alloc B/step |", lines);
         Assert.Single(lines, l => l.StartsWith("| copy (", StringComparison.Ordinal) && l.Contains(" stores) | - | 2000 |", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("| plain-adam | - | 2000 |", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("| adam | 3 | 2000 |", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("- Adam tower at depth 3: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("| plain-adam | - | 2000 |", StringComparison.Ordinal) && Cells(l)[7] == "-" && Cells(l)[8] == "-");
+
+        // A tower row carries its floor's time and the ratio to it; the floors have their own table.
+        string[] adam3 = Cells(Assert.Single(lines, l => l.StartsWith("| adam | 3 | 2000 |", StringComparison.Ordinal)));
+        double ratio = double.Parse(adam3[8], CultureInfo.InvariantCulture);
+        Assert.True(ratio > 0, adam3[8]);
+        Assert.Equal(double.Parse(adam3[3], CultureInfo.InvariantCulture) / double.Parse(adam3[7], CultureInfo.InvariantCulture), ratio, 0.05 * ratio);
+        Assert.Contains("| floor of | N | passes | stores | median ms | B/param | GB/s | x plain Adam | of copy BW | alloc B/step |", lines);
+        Assert.Contains(lines, l => l.StartsWith("| adam depth 1 | 2000 | 1 read; 4 read, 3 overwritten, 0 written | ordinary | ", StringComparison.Ordinal));
+        string[] floor = Cells(Assert.Single(lines, l => l.StartsWith("| adam depth 2, 3 | 2000 | 4 read; 4 read, 1 overwritten, 3 written | ordinary | ", StringComparison.Ordinal)));
+        Assert.Equal(adam3[7], floor[4]);
+        Assert.Equal("48", floor[5]);
+        Assert.Contains(lines, l => l.StartsWith("- Adam tower at depth 3: ", StringComparison.Ordinal) && l.Contains("x plain Adam (target", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("- Adam tower at depth 3: ", StringComparison.Ordinal) && l.Contains("x its floor, which moves the same bytes", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("- adam depth 3 vs depth 2, the two rows: ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("- adam depth 3 vs depth 2, the extra levels on their own (towers of 16 weights): ", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("- bytes allocated per step, largest over all rows: 0 ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("- bytes allocated per step, largest over all rows and floors: 0 ", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -219,6 +272,9 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--out: cannot write", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
     }
+
+    /// <summary>The cells of a markdown table row, without the outer bars.</summary>
+    private static string[] Cells(string row) => [.. row.Trim('|').Split('|').Select(c => c.Trim())];
 
     private static int[] BytesOf(JsonElement[] rows, string optimizer, int n) =>
         [.. rows.Where(r => r.GetProperty("optimizer").GetString() == optimizer && r.GetProperty("n").GetInt32() == n)

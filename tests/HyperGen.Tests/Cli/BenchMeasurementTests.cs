@@ -100,6 +100,25 @@ public sealed class BenchMeasurementTests
     }
 
     [Fact]
+    public void The_byte_model_splits_a_step_into_the_first_pass_and_the_update()
+    {
+        // Depth 1: the scan reads g; the update reads w, g, m, v and writes them back but g.
+        Assert.Equal(new PassTraffic(1, 4, 3, 0), TrafficModel.TowerTraffic(Adam.Definition, 1));
+
+        // Recomputed (Adam): the reduction reads g, the previous g, m and v; the update reads w, g, m, v, overwrites w
+        // and writes the new m and v and the copy of g for the next reduction.
+        Assert.Equal(new PassTraffic(4, 4, 1, 3), TrafficModel.TowerTraffic(Adam.Definition, 3));
+
+        // Stored (AdaGrad, one hyperparameter): the reduction reads g and the partial; the update overwrites w and the
+        // state and writes the new partial.
+        Assert.Equal(new PassTraffic(2, 3, 2, 1), TrafficModel.TowerTraffic(AdaGrad.Definition, 2));
+
+        // Adam told to store its three partials, as a GPU tower never is but the CPU one can be.
+        Assert.Equal(new PassTraffic(4, 4, 3, 3), TrafficModel.TowerTraffic(Adam.Definition, 2, recomputes: false));
+        Assert.Equal(14, TrafficModel.TowerTraffic(Adam.Definition, 2, recomputes: false).Elements);
+    }
+
+    [Fact]
     public void Sizes_accept_powers_of_two_and_come_out_sorted_without_duplicates()
     {
         Assert.Equal(new[] { 1000, 1 << 20, 1 << 24 }, BenchOptionParser.ParseSizes("2^24, 1000,2^20,1048576"));
@@ -157,6 +176,9 @@ public sealed class BenchMeasurementTests
         Assert.Equal(["copy", "plain-adam", "adam", "adam"], report.Rows.Select(r => r.Operation));
         Assert.All(report.Rows, r => Assert.False(r.Interleaved));
         Assert.All(report.Rows, r => Assert.Equal(0, r.Timing.AllocatedBytesPerStep));
+        Assert.Equal(2, report.Floors.Count); // depth 1's and depth 2's
+        Assert.All(report.Floors, f => Assert.False(f.Measurement.Interleaved));
+        Assert.All(report.Floors, f => Assert.Equal(0, f.Measurement.Timing.AllocatedBytesPerStep));
         Assert.Contains("one after the other", progress.ToString(), StringComparison.Ordinal);
         Assert.Contains("except at N = 3000 (one after the other", MarkdownReportWriter.Write(report), StringComparison.Ordinal);
     }

@@ -9,8 +9,9 @@ namespace HyperGen.Cli.Commands.Bench;
 
 /// <summary>
 /// Writes a <see cref="BenchReport"/> as JSON: <c>copy_gbps</c> (the copy at the largest N), <c>rows</c> (plain
-/// Adam as <c>plain-adam</c> at depth 0, then the towers), the copy at every N under <c>copy</c>, the upper levels'
-/// own cost under <c>upper_levels</c>, and what ran where.
+/// Adam as <c>plain-adam</c> at depth 0, then the towers, each with its floor's time and the ratio to it), the copy at
+/// every N under <c>copy</c>, the floors under <c>floors</c>, the upper levels' own cost under <c>upper_levels</c>, and
+/// what ran where.
 /// </summary>
 internal static class JsonReportWriter
 {
@@ -35,6 +36,10 @@ internal static class JsonReportWriter
                 WriteMeasurement(json, row);
                 json.WritePropertyName("ratio_to_plain_adam");
                 JsonNumbers.Write(json, row.RatioToPlainAdam);
+
+                // Null where no floor was measured: plain Adam, and every row on a GPU.
+                WriteOptional(json, "floor_ms", row.FloorMilliseconds);
+                WriteOptional(json, "ratio_to_floor", row.RatioToFloor);
                 json.WriteEndObject();
             }
 
@@ -47,6 +52,34 @@ internal static class JsonReportWriter
                 json.WriteNumber("n", row.N);
                 json.WriteString("stores", row.CopyStores);
                 WriteMeasurement(json, row);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+
+            json.WriteStartArray("floors");
+            foreach (FloorRow floor in report.Floors)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("n", floor.Measurement.N);
+                json.WriteNumber("first_pass_reads", floor.Traffic.FirstPassReads);
+                json.WriteNumber("update_reads", floor.Traffic.UpdateReads);
+                json.WriteNumber("update_overwrites", floor.Traffic.UpdateOverwrites);
+                json.WriteNumber("update_write_only", floor.Traffic.UpdateWriteOnly);
+                json.WriteString("stores", floor.Stores);
+                WriteMeasurement(json, floor.Measurement);
+                json.WritePropertyName("ratio_to_plain_adam");
+                JsonNumbers.Write(json, floor.Measurement.RatioToPlainAdam);
+                json.WriteStartArray("towers");
+                foreach (BenchRow tower in floor.Towers)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("optimizer", tower.Operation);
+                    json.WriteNumber("depth", tower.Depth);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
                 json.WriteEndObject();
             }
 
@@ -92,6 +125,19 @@ internal static class JsonReportWriter
         }
 
         return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+    }
+
+    private static void WriteOptional(Utf8JsonWriter json, string name, double? value)
+    {
+        json.WritePropertyName(name);
+        if (value is { } number)
+        {
+            JsonNumbers.Write(json, number);
+        }
+        else
+        {
+            json.WriteNullValue();
+        }
     }
 
     private static void WriteMeasurement(Utf8JsonWriter json, BenchRow row)

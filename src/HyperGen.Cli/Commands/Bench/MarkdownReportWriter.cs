@@ -35,20 +35,55 @@ internal static class MarkdownReportWriter
             ? "- copy: the faster at each N of an ordinary copy and one with streaming stores (which skip reading the destination first, but also the cache)"
             : "- copy: a device-to-device copy; plain Adam: a hand-written ILGPU kernel, one thread per element (PyTorch's fused Adam is timed beside the towers by scripts/device-run.sh)");
         text.AppendLine("- B/param: effective bytes read and written per parameter and step (docs/performance.md); GB/s = B/param x N / time");
+        text.AppendLine(machine.Gpu is null
+            ? "- floor: for each tower row, a kernel that moves the same elements in the same two passes, on the same threads and with the same stores, adding them up instead of the optimizer's arithmetic (table below); x floor = median / floor ms, both from this run"
+            : "- floor: measured on the CPU only");
         text.AppendLine();
-        text.AppendLine("| operation | depth | N | median ms | B/param | GB/s | x plain Adam | of copy BW | alloc B/step |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| operation | depth | N | median ms | B/param | GB/s | x plain Adam | floor ms | x floor | of copy BW | alloc B/step |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (BenchRow row in report.Rows)
         {
             string operation = !row.IsCopy ? row.Operation : row.CopyStores == BenchRunner.DeviceCopy ? "copy (device)" : $"copy ({row.CopyStores} stores)";
             text.Append(CultureInfo.InvariantCulture, $"| {operation} | {(row.Depth == 0 ? "-" : row.Depth.ToString(CultureInfo.InvariantCulture))} | {BenchFormat.Size(row.N)} ");
-            text.Append(CultureInfo.InvariantCulture, $"| {BenchFormat.Milliseconds(row.MedianMilliseconds)} | {row.BytesPerParameter} | {BenchFormat.Fixed(row.GigabytesPerSecond, 1)} ");
-            text.Append(CultureInfo.InvariantCulture, $"| {BenchFormat.Fixed(row.RatioToPlainAdam, 2)} | {BenchFormat.Percent(row.FractionOfCopy)} | {BenchFormat.Fixed(row.Timing.AllocatedBytesPerStep, 0)} |");
+            AppendMeasurement(text, row);
+            text.Append(CultureInfo.InvariantCulture, $"| {(row.FloorMilliseconds is { } floor ? BenchFormat.Milliseconds(floor) : "-")} | {(row.RatioToFloor is { } ratio ? BenchFormat.Fixed(ratio, 2) : "-")} ");
+            text.Append(CultureInfo.InvariantCulture, $"| {BenchFormat.Percent(row.FractionOfCopy)} | {BenchFormat.Fixed(row.Timing.AllocatedBytesPerStep, 0)} |");
             text.AppendLine();
         }
 
+        AppendFloors(text, report);
         AppendTargets(text, report);
         return text.ToString();
+    }
+
+    private static void AppendMeasurement(StringBuilder text, BenchRow row)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"| {BenchFormat.Milliseconds(row.MedianMilliseconds)} | {row.BytesPerParameter} | {BenchFormat.Fixed(row.GigabytesPerSecond, 1)} ");
+        text.Append(CultureInfo.InvariantCulture, $"| {BenchFormat.Fixed(row.RatioToPlainAdam, 2)} ");
+    }
+
+    /// <summary>The floors: which towers each serves, the elements of its two passes, its stores, and what it measured.</summary>
+    private static void AppendFloors(StringBuilder text, BenchReport report)
+    {
+        if (report.Floors.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine().AppendLine("Floors (elements per parameter: the first pass reads; the update reads, overwrites what it read, and writes other buffers):").AppendLine();
+        text.AppendLine("| floor of | N | passes | stores | median ms | B/param | GB/s | x plain Adam | of copy BW | alloc B/step |");
+        text.AppendLine("|---|---:|---|---|---:|---:|---:|---:|---:|---:|");
+        foreach (FloorRow floor in report.Floors)
+        {
+            // "adam depth 2, 3, 32; sgd depth 2, 3, 32": the towers, by optimizer, in the table's order.
+            string towers = string.Join("; ", floor.Towers.GroupBy(t => t.Operation).Select(g =>
+                $"{g.Key} depth {string.Join(", ", g.Select(t => t.Depth.ToString(CultureInfo.InvariantCulture)))}"));
+            BenchRow row = floor.Measurement;
+            text.Append(CultureInfo.InvariantCulture, $"| {towers} | {BenchFormat.Size(row.N)} | {floor.Traffic.Describe()} | {floor.Stores} ");
+            AppendMeasurement(text, row);
+            text.Append(CultureInfo.InvariantCulture, $"| {BenchFormat.Percent(row.FractionOfCopy)} | {BenchFormat.Fixed(row.Timing.AllocatedBytesPerStep, 0)} |");
+            text.AppendLine();
+        }
     }
 
     private static string DescribeOrder(BenchReport report)
@@ -89,6 +124,12 @@ internal static class MarkdownReportWriter
             lines.AppendLine(onGpu
                 ? string.Create(CultureInfo.InvariantCulture, $"- Adam tower at depth {DepthForRatioTarget}: {BenchFormat.Fixed(adam3.RatioToPlainAdam, 2)}x the hand-written ILGPU Adam; the GPU target, at most {BenchFormat.Fixed(MaxGpuRatioToTorch, 2)}x PyTorch's fused Adam on the same GPU at 2^26, is checked by scripts/device-run.sh")
                 : string.Create(CultureInfo.InvariantCulture, $"- Adam tower at depth {DepthForRatioTarget}: {BenchFormat.Fixed(adam3.RatioToPlainAdam, 2)}x plain Adam (target: at most {BenchFormat.Fixed(MaxRatioAtDepth3, 1)}x): {Verdict(adam3.RatioToPlainAdam <= MaxRatioAtDepth3)}"));
+
+            // Not a target: how much of that is bytes, and how much is the tower's arithmetic on top of them.
+            if (adam3 is { RatioToFloor: double toFloor, FloorMilliseconds: double floor })
+            {
+                lines.AppendLine(CultureInfo.InvariantCulture, $"- Adam tower at depth {DepthForRatioTarget}: {BenchFormat.Fixed(toFloor, 2)}x its floor, which moves the same bytes in the same two passes and takes {BenchFormat.Fixed(floor / adam3.PlainAdamMilliseconds, 2)}x plain Adam");
+            }
         }
 
         foreach (var group in rows.Where(r => r.Depth >= 2).GroupBy(r => r.Operation))
@@ -111,8 +152,8 @@ internal static class MarkdownReportWriter
             }
         }
 
-        double maxAllocated = report.Rows.Max(r => r.Timing.AllocatedBytesPerStep);
-        lines.AppendLine(CultureInfo.InvariantCulture, $"- bytes allocated per step, largest over all rows: {BenchFormat.Fixed(maxAllocated, 0)} (target: 0): {Verdict(maxAllocated == 0)}");
+        double maxAllocated = report.Rows.Concat(report.Floors.Select(f => f.Measurement)).Max(r => r.Timing.AllocatedBytesPerStep);
+        lines.AppendLine(CultureInfo.InvariantCulture, $"- bytes allocated per step, largest over all rows and floors: {BenchFormat.Fixed(maxAllocated, 0)} (target: 0): {Verdict(maxAllocated == 0)}");
 
         text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Targets ({(onGpu ? "GPU" : "CPU")}, N = {BenchFormat.Size(n)}, ratios from this run):").AppendLine();
         text.Append(lines);
