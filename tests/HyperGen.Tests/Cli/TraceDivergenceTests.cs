@@ -69,7 +69,7 @@ public sealed class TraceDivergenceTests : IDisposable
 
         Assert.Equal(ExitCodes.Diverged, result.ExitCode);
         Assert.StartsWith(
-            "hypergen: error: Level 1's update of weight 0 is not finite: step 2 is not written",
+            "hypergen: error: Level 1's update of weight 0 is not finite: step 2 was rejected and changed nothing",
             Assert.Single(result.ErrorLines),
             StringComparison.Ordinal);
         Assert.Single(AssertFiniteJson(result.Stdout, out double[] w));

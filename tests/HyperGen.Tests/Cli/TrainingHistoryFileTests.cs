@@ -34,8 +34,8 @@ public sealed class TrainingHistoryFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData(11, 2, "holds 10 steps and 2 epochs, fewer than the checkpoint's 11 and 2")]
-    [InlineData(8, 3, "holds 10 steps and 2 epochs, fewer than the checkpoint's 8 and 3")]
+    [InlineData(11, 2, "holds 10 of the checkpoint's first 11 steps and 2 of its 2 epochs")]
+    [InlineData(8, 3, "holds 8 of the checkpoint's first 8 steps and 2 of its 3 epochs")]
     public void A_history_behind_the_checkpoint_is_refused_and_changes_nothing(int steps, int epochs, string problem)
     {
         string path = _files.Missing(TrainingHistoryFile.FileName);

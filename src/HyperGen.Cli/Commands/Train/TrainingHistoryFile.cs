@@ -99,15 +99,20 @@ internal static class TrainingHistoryFile
         }
 
         string[] keys = history.Columns.Select(c => c.Key).ToArray();
-        if (saved.Tower != tower || !saved.Keys.SequenceEqual(keys))
+        if (saved.Tower != tower)
         {
             return $"{path} belongs to the tower {saved.Tower}, not {tower}";
+        }
+
+        if (!saved.Keys.SequenceEqual(keys))
+        {
+            return $"{path} records the columns {string.Join(", ", saved.Keys)}, not this run's {string.Join(", ", keys)}";
         }
 
         int rows = saved.Rows.TakeWhile(row => row.Step <= steps).Count();
         if (rows != steps || saved.Epochs.Count < epochs)
         {
-            return $"{path} holds {saved.Rows.Count} steps and {saved.Epochs.Count} epochs, fewer than the checkpoint's {steps} and {epochs}";
+            return $"{path} holds {rows} of the checkpoint's first {steps} steps and {saved.Epochs.Count} of its {epochs} epochs";
         }
 
         history.Clear();
