@@ -47,10 +47,32 @@ internal sealed class Precision
                 return single > 0 ? "float.PositiveInfinity" : "float.NegativeInfinity";
             }
 
-            return single.ToString("R", CultureInfo.InvariantCulture) + "f";
+            return RoundTrip(single) + "f";
         }
 
-        string text = value.ToString("R", CultureInfo.InvariantCulture);
+        string text = RoundTrip(value);
         return text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";
     }
+
+    // The generator also runs in compilers hosted on .NET Framework, whose "R" writes -0 as "0" and, for some doubles,
+    // text that does not read back as the same value: check, and fall back to the digits that always round-trip.
+    private static string RoundTrip(double value)
+    {
+        string text = value.ToString("R", CultureInfo.InvariantCulture);
+        text = SameBits(double.Parse(text, CultureInfo.InvariantCulture), value) ? text : value.ToString("G17", CultureInfo.InvariantCulture);
+        return IsNegativeZero(value) && text[0] != '-' ? "-" + text : text;
+    }
+
+    private static string RoundTrip(float value)
+    {
+        string text = value.ToString("R", CultureInfo.InvariantCulture);
+        text = SameBits(float.Parse(text, CultureInfo.InvariantCulture), value) ? text : value.ToString("G9", CultureInfo.InvariantCulture);
+        return IsNegativeZero(value) && text[0] != '-' ? "-" + text : text;
+    }
+
+    private static bool SameBits(double a, double b) => System.BitConverter.DoubleToInt64Bits(a) == System.BitConverter.DoubleToInt64Bits(b);
+
+    private static bool SameBits(float a, float b) => SameBits((double)a, (double)b);
+
+    private static bool IsNegativeZero(double value) => value == 0 && System.BitConverter.DoubleToInt64Bits(value) != 0;
 }

@@ -30,7 +30,7 @@ internal static class ScalarSyntax
     public static string Constant(Precision p, double value, int parentPrecedence)
     {
         string literal = p.Literal(value);
-        return value < 0 && parentPrecedence > 0 ? $"({literal})" : literal;
+        return literal[0] == '-' && parentPrecedence > 0 ? $"({literal})" : literal;
     }
 
     /// <summary>The C# operator of a comparison.</summary>
