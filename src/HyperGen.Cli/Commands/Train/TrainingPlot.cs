@@ -90,7 +90,8 @@ internal static class TrainingPlot
                 AddLine(panel, line.Xs, line.Ys.Select(offset.Apply).ToArray(), color, label: null);
             }
 
-            panel.YLabel(offset.Label(column.Key));
+            // An offset title is longer than a panel is high at the default size.
+            panel.YLabel(offset.Label(column.Key), size: offset.IsNone ? null : 11);
         }
 
         panels[^1].XLabel("step");
