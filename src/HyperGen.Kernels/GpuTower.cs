@@ -484,14 +484,14 @@ public sealed partial class GpuTower<T> : IDisposable
     }
 
     /// <summary>
-    /// Copies level <paramref name="level"/>'s hyperparameters to the host, in the user's domain; waits for the
-    /// steps enqueued so far. A separate call, so steps never synchronise.
+    /// Copies the hyperparameters of the level at <paramref name="index"/> to the host, in the user's domain; waits
+    /// for the steps enqueued so far. A separate call, so steps never synchronise.
     /// </summary>
-    /// <param name="level">1-based: 1 trains the weights.</param>
-    public double[] ReadHyperparameters(int level)
+    /// <param name="index">0-based, as <see cref="Tower{T}.Levels"/>: 0 is the level that trains the weights.</param>
+    public double[] ReadHyperparameters(int index)
     {
-        double[] raw = ReadRawHyperparameters(level);
-        OptimizerDefinition definition = _levels[level - 1].Definition;
+        double[] raw = ReadRawHyperparameters(index);
+        OptimizerDefinition definition = _levels[index].Definition;
         for (int j = 0; j < raw.Length; j++)
         {
             raw[j] = HyperDomains.FromRaw(definition.HyperParameters[j].Domain, raw[j]);
@@ -500,14 +500,14 @@ public sealed partial class GpuTower<T> : IDisposable
         return raw;
     }
 
-    /// <summary>Copies level <paramref name="level"/>'s raw (learned) hyperparameters to the host; waits for the device.</summary>
-    /// <param name="level">1-based: 1 trains the weights.</param>
-    public double[] ReadRawHyperparameters(int level)
+    /// <summary>Copies the raw (learned) hyperparameters of the level at <paramref name="index"/> to the host; waits for the device.</summary>
+    /// <param name="index">0-based, as <see cref="Tower{T}.Levels"/>: 0 is the level that trains the weights.</param>
+    public double[] ReadRawHyperparameters(int index)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, Depth);
-        GpuLevel<T> state = _levels[level - 1];
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Depth);
+        GpuLevel<T> state = _levels[index];
         var values = new T[state.HyperCount];
         _accelerator.Synchronize();
         state.Views.Raw.CopyToCPU(values);
@@ -515,18 +515,18 @@ public sealed partial class GpuTower<T> : IDisposable
     }
 
     /// <summary>
-    /// How many times each hyperparameter of level <paramref name="level"/> was moved back to a bound (see
+    /// How many times each hyperparameter of the level at <paramref name="index"/> was moved back to a bound (see
     /// <see cref="TowerLevel.GetBoundHits"/>); waits for the device.
     /// </summary>
-    /// <param name="level">1-based: 1 trains the weights.</param>
-    public long[] ReadBoundHits(int level)
+    /// <param name="index">0-based, as <see cref="Tower{T}.Levels"/>: 0 is the level that trains the weights.</param>
+    public long[] ReadBoundHits(int index)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, Depth);
-        var hits = new int[_levels[level - 1].HyperCount];
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Depth);
+        var hits = new int[_levels[index].HyperCount];
         _accelerator.Synchronize();
-        _boundHits.View.SubView(_layout.HyperAt[level - 1], hits.Length).CopyToCPU(hits);
+        _boundHits.View.SubView(_layout.HyperAt[index], hits.Length).CopyToCPU(hits);
         return hits.Select(count => (long)count).ToArray();
     }
 

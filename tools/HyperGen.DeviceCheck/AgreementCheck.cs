@@ -94,7 +94,7 @@ internal static class AgreementCheck
 
         for (int level = 1; level <= spec.Depth; level++)
         {
-            double[] values = gpu.ReadHyperparameters(level);
+            double[] values = gpu.ReadHyperparameters(level - 1);
             for (int j = 0; j < values.Length; j++)
             {
                 worst = Math.Max(worst, Scaled(cpu.Levels[level - 1].GetValue(j), values[j], absolute, relative));
@@ -102,7 +102,7 @@ internal static class AgreementCheck
         }
 
         double learned = 0;
-        double[] levelOne = gpu.ReadHyperparameters(1);
+        double[] levelOne = gpu.ReadHyperparameters(0);
         for (int j = 0; j < levelOne.Length; j++)
         {
             double initial = spec.Levels[0].InitialValues[j];

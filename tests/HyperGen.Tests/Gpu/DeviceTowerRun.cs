@@ -33,7 +33,7 @@ internal sealed class DeviceTowerRun : IDisposable
 
     public float[] Weights() => _weights.GetAsArray1D();
 
-    public double[][] Hyperparameters() => Enumerable.Range(1, Tower.Depth).Select(Tower.ReadRawHyperparameters).ToArray();
+    public double[][] Hyperparameters() => Enumerable.Range(0, Tower.Depth).Select(Tower.ReadRawHyperparameters).ToArray();
 
     public void Dispose()
     {

@@ -176,7 +176,7 @@ public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
 
         for (int level = 1; level <= spec.Depth; level++)
         {
-            double[] values = gpu.ReadHyperparameters(level);
+            double[] values = gpu.ReadHyperparameters(level - 1);
             for (int j = 0; j < values.Length; j++)
             {
                 double expected = cpu.Levels[level - 1].GetValue(j);
@@ -187,7 +187,7 @@ public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
         long hits = 0;
         for (int level = 1; level <= spec.Depth; level++)
         {
-            long[] onDeviceHits = gpu.ReadBoundHits(level);
+            long[] onDeviceHits = gpu.ReadBoundHits(level - 1);
             for (int j = 0; j < onDeviceHits.Length; j++)
             {
                 Assert.Equal(cpu.Levels[level - 1].GetBoundHits(j), onDeviceHits[j]);
@@ -195,7 +195,7 @@ public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
             }
         }
 
-        Assert.NotEqual(spec.Levels[0].InitialValues[0], gpu.ReadHyperparameters(1)[0]);
+        Assert.NotEqual(spec.Levels[0].InitialValues[0], gpu.ReadHyperparameters(0)[0]);
         return hits;
     }
 

@@ -68,8 +68,8 @@ public sealed class GpuTowerStateTests : IClassFixture<CpuAcceleratorFixture>, I
         Assert.Equal(original.Weights(), resumed.Weights());
         Assert.Equal(original.Hyperparameters(), resumed.Hyperparameters());
         Assert.Equal(
-            Enumerable.Range(1, original.Tower.Depth).Select(original.Tower.ReadBoundHits),
-            Enumerable.Range(1, resumed.Tower.Depth).Select(resumed.Tower.ReadBoundHits));
+            Enumerable.Range(0, original.Tower.Depth).Select(original.Tower.ReadBoundHits),
+            Enumerable.Range(0, resumed.Tower.Depth).Select(resumed.Tower.ReadBoundHits));
     }
 
     [Theory]

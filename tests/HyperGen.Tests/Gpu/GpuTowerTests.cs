@@ -68,12 +68,12 @@ public sealed class GpuTowerTests : IClassFixture<CpuAcceleratorFixture>
         using MemoryBuffer1D<double, Stride1D.Dense> w = _accelerator.Allocate1D(new[] { 1.0 });
         using MemoryBuffer1D<double, Stride1D.Dense> g = _accelerator.Allocate1D(new[] { 1.0 });
         tower.Step(w.View, g.View);
-        Assert.Equal(0.1, tower.ReadHyperparameters(1)[0]);
+        Assert.Equal(0.1, tower.ReadHyperparameters(0)[0]);
 
         // The CPU tower's test by hand: G1 = g2 * dw1/dalpha = 0.9 * -1, alpha2 = 0.1 - 0.01 * G1.
         g.CopyFromCPU(new[] { 0.9 });
         tower.Step(w.View, g.View);
-        Assert.Equal(0.1 + (0.01 * 0.9), tower.ReadHyperparameters(1)[0], 15);
+        Assert.Equal(0.1 + (0.01 * 0.9), tower.ReadHyperparameters(0)[0], 15);
         Assert.Equal(2, tower.StepCount);
     }
 
@@ -173,7 +173,7 @@ public sealed class GpuTowerTests : IClassFixture<CpuAcceleratorFixture>
 
         for (int level = 1; level <= spec.Depth; level++)
         {
-            double[] values = gpu.ReadHyperparameters(level);
+            double[] values = gpu.ReadHyperparameters(level - 1);
             for (int j = 0; j < values.Length; j++)
             {
                 AssertClose(cpu.Levels[level - 1].GetValue(j), values[j], absolute, relative, $"{specText}: level {level} hyperparameter {j}");
@@ -186,7 +186,7 @@ public sealed class GpuTowerTests : IClassFixture<CpuAcceleratorFixture>
         long totalHits = 0;
         for (int level = 1; level <= spec.Depth; level++)
         {
-            long[] hits = gpu.ReadBoundHits(level);
+            long[] hits = gpu.ReadBoundHits(level - 1);
             for (int j = 0; j < hits.Length; j++)
             {
                 Assert.True(cpu.Levels[level - 1].GetBoundHits(j) == hits[j], $"{specText}: level {level} hyperparameter {j} hit its bound {hits[j]} times on the GPU, {cpu.Levels[level - 1].GetBoundHits(j)} on the CPU");

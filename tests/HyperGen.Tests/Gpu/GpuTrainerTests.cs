@@ -109,7 +109,7 @@ public sealed class GpuTrainerTests : IClassFixture<CpuAcceleratorFixture>
         Assert.Equal(NonFiniteQuantity.UpdatedHyperParameter, gpu.Refusal?.Quantity);
         Assert.Equal(2, gpu.Refusal?.Step);
         Assert.Equal(2, gpu.Refusal?.RefusedSteps);
-        Assert.Equal(1e-3, gpuTower.ReadHyperparameters(1)[0], 9);
+        Assert.Equal(1e-3, gpuTower.ReadHyperparameters(0)[0], 9);
 
         float[] weights = new float[MlpShape.Paper.ParameterCount];
         gpu.Model.ReadParameters(weights);
@@ -167,7 +167,7 @@ public sealed class GpuTrainerTests : IClassFixture<CpuAcceleratorFixture>
         whole.Model.ReadParameters(wholeWeights);
         resumed.Model.ReadParameters(resumedWeights);
         Assert.Equal(wholeWeights, resumedWeights);
-        Assert.Equal(wholeTower.ReadRawHyperparameters(1), resumedTower.ReadRawHyperparameters(1));
+        Assert.Equal(wholeTower.ReadRawHyperparameters(0), resumedTower.ReadRawHyperparameters(0));
         Assert.Equal(10, resumedTower.StepCount);
         Assert.Equal(wholeResult.Epochs.Select(e => (e.Epoch, e.Steps, e.TrainLoss, e.TestLoss)), resumedResult.Epochs.Select(e => (e.Epoch, e.Steps, e.TrainLoss, e.TestLoss)));
     }

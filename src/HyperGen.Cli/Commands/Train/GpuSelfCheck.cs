@@ -37,7 +37,7 @@ internal static class GpuSelfCheck
             device.Accelerator.Synchronize();
             for (int level = 1; level <= tower.Depth; level++)
             {
-                foreach (double value in tower.ReadHyperparameters(level))
+                foreach (double value in tower.ReadHyperparameters(level - 1))
                 {
                     if (!double.IsFinite(value))
                     {

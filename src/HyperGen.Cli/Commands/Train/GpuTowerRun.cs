@@ -74,11 +74,11 @@ internal static class GpuTowerRun
 
         IReadOnlyList<KeyValuePair<string, double>>[] final = Enumerable.Range(1, tower.Depth)
             .Select(level => (IReadOnlyList<KeyValuePair<string, double>>)spec.Levels[level - 1].Definition.HyperParameters
-                .Zip(tower.ReadHyperparameters(level), (h, value) => new KeyValuePair<string, double>(h.Name, value))
+                .Zip(tower.ReadHyperparameters(level - 1), (h, value) => new KeyValuePair<string, double>(h.Name, value))
                 .ToArray())
             .ToArray();
         string[] boundHits = Enumerable.Range(1, tower.Depth)
-            .Select(level => BoundHitReport.Describe(spec.Levels[level - 1].Definition, tower.ReadBoundHits(level)))
+            .Select(level => BoundHitReport.Describe(spec.Levels[level - 1].Definition, tower.ReadBoundHits(level - 1)))
             .ToArray();
         return new TowerRunResult(spec, result, final, boundHits, trainer.Refusal?.Message);
     }
