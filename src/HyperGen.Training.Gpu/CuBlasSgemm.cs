@@ -1,4 +1,3 @@
-using System;
 using HyperGen.Kernels;
 using ILGPU;
 using ILGPU.Runtime;

@@ -2,7 +2,6 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using HyperGen.Checkpoints;
-using HyperGen.Cli;
 using HyperGen.Cli.Commands.Train;
 using HyperGen.Training;
 using HyperGen.Training.Data;

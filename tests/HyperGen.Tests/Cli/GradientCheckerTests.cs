@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using HyperGen.Cli;
 using HyperGen.Cli.Commands.Check;
 using HyperGen.Optimizers;
 using Xunit;

@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Linq;
 using HyperGen.Checkpoints;
-using HyperGen.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
 using Xunit;

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using HyperGen.Training;
 
 namespace HyperGen.Cli.Commands.Train;
 

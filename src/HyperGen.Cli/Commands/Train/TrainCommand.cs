@@ -1,10 +1,8 @@
-using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
 using HyperGen.Cli.Definitions;
-using HyperGen.Kernels;
 using HyperGen.Training;
 using HyperGen.Training.Data;
 using HyperGen.Training.Gpu;

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using HyperGen.Checkpoints;
 using HyperGen.Training;
 
