@@ -19,7 +19,7 @@ public sealed class ProjectLayoutTests
     public void No_product_project_references_a_sample(string folder)
     {
         string samples = RepositoryFiles.PathOf("samples") + Path.DirectorySeparatorChar;
-        string[] projects = Directory.GetFiles(RepositoryFiles.PathOf(folder), "*.csproj", SearchOption.AllDirectories);
+        string[] projects = SourceFiles(RepositoryFiles.PathOf(folder), "*.csproj");
         Assert.NotEmpty(projects);
         foreach (string project in projects)
         {
@@ -35,8 +35,7 @@ public sealed class ProjectLayoutTests
     [Fact]
     public void Every_project_reference_names_a_project_that_exists()
     {
-        foreach (string project in Directory.GetFiles(RepositoryFiles.Root, "*.csproj", SearchOption.AllDirectories)
-            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        foreach (string project in SourceFiles(RepositoryFiles.Root, "*.csproj"))
         {
             foreach (string reference in References(project))
             {
@@ -49,10 +48,7 @@ public sealed class ProjectLayoutTests
     public void Each_cli_command_lives_in_its_own_folder_and_every_cli_namespace_follows_its_folder()
     {
         string cli = RepositoryFiles.PathOf("src/HyperGen.Cli");
-        string[] sources = Directory.GetFiles(cli, "*.cs", SearchOption.AllDirectories)
-            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .ToArray();
+        string[] sources = SourceFiles(cli, "*.cs");
         Assert.NotEmpty(sources);
         foreach (string source in sources)
         {
@@ -67,6 +63,16 @@ public sealed class ProjectLayoutTests
                 Assert.Equal(Path.Combine("Commands", name[..^"Command".Length]), folder);
             }
         }
+    }
+
+    /// <summary>The files matching <paramref name="pattern"/> below <paramref name="folder"/>, build outputs (obj, bin) left out.</summary>
+    private static string[] SourceFiles(string folder, string pattern)
+    {
+        string obj = $"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}";
+        string bin = $"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}";
+        return Directory.GetFiles(folder, pattern, SearchOption.AllDirectories)
+            .Where(p => !p.Contains(obj, StringComparison.Ordinal) && !p.Contains(bin, StringComparison.Ordinal))
+            .ToArray();
     }
 
     /// <summary>The full paths of the project's ProjectReference items.</summary>
