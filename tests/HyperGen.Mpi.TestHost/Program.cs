@@ -132,34 +132,54 @@ static int Bench(MpiWorld world, TowerSpec spec, int parameters, int steps)
     gradients.AsSpan().Fill(1e-3f);
     var single = new Tower<float>(spec, parameters);
     var sharded = new Tower<float>(spec, [parameters], world);
-    double singleStep = Time(steps, () => single.Step(weights, gradients));
-    double shardedStep = Time(steps, () => { sharded.Step(weights, gradients); });
-    double gather = Time(steps, () => sharded.GatherWeights(weights));
     float[] summed = new float[parameters];
-    double allReduce = Time(steps, () => world.AllReduceSum(summed));
-    int blocks = (parameters + TowerSharding.BlockSize - 1) / TowerSharding.BlockSize;
-    int hyper = spec.Levels[0].Definition.HyperParameters.Count;
-    long towerBytes = ((long)blocks * hyper * sizeof(double)) + (2L * sizeof(double) * world.Size);
+
+    // The tower's own collective on its own: each rank's block sums (blocks x hyperparameters) and two flags.
+    TowerSharding sharding = sharded.Sharding!;
+    int hyperCount = spec.Levels[0].Definition.HyperParameters.Count;
+    int[] exchangeCounts = Enumerable.Range(0, world.Size)
+        .Select(r => ((sharding.ShardLength(r) + TowerSharding.BlockSize - 1) / TowerSharding.BlockSize * hyperCount) + 2).ToArray();
+    double[] exchange = new double[exchangeCounts.Sum()];
+    Action[] operations =
+    [
+        () => single.Step(weights, gradients),
+        () => sharded.Step(weights, gradients),
+        () => sharded.GatherWeights(weights),
+        () => world.AllReduceSum(summed),
+        () => world.AllGather<double>(exchange, exchangeCounts),
+    ];
+
+    // Interleaved repetitions, each operation's median: the machine is shared, and a lone run of each would
+    // measure whatever else ran at the time.
+    var times = new double[operations.Length][];
+    for (int o = 0; o < operations.Length; o++)
+    {
+        times[o] = new double[9];
+        operations[o]();
+    }
+
+    for (int repetition = 0; repetition < 9; repetition++)
+    {
+        for (int o = 0; o < operations.Length; o++)
+        {
+            world.Barrier();
+            var watch = Stopwatch.StartNew();
+            for (int i = 0; i < steps; i++)
+            {
+                operations[o]();
+            }
+
+            times[o][repetition] = watch.Elapsed.TotalMilliseconds / steps;
+        }
+    }
+
+    double[] medians = times.Select(t => t.Order().ElementAt(t.Length / 2)).ToArray();
+    (double singleStep, double shardedStep, double gather, double allReduce, double towerExchange) = (medians[0], medians[1], medians[2], medians[3], medians[4]);
+    long towerBytes = exchange.Length * sizeof(double);
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"rank {world.Rank}: ranks={world.Size} parameters={parameters} one-process-step-ms={singleStep:F3} sharded-step-ms={shardedStep:F3} weight-gather-ms={gather:F3} gradient-allreduce-ms={allReduce:F3} tower-gathered-bytes={towerBytes} gradient-bytes={4L * parameters}"));
+        $"rank {world.Rank}: ranks={world.Size} parameters={parameters} one-process-step-ms={singleStep:F3} sharded-step-ms={shardedStep:F3} weight-gather-ms={gather:F3} gradient-allreduce-ms={allReduce:F3} tower-exchange-ms={towerExchange:F4} tower-gathered-bytes={towerBytes} gradient-bytes={4L * parameters}"));
     return 0;
-
-    static double Time(int steps, Action step)
-    {
-        for (int i = 0; i < 3; i++)
-        {
-            step();
-        }
-
-        var watch = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++)
-        {
-            step();
-        }
-
-        return watch.Elapsed.TotalMilliseconds / steps;
-    }
 }
 
 static int[] Ints(string text) => text.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
