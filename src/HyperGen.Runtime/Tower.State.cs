@@ -23,6 +23,7 @@ public sealed partial class Tower<T>
     internal void WriteState(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        ThrowIfSharded();
         writer.Write(StateMagic);
         writer.Write(StateVersion);
         writer.Write(System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
@@ -88,6 +89,7 @@ public sealed partial class Tower<T>
     internal void ReadState(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        ThrowIfSharded();
         Expect(reader.ReadInt32(), StateMagic, "the start marker");
         Expect(reader.ReadInt32(), StateVersion, "the format version");
         Expect(reader.ReadInt32(), System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"the size of one value ({typeof(T).Name})");

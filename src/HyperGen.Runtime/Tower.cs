@@ -160,7 +160,7 @@ public sealed unsafe partial class Tower<T>
     public int ParameterCount { get; }
 
     /// <summary>The number of weights of each tensor.</summary>
-    public IReadOnlyList<int> TensorSizes => _tensorSizes;
+    public IReadOnlyList<int> TensorSizes => _shard?.Sharding.TensorSizes ?? _tensorSizes;
 
     /// <summary>The levels, bottom (weights) first.</summary>
     public IReadOnlyList<TowerLevel> Levels => _levelViews;
@@ -235,6 +235,12 @@ public sealed unsafe partial class Tower<T>
 
     private void StepFlat(Span<T> weights, ReadOnlySpan<T> gradients, bool hasLoss, T loss, bool gradientsAreNext = false)
     {
+        if (_shard is not null)
+        {
+            StepShardedFlat(weights, gradients, hasLoss, loss, gradientsAreNext);
+            return;
+        }
+
         if (_tensorSizes.Length != 1)
         {
             throw new InvalidOperationException(
@@ -269,6 +275,12 @@ public sealed unsafe partial class Tower<T>
 
     private void StepTensors(ReadOnlySpan<Memory<T>> weights, ReadOnlySpan<ReadOnlyMemory<T>> gradients, bool hasLoss, T loss)
     {
+        if (_shard is not null)
+        {
+            StepShardedTensors(weights, gradients, hasLoss, loss);
+            return;
+        }
+
         if (weights.Length != _tensorSizes.Length || gradients.Length != _tensorSizes.Length)
         {
             throw new ArgumentException(
@@ -383,6 +395,7 @@ public sealed unsafe partial class Tower<T>
             _reduction.Set(gradients, _tensorOffsets[tensor], count);
             BlockScheduler.Run(_reduction, BlockCount(count));
             _reduction.AddTotals(_hypergradientSums);
+            _shard?.Keep(_reduction.BlockSums);
         }
         else if (Checks && _firstNonFiniteGradient < 0)
         {
@@ -550,6 +563,11 @@ public sealed unsafe partial class Tower<T>
 
     private string DescribeGradient(long index)
     {
+        if (_shard is not null)
+        {
+            return _shard.Sharding.DescribeIndex(index);
+        }
+
         if (_tensorSizes.Length == 1)
         {
             return $"Gradient {index}";
@@ -663,6 +681,9 @@ public sealed unsafe partial class Tower<T>
             _offset = offset;
             _count = count;
         }
+
+        /// <summary>The last run's sums, block by block, each block's hyperparameters together.</summary>
+        public ReadOnlySpan<double> BlockSums => _blockSums.AsSpan(0, BlockCount(_count) * _hyperCount);
 
         public void AddTotals(double[] totals)
         {
