@@ -176,7 +176,7 @@ public sealed partial class Tower<T>
 
         for (int t = 0; t < _tensorSizes.Length; t++)
         {
-            WriteValues(writer, values.Slice(_tensorOffsets[t], _tensorSizes[t]));
+            WriteValues(writer, values.Slice(Plan.TensorOffsets[t], _tensorSizes[t]));
         }
     }
 
@@ -191,7 +191,7 @@ public sealed partial class Tower<T>
 
         for (int t = 0; t < _tensorSizes.Length; t++)
         {
-            ReadValues(reader, values.Slice(_tensorOffsets[t], _tensorSizes[t]));
+            ReadValues(reader, values.Slice(Plan.TensorOffsets[t], _tensorSizes[t]));
         }
     }
 

@@ -18,12 +18,15 @@ namespace HyperGen.Generator.Emit;
 /// index, how many values it steps, and where its buffers and the level below's lie in the tower's packed device
 /// arrays (the struct documents each). Bounds are three values per packed raw hyperparameter (low and high in the
 /// raw domain, infinite where there is none, and 1 where the bound is on the magnitude: the squared domain), with a
-/// hit counter each; a level's update of the level below is clamped and counted as the CPU tower's HyperBounds does
-/// it, before the hold and before the next level reads the values.
+/// hit counter each; a level's update of the level below is clamped and counted by HyperGen.TowerRules.Clamp, the
+/// method the CPU tower calls too, before the hold (TowerRules.Hold) and before the next level reads the values.
 /// </remarks>
 internal static class GpuDispatcherEmitter
 {
     private const string DispatchLevelType = "global::HyperGen.Kernels.DispatchLevel";
+
+    /// <summary>The runtime's namespace, home of the per-hyperparameter rules both towers apply (TowerRules).</summary>
+    private const string Rules = "global::HyperGen";
 
     public const string HintName = "HyperGen.GpuDispatcher.g.cs";
 
@@ -103,27 +106,17 @@ internal static class GpuDispatcherEmitter
                 }
 
                 w.Line();
-                w.Line("// Bounds on the values just written (raw domain), by the thread that wrote each: clamp and count.");
+                w.Line("// Bounds on the values just written (raw domain), by the thread that wrote each: clamp and count, by the");
+                w.Line("// rule the CPU tower applies.");
                 using (w.Block("if (level.BelowBounded != 0)"))
                 {
                     using (w.Block("for (int j = thread; j < count; j += threads)"))
                     {
                         w.Line("int b = 3 * (belowAt + j);");
-                        w.Line($"{p.Type} value = below[j];");
-                        w.Line($"bool onMagnitude = bounds[b + 2] != {p.Literal(0)};");
-                        w.Line("// The sign bit, so -0 counts as negative, as IsNegative does on the CPU.");
-                        w.Line($"bool negative = global::ILGPU.Interop.FloatAsInt(value) >> {(p.IsSingle ? 31 : 63).ToString(CultureInfo.InvariantCulture)} != 0;");
-                        w.Line($"{p.Type} sign = onMagnitude && negative ? {p.Literal(-1)} : {p.Literal(1)};");
-                        w.Line($"{p.Type} magnitude = sign * value;");
-                        using (w.Block("if (magnitude < bounds[b])"))
+                        w.Line($"{Rules}.BoundedValue clamped = {Rules}.TowerRules.Clamp(below[j], bounds[b], bounds[b + 1], bounds[b + 2] != {p.Literal(0)});");
+                        using (w.Block("if (clamped.Hit)"))
                         {
-                            w.Line("below[j] = sign * bounds[b];");
-                            w.Line("boundHits[belowAt + j]++;");
-                        }
-
-                        using (w.Block("else if (magnitude > bounds[b + 1])"))
-                        {
-                            w.Line("below[j] = sign * bounds[b + 1];");
+                            w.Line($"below[j] = {(p.IsSingle ? "(float)" : "")}clamped.Value;");
                             w.Line("boundHits[belowAt + j]++;");
                         }
                     }
@@ -135,10 +128,7 @@ internal static class GpuDispatcherEmitter
                 {
                     using (w.Block("for (int j = thread; j < count; j += threads)"))
                     {
-                        using (w.Block("if (learned[belowAt + j] == 0)"))
-                        {
-                            w.Line("below[j] = initialRaw[belowAt + j];");
-                        }
+                        w.Line($"below[j] = {Rules}.TowerRules.Hold(below[j], initialRaw[belowAt + j], learned[belowAt + j] != 0);");
                     }
                 }
 
