@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Reflection;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -20,13 +19,17 @@ internal sealed class GpuLevel<T>
     /// <param name="plan">The level's sizes and hyperparameters in the tower's plan.</param>
     /// <param name="views">Its slices of the tower's buffers.</param>
     /// <param name="kernel">The kernel to run instead of the plain or partial-recording step (level 1's input-keeping update).</param>
-    public GpuLevel(Accelerator accelerator, LevelPlan plan, GpuLevelViews<T> views, MethodInfo? kernel = null)
+    public GpuLevel(Accelerator accelerator, LevelPlan plan, GpuLevelViews<T> views, LevelStepKernel<T>? kernel = null)
     {
         Plan = plan;
         Views = views;
-        kernel ??= GpuKernelCatalog.GetLevelKernel(plan.Definition, typeof(T), withPartials: plan.IsLearned);
-        var step = kernel.CreateDelegate<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int, int, int>>();
-        _step = accelerator.LoadAutoGroupedStreamKernel(step);
+        if (kernel is null)
+        {
+            GpuLevelKernels<T> kernels = GpuKernelCatalog.GetLevelKernels<T>(plan.Definition);
+            kernel = plan.IsLearned ? kernels.StepWithPartials : kernels.Step;
+        }
+
+        _step = accelerator.LoadAutoGroupedStreamKernel(Launchable(kernel));
         _threads = (int)Math.Min(Count, LaunchThreads(accelerator));
     }
 
@@ -53,6 +56,10 @@ internal sealed class GpuLevel<T>
             _step(_threads, values, gradients, state, partials, Views.Raw, Views.Refusal, Count, stepIndex, _threads);
         }
     }
+
+    /// <summary>The kernel as the delegate type ILGPU's loader takes: the same static method, whose signature the generated code's compilation checked.</summary>
+    internal static Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int, int, int> Launchable(LevelStepKernel<T> kernel) =>
+        kernel.Method.CreateDelegate<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int, int, int>>();
 
     /// <summary>
     /// Threads per launch: enough to fill a CUDA device (every multiprocessor at full occupancy); each walks the

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Numerics;
-using System.Reflection;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -62,7 +61,7 @@ public sealed partial class GpuTower<T> : IDisposable
     private readonly ArrayView<T> _bounds;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _boundHits;
     private readonly KernelConfig _upperLevelsConfig;
-    private readonly Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int>? _partialsDot;
+    private readonly Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int>? _recomputeHypergradients;
     private readonly ArrayView<T>[] _inputs = new ArrayView<T>[2];
     private readonly ArrayView<T>[] _savedGradients = new ArrayView<T>[2];
     private int _parity;
@@ -128,9 +127,9 @@ public sealed partial class GpuTower<T> : IDisposable
 
         // Level 1 recomputes its partials in the reduction where the generator could write that (partials that do
         // not read the weight): its state is double-buffered, each buffer followed by the gradient it was used with.
-        (MethodInfo Update, MethodInfo Reduction)? recomputing = depth > 1
-            ? GpuKernelCatalog.FindRecomputingKernels(spec.Levels[0].Definition, typeof(T))
-            : null;
+        GpuLevelKernels<T>? levelOneKernels = depth > 1 ? GpuKernelCatalog.GetLevelKernels<T>(levelOne.Definition) : null;
+        (LevelStepKernel<T> Update, RecomputeHypergradientsKernel<T> Reduction)? recomputing =
+            levelOneKernels is { StepKeepingInputs: { } update, RecomputeHypergradients: { } reduction } ? (update, reduction) : null;
         int levelOneSlots = levelOne.StateCount + (recomputing is null ? 0 : 1);
         var levelOneState = new T[Math.Max(1, (long)levelOneSlots * parameterCount)];
         FillState(levelOneState, spec.Levels[0].Definition, parameterCount);
@@ -188,7 +187,7 @@ public sealed partial class GpuTower<T> : IDisposable
                 _savedGradients[buffer] = _inputs[buffer].SubView((long)levelOne.StateCount * parameterCount, parameterCount);
             }
 
-            _partialsDot = accelerator.LoadStreamKernel(kernels.Reduction.CreateDelegate<
+            _recomputeHypergradients = accelerator.LoadStreamKernel(kernels.Reduction.Method.CreateDelegate<
                 Action<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int>>());
         }
 
@@ -209,13 +208,13 @@ public sealed partial class GpuTower<T> : IDisposable
         }
 
         OptimizerDefinition[] upper = spec.Levels.Skip(1).Select(l => l.Definition).ToArray();
-        (MethodInfo Kernel, int[] Indexes)? dispatcher = depth > 1 ? GpuKernelCatalog.FindDispatcher(upper, typeof(T)) : null;
+        (UpperLevelsKernel<T> Kernel, int[] Indexes)? dispatcher = depth > 1 ? GpuKernelCatalog.FindDispatcher<T>(upper) : null;
         MemoryBuffer1D<DispatchLevel, Stride1D.Dense> dispatchBuffer = accelerator.Allocate1D(
             dispatcher is { } found ? DispatchLevels(plan, found.Indexes) : [default]);
         _dispatchLevels = dispatcher is null ? default : dispatchBuffer.View;
         if (dispatcher is { } d)
         {
-            _upperLevels = accelerator.LoadStreamKernel(d.Kernel.CreateDelegate<
+            _upperLevels = accelerator.LoadStreamKernel(d.Kernel.Method.CreateDelegate<
                 Action<ArrayView<DispatchLevel>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, int>>());
 
             // One group; a thread per hyperparameter of the widest level (a warp covers every built-in).
@@ -268,7 +267,7 @@ public sealed partial class GpuTower<T> : IDisposable
     /// Whether level 1 recomputes its partials in the reduction from its kept inputs (fewer bytes per step) rather
     /// than storing them; the generator writes that wherever the partials do not read the weight.
     /// </summary>
-    public bool RecomputesPartials => _partialsDot is not null;
+    public bool RecomputesPartials => _recomputeHypergradients is not null;
 
     /// <summary>
     /// Enqueues one training step on the accelerator's default stream and returns without waiting: the
@@ -296,7 +295,7 @@ public sealed partial class GpuTower<T> : IDisposable
         }
 
         GpuLevel<T> bottom = _levels[0];
-        if (_partialsDot is not null)
+        if (_recomputeHypergradients is not null)
         {
             // Reads the state in _inputs[_parity], writes the new state and keeps the gradient in the other buffer.
             bottom.EnqueueStep(weights, gradients, _inputs[_parity], _inputs[1 - _parity], stepIndex);
@@ -330,7 +329,7 @@ public sealed partial class GpuTower<T> : IDisposable
         // Refused steps wrote nothing, but the host switched level 1's double buffers once for each of them.
         int refused = StepCount - first + 1;
         StepCount = first - 1;
-        if (_partialsDot is not null && refused % 2 == 1)
+        if (_recomputeHypergradients is not null && refused % 2 == 1)
         {
             _parity = 1 - _parity;
         }
@@ -395,11 +394,11 @@ public sealed partial class GpuTower<T> : IDisposable
     private void EnqueueHypergradients(ArrayView<T> gradients, int stepIndex)
     {
         GpuLevel<T> bottom = _levels[0];
-        if (_partialsDot is not null)
+        if (_recomputeHypergradients is not null)
         {
             // The previous update read the state in _inputs[1 - _parity] and kept its gradient in _inputs[_parity];
             // level 1's raw hyperparameters are still the ones it used (the upper levels run after this).
-            _partialsDot(
+            _recomputeHypergradients(
                 _reductionConfig, gradients, _inputs[1 - _parity], _savedGradients[_parity], bottom.Views.Raw, _blockSums, ParameterCount, StepCount);
         }
         else

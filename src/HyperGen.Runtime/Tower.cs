@@ -179,7 +179,7 @@ public sealed unsafe partial class Tower<T>
 
     /// <summary>Takes one training step with the gradients in <see cref="NextGradients"/>, checking the loss too.</summary>
     /// <param name="weights">The weights, updated in place; as many as <see cref="ParameterCount"/>.</param>
-    /// <param name="loss">The loss at <paramref name="weights"/>; the step is rejected when it is not finite.</param>
+    /// <param name="loss">The loss at <paramref name="weights"/>; the step is refused when it is not finite.</param>
     /// <exception cref="NonFiniteStepException">The loss, a gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
     public void StepWithNextGradients(Span<T> weights, T loss) =>
         StepFlat(weights, _levels[0].NextGradients, hasLoss: true, loss, gradientsAreNext: true);
@@ -187,7 +187,7 @@ public sealed unsafe partial class Tower<T>
     /// <summary>Takes one training step over a single flat buffer of weights, checking the loss too.</summary>
     /// <param name="weights">The weights, updated in place; as many as <see cref="ParameterCount"/>.</param>
     /// <param name="gradients">The loss gradient at <paramref name="weights"/>.</param>
-    /// <param name="loss">The loss at <paramref name="weights"/>; the step is rejected when it is not finite.</param>
+    /// <param name="loss">The loss at <paramref name="weights"/>; the step is refused when it is not finite.</param>
     /// <exception cref="NonFiniteStepException">The loss, a gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
     public void Step(Span<T> weights, ReadOnlySpan<T> gradients, T loss) => StepFlat(weights, gradients, hasLoss: true, loss);
 
@@ -201,7 +201,7 @@ public sealed unsafe partial class Tower<T>
     /// <summary>Takes one training step over several tensors that form one parameter set, checking the loss too.</summary>
     /// <param name="weights">Each tensor's weights, updated in place, in the order of <see cref="TensorSizes"/>.</param>
     /// <param name="gradients">Each tensor's loss gradient, in the same order.</param>
-    /// <param name="loss">The loss at <paramref name="weights"/>; the step is rejected when it is not finite.</param>
+    /// <param name="loss">The loss at <paramref name="weights"/>; the step is refused when it is not finite.</param>
     /// <exception cref="NonFiniteStepException">The loss, a gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
     public void Step(ReadOnlySpan<Memory<T>> weights, ReadOnlySpan<ReadOnlyMemory<T>> gradients, T loss) =>
         StepTensors(weights, gradients, hasLoss: true, loss);
@@ -319,7 +319,7 @@ public sealed unsafe partial class Tower<T>
 
         if (hasLoss && !T.IsFinite(loss))
         {
-            return Reject(NonFiniteQuantity.Loss, level: 0, hyper: -1, parameter: -1);
+            return Refuse(NonFiniteQuantity.Loss, level: 0, hyper: -1, parameter: -1);
         }
 
         for (int level = 0; level < Depth; level++)
@@ -329,7 +329,7 @@ public sealed unsafe partial class Tower<T>
             {
                 if (!T.IsFinite(raw[j]))
                 {
-                    return Reject(NonFiniteQuantity.HyperParameter, level, j, parameter: -1);
+                    return Refuse(NonFiniteQuantity.HyperParameter, level, j, parameter: -1);
                 }
             }
         }
@@ -393,7 +393,7 @@ public sealed unsafe partial class Tower<T>
     {
         if (_firstNonFiniteGradient >= 0)
         {
-            return Reject(NonFiniteQuantity.Gradient, level: 0, hyper: -1, _firstNonFiniteGradient);
+            return Refuse(NonFiniteQuantity.Gradient, level: 0, hyper: -1, _firstNonFiniteGradient);
         }
 
         if (Depth == 1)
@@ -408,7 +408,7 @@ public sealed unsafe partial class Tower<T>
             T value = T.CreateTruncating(_hypergradientSums[j]);
             if (!T.IsFinite(value) && Checks)
             {
-                return Reject(NonFiniteQuantity.Hypergradient, level: 0, j, parameter: -1);
+                return Refuse(NonFiniteQuantity.Hypergradient, level: 0, j, parameter: -1);
             }
 
             bottom.Hypergradient[j] = T.CreateTruncating(TowerRules.Hypergradient(_hypergradientSums[j], bottom.IsLearned(j)));
@@ -429,7 +429,7 @@ public sealed unsafe partial class Tower<T>
                 T value = T.CreateTruncating(sum);
                 if (!T.IsFinite(value) && Checks)
                 {
-                    return Reject(NonFiniteQuantity.Hypergradient, level, l, parameter: -1);
+                    return Refuse(NonFiniteQuantity.Hypergradient, level, l, parameter: -1);
                 }
 
                 state.Hypergradient[l] = T.CreateTruncating(TowerRules.Hypergradient(sum, state.IsLearned(l)));
@@ -464,7 +464,7 @@ public sealed unsafe partial class Tower<T>
             {
                 if (!T.IsFinite(lower.Raw[j]))
                 {
-                    return Reject(NonFiniteQuantity.UpdatedHyperParameter, level - 1, j, parameter: -1);
+                    return Refuse(NonFiniteQuantity.UpdatedHyperParameter, level - 1, j, parameter: -1);
                 }
             }
         }
@@ -496,7 +496,7 @@ public sealed unsafe partial class Tower<T>
     /// <param name="level">The 0-based level it belongs to.</param>
     /// <param name="hyper">The hyperparameter's index, or -1.</param>
     /// <param name="parameter">The gradient's flat index, or -1.</param>
-    private bool Reject(NonFiniteQuantity quantity, int level, int hyper, long parameter)
+    private bool Refuse(NonFiniteQuantity quantity, int level, int hyper, long parameter)
     {
         if (quantity is NonFiniteQuantity.Hypergradient or NonFiniteQuantity.UpdatedHyperParameter)
         {
@@ -513,7 +513,7 @@ public sealed unsafe partial class Tower<T>
         string? name = hyper >= 0 ? _levels[level].Definition.HyperParameters[hyper].Name : null;
         string what = NonFiniteStepException.Describe(quantity, level, name, parameter >= 0 ? DescribeGradient(parameter) : null);
         throw new NonFiniteStepException(
-            $"{what}: step {StepCount + 1} was rejected and changed nothing.",
+            $"{what}: step {StepCount + 1} was refused and changed nothing.",
             quantity,
             level + 1,
             name,

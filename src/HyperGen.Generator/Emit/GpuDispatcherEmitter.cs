@@ -32,12 +32,16 @@ internal static class GpuDispatcherEmitter
 
     public const string RegistrationAttributeName = "HyperGen.Kernels.GpuDispatcherAttribute";
 
-    public static string Emit(IReadOnlyList<OptimizerModel> models)
+    /// <summary>The dispatcher over this compilation's optimizers, each with its kernels nested in its own class.</summary>
+    public static string Emit(IReadOnlyList<OptimizerModel> models) =>
+        Emit(models.Select(model => (model, GpuKernelHome.Beside(model))).ToArray());
+
+    /// <summary>The dispatcher over optimizers whose kernels live in the given homes.</summary>
+    public static string Emit(IReadOnlyList<(OptimizerModel Model, GpuKernelHome Home)> models)
     {
-        OptimizerModel[] ordered = Order(models);
+        GpuKernelHome[] ordered = models.Select(pair => pair.Home).OrderBy(home => home.DefinitionOwner, System.StringComparer.Ordinal).ToArray();
         CodeWriter w = GeneratedFile.Start();
-        string types = string.Join(", ", ordered.Select(m => $"typeof({OptimizerEmitter.QualifiedClassName(m)})"));
-        w.Line($"[assembly: global::{RegistrationAttributeName}(typeof(global::HyperGen.Generated.HyperGenGpuDispatcher){(types.Length == 0 ? "" : ", " + types)})]");
+        w.Line($"[assembly: global::{RegistrationAttributeName}(typeof(global::HyperGen.Generated.HyperGenGpuDispatcher.Registration))]");
         w.Line();
         using (w.Block("namespace HyperGen.Generated"))
         {
@@ -48,18 +52,45 @@ internal static class GpuDispatcherEmitter
                 WriteKernel(w, ordered, Precision.Single);
                 w.Line();
                 WriteKernel(w, ordered, Precision.Double);
+                w.Line();
+                WriteRegistration(w, ordered);
             }
         }
 
         return w.ToString();
     }
 
-    /// <summary>A stable order, so the optimizer indexes do not depend on the order files are seen in.</summary>
-    public static OptimizerModel[] Order(IReadOnlyList<OptimizerModel> models) =>
-        models.OrderBy(OptimizerEmitter.QualifiedClassName, System.StringComparer.Ordinal).ToArray();
+    // The order is by the optimizer's qualified name: stable, so the optimizer indexes do not depend on the order
+    // files are seen in.
 
+    /// <summary>
+    /// The dispatcher as typed delegates, with its optimizers in the order of their indexes: a dispatcher whose
+    /// signature drifts from what the towers launch fails to compile here.
+    /// </summary>
+    private static void WriteRegistration(CodeWriter w, GpuKernelHome[] models)
+    {
+        w.Line("/// <summary>The dispatcher as typed delegates and the optimizers it switches over, for HyperGen.Kernels' GPU towers.</summary>");
+        using (w.Block("internal sealed class Registration : global::HyperGen.Kernels.GpuDispatcherRegistration"))
+        {
+            w.Line("/// <inheritdoc/>");
+            w.Line("public override global::System.Collections.Generic.IReadOnlyList<global::HyperGen.OptimizerDefinition> Optimizers { get; } = new global::HyperGen.OptimizerDefinition[]");
+            w.Line("{");
+            foreach (GpuKernelHome model in models)
+            {
+                w.Line($"    {model.DefinitionOwner}.Definition,");
+            }
 
-    private static void WriteKernel(CodeWriter w, OptimizerModel[] models, Precision p)
+            w.Line("};");
+            foreach (Precision p in new[] { Precision.Single, Precision.Double })
+            {
+                w.Line();
+                w.Line("/// <inheritdoc/>");
+                w.Line($"public override global::HyperGen.Kernels.UpperLevelsKernel<{p.Type}> {p.Name} {{ get; }} = UpperLevels{p.Name};");
+            }
+        }
+    }
+
+    private static void WriteKernel(CodeWriter w, GpuKernelHome[] models, Precision p)
     {
         string view = $"global::ILGPU.ArrayView<{p.Type}>";
         w.Line($"/// <summary>Every upper level, top-down, in {(p.IsSingle ? "single" : "double")} precision; one thread group (explicitly grouped).</summary>");
@@ -90,7 +121,7 @@ internal static class GpuDispatcherEmitter
                 {
                     for (int id = 0; id < models.Length; id++)
                     {
-                        string kernels = $"{OptimizerEmitter.QualifiedClassName(models[id])}.{GpuOptimizerEmitter.KernelClassName}";
+                        string kernels = models[id].KernelClass;
                         w.Line($"case {id.ToString(CultureInfo.InvariantCulture)}:");
                         w.Line("    if (partialLength > 0)");
                         w.Line("    {");
