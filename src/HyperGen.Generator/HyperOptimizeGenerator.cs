@@ -1,3 +1,4 @@
+using System.Linq;
 using HyperGen.Generator.Binding;
 using HyperGen.Generator.Diagnostics;
 using HyperGen.Generator.Emit;
@@ -50,21 +51,38 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.GpuTarget);
         context.RegisterSourceOutput(
             models.Combine(gpuTarget).Where(static pair => pair.Right.HasIlgpu),
-            static (output, pair) => EmitGpu(output, pair.Left, pair.Right));
+            static (output, pair) => EmitGpu(output, pair.Left, GpuKernelHome.Beside(pair.Left), pair.Right));
+
+        // Steps compiled by a referenced assembly, named as additional files (HyperGen.Kernels names the runtime's
+        // built-ins): only their GPU half is written here, the CPU half being that assembly's (LinkedStepSources).
+        IncrementalValuesProvider<OptimizerModel> linkedModels = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Where(static pair => pair.Right.GetOptions(pair.Left).TryGetValue(LinkedStepSources.OptionKey, out string? value)
+                && string.Equals(value, "true", System.StringComparison.OrdinalIgnoreCase))
+            .Select(static (pair, cancellation) => (pair.Left.Path, Text: pair.Left.GetText(cancellation)?.ToString() ?? ""))
+            .Combine(context.CompilationProvider)
+            .SelectMany(static (pair, cancellation) => LinkedStepSources.Models(pair.Left.Path, pair.Left.Text, pair.Right, cancellation))
+            .WithTrackingName(TrackingNames.LinkedModels);
+        context.RegisterSourceOutput(
+            linkedModels.Combine(gpuTarget).Where(static pair => pair.Right.HasIlgpu),
+            static (output, pair) => EmitGpu(output, pair.Left, GpuKernelHome.Apart(pair.Left), pair.Right));
 
         // One upper-level dispatcher per compilation that references HyperGen.Kernels, over all its optimizers.
         context.RegisterSourceOutput(
-            models.Collect().Combine(gpuTarget),
+            models.Collect().Combine(linkedModels.Collect()).Combine(gpuTarget),
             static (output, pair) =>
             {
-                if (pair.Right.HasKernelRegistry && pair.Left.Length > 0)
+                var homes = pair.Left.Left.Select(static model => (model, GpuKernelHome.Beside(model)))
+                    .Concat(pair.Left.Right.Select(static model => (model, GpuKernelHome.Apart(model))))
+                    .ToArray();
+                if (pair.Right.HasKernelRegistry && homes.Length > 0)
                 {
-                    EmitGpuDispatcher(output, pair.Left);
+                    EmitGpuDispatcher(output, homes);
                 }
             });
     }
 
-    private static void EmitGpuDispatcher(SourceProductionContext output, System.Collections.Immutable.ImmutableArray<OptimizerModel> models)
+    private static void EmitGpuDispatcher(SourceProductionContext output, (OptimizerModel Model, GpuKernelHome Home)[] models)
     {
         string source;
         try
@@ -81,12 +99,12 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
         output.AddSource(GpuDispatcherEmitter.HintName, source);
     }
 
-    private static void EmitGpu(SourceProductionContext output, OptimizerModel model, GpuTarget target)
+    private static void EmitGpu(SourceProductionContext output, OptimizerModel model, GpuKernelHome home, GpuTarget target)
     {
         string source;
         try
         {
-            source = GpuOptimizerEmitter.Emit(model, target);
+            source = GpuOptimizerEmitter.Emit(model, home, target);
         }
         catch (System.Exception exception)
         {
@@ -95,7 +113,7 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
             return;
         }
 
-        output.AddSource(GpuOptimizerEmitter.HintName(model), source);
+        output.AddSource(GpuOptimizerEmitter.HintName(home), source);
     }
 
     private static void Emit(SourceProductionContext output, OptimizerModel model)
@@ -131,6 +149,9 @@ public static class TrackingNames
 
     /// <summary>The stand-in members of the classes whose step has errors.</summary>
     public const string StandIns = "HyperGen.StandIns";
+
+    /// <summary>The models of steps another assembly compiles, named as additional files, whose GPU kernels only are written.</summary>
+    public const string LinkedModels = "HyperGen.LinkedModels";
 
     /// <summary>Whether the compilation references ILGPU (and HyperGen.Kernels), which decides the GPU kernels.</summary>
     public const string GpuTarget = "HyperGen.GpuTarget";

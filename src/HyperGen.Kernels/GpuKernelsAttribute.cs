@@ -4,25 +4,20 @@ using System.ComponentModel;
 namespace HyperGen.Kernels;
 
 /// <summary>
-/// Written by the HyperGen generator into assemblies that reference HyperGen.Kernels: names the class that holds an
-/// optimizer's generated ILGPU kernels, so a <see cref="GpuTower{T}"/> can find them.
+/// Written by the HyperGen generator into assemblies that reference HyperGen.Kernels: names the generated
+/// <see cref="GpuKernelRegistration"/> of one optimizer, so a <see cref="GpuTower{T}"/> can find its kernels.
 /// </summary>
 [AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true, Inherited = false)]
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class GpuKernelsAttribute : Attribute
 {
-    /// <summary>Records where the kernels of <paramref name="optimizerType"/> are.</summary>
-    /// <param name="optimizerType">The class holding the <c>[HyperOptimize]</c> step.</param>
-    /// <param name="kernelsType">Its generated nested <c>Gpu</c> class.</param>
-    public GpuKernelsAttribute(Type optimizerType, Type kernelsType)
+    /// <summary>Records where an optimizer's kernels are registered.</summary>
+    /// <param name="registrationType">The generated class deriving from <see cref="GpuKernelRegistration"/>.</param>
+    public GpuKernelsAttribute(Type registrationType)
     {
-        OptimizerType = optimizerType;
-        KernelsType = kernelsType;
+        RegistrationType = registrationType;
     }
 
-    /// <summary>The class holding the <c>[HyperOptimize]</c> step.</summary>
-    public Type OptimizerType { get; }
-
-    /// <summary>The generated class holding the kernels.</summary>
-    public Type KernelsType { get; }
+    /// <summary>The generated class deriving from <see cref="GpuKernelRegistration"/>.</summary>
+    public Type RegistrationType { get; }
 }

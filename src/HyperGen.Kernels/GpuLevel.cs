@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Reflection;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -17,33 +16,33 @@ internal sealed class GpuLevel<T>
     private readonly int _threads;
 
     /// <param name="accelerator">Where the kernel runs.</param>
-    /// <param name="definition">The level's optimizer.</param>
-    /// <param name="count">The elements it updates.</param>
-    /// <param name="learnedByLevelAbove">Whether it records partials for a level above.</param>
+    /// <param name="plan">The level's sizes and hyperparameters in the tower's plan.</param>
     /// <param name="views">Its slices of the tower's buffers.</param>
     /// <param name="kernel">The kernel to run instead of the plain or partial-recording step (level 1's input-keeping update).</param>
-    public GpuLevel(Accelerator accelerator, OptimizerDefinition definition, int count, bool learnedByLevelAbove, GpuLevelViews<T> views, MethodInfo? kernel = null)
+    public GpuLevel(Accelerator accelerator, LevelPlan plan, GpuLevelViews<T> views, LevelStepKernel<T>? kernel = null)
     {
-        Definition = definition;
-        Count = count;
-        HyperCount = definition.HyperParameters.Count;
+        Plan = plan;
         Views = views;
-        kernel ??= GpuKernelCatalog.GetLevelKernel(definition, typeof(T), withPartials: learnedByLevelAbove);
-        var step = kernel.CreateDelegate<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int, int, int>>();
-        _step = accelerator.LoadAutoGroupedStreamKernel(step);
-        _threads = (int)Math.Min(count, LaunchThreads(accelerator));
+        if (kernel is null)
+        {
+            GpuLevelKernels<T> kernels = GpuKernelCatalog.GetLevelKernels<T>(plan.Definition);
+            kernel = plan.IsLearned ? kernels.StepWithPartials : kernels.Step;
+        }
+
+        _step = accelerator.LoadAutoGroupedStreamKernel(Launchable(kernel));
+        _threads = (int)Math.Min(Count, LaunchThreads(accelerator));
     }
 
-    public OptimizerDefinition Definition { get; }
+    /// <summary>The level in the tower's plan: its count, hyperparameters, offsets, learned flags and bounds.</summary>
+    public LevelPlan Plan { get; }
 
-    public int Count { get; }
+    public OptimizerDefinition Definition => Plan.Definition;
 
-    public int HyperCount { get; }
+    public int Count => Plan.Count;
+
+    public int HyperCount => Plan.HyperCount;
 
     public GpuLevelViews<T> Views { get; }
-
-    /// <summary>Whether some hyperparameter is held at its initial value (momentum that starts at 0).</summary>
-    public bool HasInactiveHyperparameters { get; init; }
 
     /// <summary>Enqueues this level's update of <paramref name="values"/> (weights or the raw hyperparameters below).</summary>
     public void EnqueueStep(ArrayView<T> values, ArrayView<T> gradients, int stepIndex) =>
@@ -57,6 +56,10 @@ internal sealed class GpuLevel<T>
             _step(_threads, values, gradients, state, partials, Views.Raw, Views.Refusal, Count, stepIndex, _threads);
         }
     }
+
+    /// <summary>The kernel as the delegate type ILGPU's loader takes: the same static method, whose signature the generated code's compilation checked.</summary>
+    internal static Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int, int, int> Launchable(LevelStepKernel<T> kernel) =>
+        kernel.Method.CreateDelegate<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, int, int, int>>();
 
     /// <summary>
     /// Threads per launch: enough to fill a CUDA device (every multiprocessor at full occupancy); each walks the

@@ -60,7 +60,7 @@ public sealed partial class GpuTower<T>
             }
 
             var hits = new int[cpu.HyperCount];
-            _boundHits.View.SubView(_layout.HyperAt[index], hits.Length).CopyToCPU(hits);
+            _boundHits.View.SubView(_plan.Levels[index].HyperAt, hits.Length).CopyToCPU(hits);
             tower.Levels[index].Bounds.SetHits(Array.ConvertAll(hits, count => (long)count));
         }
     }
@@ -112,7 +112,7 @@ public sealed partial class GpuTower<T>
                 hits[j] = (int)Math.Min(int.MaxValue, tower.Levels[index].GetBoundHits(j));
             }
 
-            _boundHits.View.SubView(_layout.HyperAt[index], hits.Length).CopyFromCPU(hits);
+            _boundHits.View.SubView(_plan.Levels[index].HyperAt, hits.Length).CopyFromCPU(hits);
         }
 
         // What a refused step puts back is now this state.

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Numerics;
-using System.Reflection;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -51,7 +50,7 @@ public sealed partial class GpuTower<T> : IDisposable
     private readonly ArrayView<int> _finishTable;
     private readonly ArrayView<DispatchLevel> _dispatchLevels;
     private readonly ArrayView<double> _blockSums;
-    private readonly TowerLayout _layout;
+    private readonly TowerPlan _plan;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _refusal;
     private readonly int[] _refusalHost = new int[Refusal.Length];
     private readonly ArrayView<T> _savedUpper;
@@ -61,9 +60,8 @@ public sealed partial class GpuTower<T> : IDisposable
     private readonly Action<KernelConfig, ArrayView<DispatchLevel>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, int>? _upperLevels;
     private readonly ArrayView<T> _bounds;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _boundHits;
-    private readonly bool[] _bounded;
     private readonly KernelConfig _upperLevelsConfig;
-    private readonly Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int>? _partialsDot;
+    private readonly Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int>? _recomputeHypergradients;
     private readonly ArrayView<T>[] _inputs = new ArrayView<T>[2];
     private readonly ArrayView<T>[] _savedGradients = new ArrayView<T>[2];
     private int _parity;
@@ -92,12 +90,14 @@ public sealed partial class GpuTower<T> : IDisposable
         Spec = spec;
         ParameterCount = parameterCount;
         RefusesNonFinite = refuseNonFinite;
-        var layout = new TowerLayout(spec, parameterCount);
-        _layout = layout;
-        HyperparameterCount = layout.TotalHypers;
+        var plan = new TowerPlan(spec, [parameterCount], alignment: 1, maxElements: int.MaxValue);
+        _plan = plan;
+        HyperparameterCount = plan.TotalHypers;
         int depth = spec.Depth;
+        LevelPlan levelOne = plan.Levels[0];
+
         // Kernels index level 1's state (plus the kept gradient) and partials with int.
-        long perWeight = Math.Max(layout.States[0] + 1, layout.Hypers[0]);
+        long perWeight = Math.Max(levelOne.StateCount + 1, levelOne.HyperCount);
         if (perWeight * parameterCount > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(
@@ -106,39 +106,31 @@ public sealed partial class GpuTower<T> : IDisposable
 
         // Host images of the packed buffers: every level's raw hyperparameters, learned flags and hypergradients
         // share one offset (the hyperparameters below it), upper levels' state and partials are packed likewise.
-        var raw = new T[Math.Max(1, layout.TotalHypers)];
+        var raw = new T[Math.Max(1, plan.TotalHypers)];
         var learned = new int[raw.Length];
-        var upperState = new T[Math.Max(1, layout.TotalUpperState)];
-        var inactive = new bool[depth];
+        var upperState = new T[Math.Max(1, plan.TotalUpperState)];
         var bounds = new T[3 * raw.Length];
-        var bounded = new bool[depth];
-        for (int level = 0; level < depth; level++)
+        foreach (LevelPlan level in plan.Levels)
         {
-            LevelSpec levelSpec = spec.Levels[level];
-            for (int j = 0; j < layout.Hypers[level]; j++)
+            for (int j = 0; j < level.HyperCount; j++)
             {
-                HyperParameterInfo info = levelSpec.Definition.HyperParameters[j];
-                double initial = levelSpec.InitialValues[j];
-                raw[layout.HyperAt[level] + j] = T.CreateTruncating(HyperDomains.ToRaw(info.Domain, initial));
-                SetBound(bounds.AsSpan(3 * (layout.HyperAt[level] + j), 3), levelSpec.Bounds[j], info.Domain);
-                bounded[level] |= !levelSpec.Bounds[j].IsNone;
-                bool isLearned = level < depth - 1 && !(info.InactiveAtZero && initial == 0);
-                learned[layout.HyperAt[level] + j] = isLearned ? 1 : 0;
-                inactive[level] |= level < depth - 1 && !isLearned;
+                raw[level.HyperAt + j] = T.CreateTruncating(level.InitialRaw(j));
+                SetBound(bounds.AsSpan(3 * (level.HyperAt + j), 3), level.Bound(j));
+                learned[level.HyperAt + j] = level.IsHyperLearned(j) ? 1 : 0;
             }
 
-            if (level > 0)
+            if (level.Index > 0)
             {
-                FillState(upperState.AsSpan(layout.StateAt[level]), levelSpec.Definition, layout.Counts[level]);
+                FillState(upperState.AsSpan(level.StateAt), level.Definition, level.Count);
             }
         }
 
         // Level 1 recomputes its partials in the reduction where the generator could write that (partials that do
         // not read the weight): its state is double-buffered, each buffer followed by the gradient it was used with.
-        (MethodInfo Update, MethodInfo Reduction)? recomputing = depth > 1
-            ? GpuKernelCatalog.FindRecomputingKernels(spec.Levels[0].Definition, typeof(T))
-            : null;
-        int levelOneSlots = layout.States[0] + (recomputing is null ? 0 : 1);
+        GpuLevelKernels<T>? levelOneKernels = depth > 1 ? GpuKernelCatalog.GetLevelKernels<T>(levelOne.Definition) : null;
+        (LevelStepKernel<T> Update, RecomputeHypergradientsKernel<T> Reduction)? recomputing =
+            levelOneKernels is { StepKeepingInputs: { } update, RecomputeHypergradients: { } reduction } ? (update, reduction) : null;
+        int levelOneSlots = levelOne.StateCount + (recomputing is null ? 0 : 1);
         var levelOneState = new T[Math.Max(1, (long)levelOneSlots * parameterCount)];
         FillState(levelOneState, spec.Levels[0].Definition, parameterCount);
 
@@ -152,19 +144,18 @@ public sealed partial class GpuTower<T> : IDisposable
         MemoryBuffer1D<int, Stride1D.Dense> learnedBuffer = accelerator.Allocate1D(learned);
         MemoryBuffer1D<T, Stride1D.Dense> hypergradientBuffer = accelerator.Allocate1D<T>(raw.Length);
         MemoryBuffer1D<T, Stride1D.Dense> upperStateBuffer = accelerator.Allocate1D(upperState);
-        MemoryBuffer1D<T, Stride1D.Dense> upperPartialBuffer = accelerator.Allocate1D<T>(Math.Max(1, layout.TotalUpperPartials));
+        MemoryBuffer1D<T, Stride1D.Dense> upperPartialBuffer = accelerator.Allocate1D<T>(Math.Max(1, plan.TotalUpperPartials));
         MemoryBuffer1D<T, Stride1D.Dense> levelOneStateBuffer = accelerator.Allocate1D(levelOneState);
         MemoryBuffer1D<T, Stride1D.Dense> levelOneInputBuffer = accelerator.Allocate1D<T>(recomputing is null ? 1 : levelOneState.Length);
         MemoryBuffer1D<T, Stride1D.Dense> levelOnePartialBuffer = accelerator.Allocate1D<T>(
-            depth > 1 && recomputing is null ? Math.Max(1, (long)layout.Hypers[0] * parameterCount) : 1);
-        MemoryBuffer1D<int, Stride1D.Dense> finishBuffer = accelerator.Allocate1D(FinishTable(layout));
-        MemoryBuffer1D<double, Stride1D.Dense> blockSumBuffer = accelerator.Allocate1D<double>(Math.Max(1, blocks * layout.Hypers[0]));
+            depth > 1 && recomputing is null ? Math.Max(1, (long)levelOne.HyperCount * parameterCount) : 1);
+        MemoryBuffer1D<int, Stride1D.Dense> finishBuffer = accelerator.Allocate1D(FinishTable(plan));
+        MemoryBuffer1D<double, Stride1D.Dense> blockSumBuffer = accelerator.Allocate1D<double>(Math.Max(1, blocks * levelOne.HyperCount));
         _refusal = accelerator.Allocate1D(Refusal.Clear());
         MemoryBuffer1D<T, Stride1D.Dense> boundBuffer = accelerator.Allocate1D(bounds);
         _bounds = boundBuffer.View;
         _boundHits = accelerator.Allocate1D<int>(raw.Length);
         _boundHits.MemSetToZero();
-        _bounded = bounded;
 
         // Where EndUpperStep keeps the upper part as the last step taken left it (filled at the end: SaveUpperPart).
         MemoryBuffer1D<T, Stride1D.Dense> savedUpperBuffer = accelerator.Allocate1D<T>(
@@ -193,45 +184,41 @@ public sealed partial class GpuTower<T> : IDisposable
             _inputs[1] = levelOneInputBuffer.View;
             for (int buffer = 0; buffer < 2; buffer++)
             {
-                _savedGradients[buffer] = _inputs[buffer].SubView((long)layout.States[0] * parameterCount, parameterCount);
+                _savedGradients[buffer] = _inputs[buffer].SubView((long)levelOne.StateCount * parameterCount, parameterCount);
             }
 
-            _partialsDot = accelerator.LoadStreamKernel(kernels.Reduction.CreateDelegate<
+            _recomputeHypergradients = accelerator.LoadStreamKernel(kernels.Reduction.Method.CreateDelegate<
                 Action<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<double>, int, int>>());
         }
 
         _levels = new GpuLevel<T>[depth];
-        for (int level = 0; level < depth; level++)
+        foreach (LevelPlan level in plan.Levels)
         {
-            bool isLearned = level < depth - 1;
-            int hypers = layout.Hypers[level];
-            int at = layout.HyperAt[level];
+            int hypers = level.HyperCount;
+            int at = level.HyperAt;
             var views = new GpuLevelViews<T>(
                 _raw.SubView(at, hypers),
                 _initialRaw.SubView(at, hypers),
-                level == 0 ? levelOneStateBuffer.View : _upperState.SubView(layout.StateAt[level], (long)layout.States[level] * layout.Counts[level]),
-                !isLearned ? default : level == 0 ? levelOnePartialBuffer.View : _upperPartials.SubView(layout.PartialAt[level], (long)hypers * layout.Counts[level]),
+                level.Index == 0 ? levelOneStateBuffer.View : _upperState.SubView(level.StateAt, (long)level.StateCount * level.Count),
+                !level.IsLearned ? default : level.Index == 0 ? levelOnePartialBuffer.View : _upperPartials.SubView(level.PartialAt, (long)hypers * level.Count),
                 _hypergradients.SubView(at, hypers),
                 _learned.SubView(at, hypers),
                 _refusal.View);
-            _levels[level] = new GpuLevel<T>(accelerator, spec.Levels[level].Definition, layout.Counts[level], isLearned, views, level == 0 ? recomputing?.Update : null)
-            {
-                HasInactiveHyperparameters = inactive[level],
-            };
+            _levels[level.Index] = new GpuLevel<T>(accelerator, level, views, level.Index == 0 ? recomputing?.Update : null);
         }
 
         OptimizerDefinition[] upper = spec.Levels.Skip(1).Select(l => l.Definition).ToArray();
-        (MethodInfo Kernel, int[] Indexes)? dispatcher = depth > 1 ? GpuKernelCatalog.FindDispatcher(upper, typeof(T)) : null;
+        (UpperLevelsKernel<T> Kernel, int[] Indexes)? dispatcher = depth > 1 ? GpuKernelCatalog.FindDispatcher<T>(upper) : null;
         MemoryBuffer1D<DispatchLevel, Stride1D.Dense> dispatchBuffer = accelerator.Allocate1D(
-            dispatcher is { } found ? DispatchLevels(layout, found.Indexes, inactive, bounded) : [default]);
+            dispatcher is { } found ? DispatchLevels(plan, found.Indexes) : [default]);
         _dispatchLevels = dispatcher is null ? default : dispatchBuffer.View;
         if (dispatcher is { } d)
         {
-            _upperLevels = accelerator.LoadStreamKernel(d.Kernel.CreateDelegate<
+            _upperLevels = accelerator.LoadStreamKernel(d.Kernel.Method.CreateDelegate<
                 Action<ArrayView<DispatchLevel>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<int>, int>>());
 
             // One group; a thread per hyperparameter of the widest level (a warp covers every built-in).
-            int widest = layout.Hypers.Take(depth - 1).DefaultIfEmpty(1).Max();
+            int widest = plan.Levels.Take(depth - 1).Select(level => level.HyperCount).DefaultIfEmpty(1).Max();
             _upperLevelsConfig = new KernelConfig(1, Math.Clamp(widest, 1, Math.Min(accelerator.WarpSize, accelerator.MaxNumThreadsPerGroup)));
         }
 
@@ -280,7 +267,7 @@ public sealed partial class GpuTower<T> : IDisposable
     /// Whether level 1 recomputes its partials in the reduction from its kept inputs (fewer bytes per step) rather
     /// than storing them; the generator writes that wherever the partials do not read the weight.
     /// </summary>
-    public bool RecomputesPartials => _partialsDot is not null;
+    public bool RecomputesPartials => _recomputeHypergradients is not null;
 
     /// <summary>
     /// Enqueues one training step on the accelerator's default stream and returns without waiting: the
@@ -308,7 +295,7 @@ public sealed partial class GpuTower<T> : IDisposable
         }
 
         GpuLevel<T> bottom = _levels[0];
-        if (_partialsDot is not null)
+        if (_recomputeHypergradients is not null)
         {
             // Reads the state in _inputs[_parity], writes the new state and keeps the gradient in the other buffer.
             bottom.EnqueueStep(weights, gradients, _inputs[_parity], _inputs[1 - _parity], stepIndex);
@@ -342,7 +329,7 @@ public sealed partial class GpuTower<T> : IDisposable
         // Refused steps wrote nothing, but the host switched level 1's double buffers once for each of them.
         int refused = StepCount - first + 1;
         StepCount = first - 1;
-        if (_partialsDot is not null && refused % 2 == 1)
+        if (_recomputeHypergradients is not null && refused % 2 == 1)
         {
             _parity = 1 - _parity;
         }
@@ -381,14 +368,14 @@ public sealed partial class GpuTower<T> : IDisposable
             {
                 GpuLevel<T> lower = _levels[level - 1];
                 _levels[level].EnqueueStep(lower.Views.Raw, lower.Views.Hypergradient, stepIndex);
-                if (_bounded[level - 1])
+                if (lower.Plan.IsBounded)
                 {
                     // A refused step's clamps act on values that EndUpperStep puts back; only their counts stay.
-                    int at = _layout.HyperAt[level - 1];
+                    int at = lower.Plan.HyperAt;
                     _kernels.ApplyBounds(lower.HyperCount, lower.Views.Raw, _bounds.SubView(3 * at, 3 * lower.HyperCount), _boundHits.View.SubView(at, lower.HyperCount));
                 }
 
-                if (lower.HasInactiveHyperparameters)
+                if (lower.Plan.HoldsSome)
                 {
                     _kernels.HoldInactive(lower.HyperCount, lower.Views.Raw, lower.Views.InitialRaw, lower.Views.Learned);
                 }
@@ -407,11 +394,11 @@ public sealed partial class GpuTower<T> : IDisposable
     private void EnqueueHypergradients(ArrayView<T> gradients, int stepIndex)
     {
         GpuLevel<T> bottom = _levels[0];
-        if (_partialsDot is not null)
+        if (_recomputeHypergradients is not null)
         {
             // The previous update read the state in _inputs[1 - _parity] and kept its gradient in _inputs[_parity];
             // level 1's raw hyperparameters are still the ones it used (the upper levels run after this).
-            _partialsDot(
+            _recomputeHypergradients(
                 _reductionConfig, gradients, _inputs[1 - _parity], _savedGradients[_parity], bottom.Views.Raw, _blockSums, ParameterCount, StepCount);
         }
         else
@@ -440,7 +427,7 @@ public sealed partial class GpuTower<T> : IDisposable
         if (ParameterCount > 0)
         {
             int threads = classify ? Math.Min(_scanThreads, ClassifyingThreads) : _scanThreads;
-            _kernels.ScanGradients(threads, gradients, ParameterCount, threads, _refusal.View, stepIndex, _layout.Hypers[0], classify ? 1 : 0);
+            _kernels.ScanGradients(threads, gradients, ParameterCount, threads, _refusal.View, stepIndex, _plan.Levels[0].HyperCount, classify ? 1 : 0);
         }
     }
 
@@ -454,7 +441,7 @@ public sealed partial class GpuTower<T> : IDisposable
         string outcome = $"{steps} and changed nothing.";
 
         // A level-1 hypergradient with a non-finite gradient behind it: report the gradient, as the CPU tower does.
-        if (quantity == Refusal.Gradient || (quantity == Refusal.Hypergradient && packed < _layout.Hypers[0] && parameter != Refusal.None))
+        if (quantity == Refusal.Gradient || (quantity == Refusal.Hypergradient && packed < _plan.Levels[0].HyperCount && parameter != Refusal.None))
         {
             return new GpuStepRefusal(
                 step, refused, NonFiniteQuantity.Gradient, 1, null, parameter,
@@ -462,12 +449,12 @@ public sealed partial class GpuTower<T> : IDisposable
         }
 
         int level = 0;
-        while (level + 1 < Depth && packed >= _layout.HyperAt[level + 1])
+        while (level + 1 < Depth && packed >= _plan.Levels[level + 1].HyperAt)
         {
             level++;
         }
 
-        string name = _levels[level].Definition.HyperParameters[packed - _layout.HyperAt[level]].Name;
+        string name = _levels[level].Definition.HyperParameters[packed - _plan.Levels[level].HyperAt].Name;
         var what = (NonFiniteQuantity)quantity;
         return new GpuStepRefusal(step, refused, what, level + 1, name, null, $"{NonFiniteStepException.Describe(what, level, name, null)}: {outcome}");
     }
@@ -526,7 +513,7 @@ public sealed partial class GpuTower<T> : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Depth);
         var hits = new int[_levels[index].HyperCount];
         _accelerator.Synchronize();
-        _boundHits.View.SubView(_layout.HyperAt[index], hits.Length).CopyToCPU(hits);
+        _boundHits.View.SubView(_plan.Levels[index].HyperAt, hits.Length).CopyToCPU(hits);
         return hits.Select(count => (long)count).ToArray();
     }
 
@@ -577,51 +564,55 @@ public sealed partial class GpuTower<T> : IDisposable
 
     /// <summary>
     /// One hyperparameter's bound as the kernels read it: low and high in the raw domain (infinite where there is
-    /// none) and 1 where the bound is on the raw value's magnitude (the squared domain), as the CPU tower converts it.
+    /// none), rounded to T, and 1 where the bound is on the raw value's magnitude (the squared domain).
     /// </summary>
-    internal static void SetBound(Span<T> entry, HyperBound bound, HyperDomain domain)
+    internal static void SetBound(Span<T> entry, RawBound bound)
     {
-        entry[0] = T.CreateTruncating(bound.HasMin ? HyperDomains.ToRawBound(domain, bound.Min) : double.NegativeInfinity);
-        entry[1] = T.CreateTruncating(bound.HasMax ? HyperDomains.ToRawBound(domain, bound.Max) : double.PositiveInfinity);
-        entry[2] = domain == HyperDomain.Squared ? T.One : T.Zero;
+        entry[0] = T.CreateTruncating(bound.Low);
+        entry[1] = T.CreateTruncating(bound.High);
+        entry[2] = bound.OnMagnitude ? T.One : T.Zero;
     }
 
+    /// <inheritdoc cref="SetBound(Span{T}, RawBound)"/>
+    internal static void SetBound(Span<T> entry, HyperBound bound, HyperDomain domain) => SetBound(entry, RawBound.From(bound, domain));
+
     /// <summary>Per learned level: count, hyperparameters, hypergradient offset, partial offset (for the one-thread finish).</summary>
-    private static int[] FinishTable(TowerLayout layout)
+    private static int[] FinishTable(TowerPlan plan)
     {
-        int learnedLevels = layout.Hypers.Length - 1;
+        int learnedLevels = plan.Depth - 1;
         var table = new int[Math.Max(1, learnedLevels * FinishStride)];
         for (int level = 0; level < learnedLevels; level++)
         {
-            table[level * FinishStride] = layout.Counts[level];
-            table[(level * FinishStride) + 1] = layout.Hypers[level];
-            table[(level * FinishStride) + 2] = layout.HyperAt[level];
-            table[(level * FinishStride) + 3] = layout.PartialAt[level];
+            LevelPlan entry = plan.Levels[level];
+            table[level * FinishStride] = entry.Count;
+            table[(level * FinishStride) + 1] = entry.HyperCount;
+            table[(level * FinishStride) + 2] = entry.HyperAt;
+            table[(level * FinishStride) + 3] = entry.PartialAt;
         }
 
         return table;
     }
 
     /// <summary>The generated dispatcher's entries, one per upper level, level 2 first.</summary>
-    private static DispatchLevel[] DispatchLevels(TowerLayout layout, int[] indexes, bool[] inactive, bool[] bounded)
+    private static DispatchLevel[] DispatchLevels(TowerPlan plan, int[] indexes)
     {
-        int depth = layout.Hypers.Length;
-        var levels = new DispatchLevel[depth - 1];
-        for (int level = 1; level < depth; level++)
+        var levels = new DispatchLevel[plan.Depth - 1];
+        for (int level = 1; level < plan.Depth; level++)
         {
-            bool isLearned = level < depth - 1;
+            LevelPlan entry = plan.Levels[level];
+            LevelPlan below = plan.Levels[level - 1];
             levels[level - 1] = new DispatchLevel(
                 optimizer: indexes[level - 1],
-                count: layout.Counts[level],
-                belowAt: layout.HyperAt[level - 1],
-                stateAt: layout.StateAt[level],
-                stateLength: layout.States[level] * layout.Counts[level],
-                partialAt: isLearned ? layout.PartialAt[level] : 0,
-                partialLength: isLearned ? layout.Hypers[level] * layout.Counts[level] : 0,
-                rawAt: layout.HyperAt[level],
-                hyperCount: layout.Hypers[level],
-                belowHoldsSome: inactive[level - 1],
-                belowBounded: bounded[level - 1]);
+                count: entry.Count,
+                belowAt: below.HyperAt,
+                stateAt: entry.StateAt,
+                stateLength: entry.StateCount * entry.Count,
+                partialAt: entry.IsLearned ? entry.PartialAt : 0,
+                partialLength: entry.IsLearned ? entry.HyperCount * entry.Count : 0,
+                rawAt: entry.HyperAt,
+                hyperCount: entry.HyperCount,
+                belowHoldsSome: below.HoldsSome,
+                belowBounded: below.IsBounded);
         }
 
         return levels;

@@ -110,7 +110,7 @@ internal static class TowerKernelMethods<T, TPrecision>
                 sum += blockSums[(block * hyperCount) + j];
             }
 
-            T value = precision.Narrow(learned[j] != 0 ? sum : 0);
+            T value = precision.Narrow(TowerRules.Hypergradient(sum, learned[j] != 0));
             hypergradients[j] = value;
             RefuseIfNotFinite(precision.Widen(value), j, refusal, refusingStep);
         }
@@ -130,7 +130,7 @@ internal static class TowerKernelMethods<T, TPrecision>
                     sum += precision.Widen(hypergradients[belowAt + i]) * precision.Widen(upperPartials[partialAt + (l * count) + i]);
                 }
 
-                T value = precision.Narrow(learned[gradientAt + l] != 0 ? sum : 0);
+                T value = precision.Narrow(TowerRules.Hypergradient(sum, learned[gradientAt + l] != 0));
                 hypergradients[gradientAt + l] = value;
                 RefuseIfNotFinite(precision.Widen(value), gradientAt + l, refusal, refusingStep);
             }
@@ -248,41 +248,27 @@ internal static class TowerKernelMethods<T, TPrecision>
     }
 
     /// <summary>
-    /// Clamps one raw hyperparameter, just updated by the level above, to its bounds and counts the hit, as the CPU
-    /// tower's HyperBounds does: <paramref name="bounds"/> holds three values per hyperparameter (low and high in the
-    /// raw domain, infinite where there is none; 1 where the bound is on the magnitude, keeping the sign). Compares
-    /// in T (widening is exact), so a bound that T cannot represent exactly counts once, not every step. For towers
-    /// whose upper levels run one launch each; the generated dispatcher does the same in its own launch.
+    /// Clamps one raw hyperparameter, just updated by the level above, to its bounds and counts the hit, by the rule
+    /// the CPU tower applies (<see cref="TowerRules.Clamp"/>): <paramref name="bounds"/> holds three values per
+    /// hyperparameter (low and high in the raw domain, rounded to T, infinite where there is none; 1 where the bound is
+    /// on the magnitude, keeping the sign). For towers whose upper levels run one launch each; the generated
+    /// dispatcher calls the same rule in its own launch.
     /// </summary>
     public static void ApplyBounds(Index1D j, ArrayView<T> raw, ArrayView<T> bounds, ArrayView<int> hits)
     {
         TPrecision precision = default;
-        double value = precision.Widen(raw[j]);
-        bool negative = Interop.FloatAsInt(value) >> 63 != 0; // the sign bit: -0 counts, as IsNegative does on the CPU
-        double sign = precision.Widen(bounds[(3 * j) + 2]) != 0 && negative ? -1 : 1;
-        double magnitude = sign * value;
-        double low = precision.Widen(bounds[3 * j]);
-        double high = precision.Widen(bounds[(3 * j) + 1]);
-        if (magnitude < low)
+        BoundedValue clamped = TowerRules.Clamp(
+            precision.Widen(raw[j]), precision.Widen(bounds[3 * j]), precision.Widen(bounds[(3 * j) + 1]), precision.Widen(bounds[(3 * j) + 2]) != 0);
+        if (clamped.Hit)
         {
-            raw[j] = precision.Narrow(sign * low);
-            hits[j]++;
-        }
-        else if (magnitude > high)
-        {
-            raw[j] = precision.Narrow(sign * high);
+            raw[j] = precision.Narrow(clamped.Value);
             hits[j]++;
         }
     }
 
-    /// <summary>Puts back the hyperparameters the level above does not learn (momentum that starts at 0 stays 0).</summary>
-    public static void HoldInactive(Index1D index, ArrayView<T> raw, ArrayView<T> initialRaw, ArrayView<int> learned)
-    {
-        if (learned[index] == 0)
-        {
-            raw[index] = initialRaw[index];
-        }
-    }
+    /// <summary>Puts back the hyperparameters the level above does not learn (<see cref="TowerRules.Hold"/>: momentum that starts at 0 stays 0).</summary>
+    public static void HoldInactive(Index1D index, ArrayView<T> raw, ArrayView<T> initialRaw, ArrayView<int> learned) =>
+        raw[index] = TowerRules.Hold(raw[index], initialRaw[index], learned[index] != 0);
 }
 
 /// <summary>Converts a precision's values to and from double inside kernels.</summary>

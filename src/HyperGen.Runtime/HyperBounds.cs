@@ -1,39 +1,34 @@
-using System;
-using System.Collections.Generic;
 using System.Numerics;
 
 namespace HyperGen;
 
 /// <summary>
 /// Applies one level's <see cref="HyperBound"/>s to its raw hyperparameters right after the level above updated
-/// them, and counts how often each bound was hit. The bounds are converted once to the raw domain the level above
-/// learns, so applying them is a comparison per hyperparameter and never a round trip through the user's domain.
+/// them, and counts how often each bound was hit. The bounds come converted once to the raw domain the level above
+/// learns (<see cref="LevelPlan.Bound"/>), so applying them is <see cref="TowerRules.Clamp"/> per hyperparameter, the
+/// rule the GPU tower's kernels compile too, and never a round trip through the user's domain.
 /// </summary>
 internal sealed class HyperBounds
 {
-    private readonly double[] _rawLow;
-    private readonly double[] _rawHigh;
-    private readonly bool[] _onMagnitude;
+    private readonly RawBound[] _bounds;
     private readonly long[] _hits;
 
-    public HyperBounds(LevelSpec level)
+    public HyperBounds(LevelPlan level)
     {
-        IReadOnlyList<HyperParameterInfo> hypers = level.Definition.HyperParameters;
-        _rawLow = new double[hypers.Count];
-        _rawHigh = new double[hypers.Count];
-        _onMagnitude = new bool[hypers.Count];
-        _hits = new long[hypers.Count];
-        for (int j = 0; j < hypers.Count; j++)
+        _bounds = new RawBound[level.HyperCount];
+        for (int j = 0; j < _bounds.Length; j++)
         {
-            HyperBound bound = level.Bounds[j];
-            HyperDomain domain = hypers[j].Domain;
-            _rawLow[j] = bound.HasMin ? HyperDomains.ToRawBound(domain, bound.Min) : double.NegativeInfinity;
-            _rawHigh[j] = bound.HasMax ? HyperDomains.ToRawBound(domain, bound.Max) : double.PositiveInfinity;
-
-            // h = r * r: a bound on h is a bound on |r|, and the sign of r is kept.
-            _onMagnitude[j] = domain == HyperDomain.Squared;
-            IsActive |= !bound.IsNone;
+            _bounds[j] = level.Bound(j);
         }
+
+        _hits = new long[_bounds.Length];
+        IsActive = level.IsBounded;
+    }
+
+    /// <summary>The bounds of one level outside a tower (level 0 of a one-level plan), for tests that compare devices.</summary>
+    public HyperBounds(LevelSpec level)
+        : this(new TowerPlan(new TowerSpec([level]), [0], alignment: 1, maxElements: 0).Levels[0])
+    {
     }
 
     /// <summary>Whether any hyperparameter of the level is bounded.</summary>
@@ -56,20 +51,16 @@ internal sealed class HyperBounds
 
         for (int j = 0; j < raw.Length; j++)
         {
-            // Compare in T, so a bound that is not exactly representable counts a hit once, not on every step.
-            T low = T.CreateTruncating(_rawLow[j]);
-            T high = T.CreateTruncating(_rawHigh[j]);
-            T value = raw[j];
-            T magnitude = _onMagnitude[j] ? T.Abs(value) : value;
-            T sign = _onMagnitude[j] && T.IsNegative(value) ? T.NegativeOne : T.One;
-            if (magnitude < low)
+            // The bounds rounded to T first, as the GPU tower stores them: see TowerRules on why that is exact.
+            RawBound bound = _bounds[j];
+            BoundedValue clamped = TowerRules.Clamp(
+                double.CreateTruncating(raw[j]),
+                double.CreateTruncating(T.CreateTruncating(bound.Low)),
+                double.CreateTruncating(T.CreateTruncating(bound.High)),
+                bound.OnMagnitude);
+            if (clamped.Hit)
             {
-                raw[j] = sign * low;
-                _hits[j]++;
-            }
-            else if (magnitude > high)
-            {
-                raw[j] = sign * high;
+                raw[j] = T.CreateTruncating(clamped.Value);
                 _hits[j]++;
             }
         }

@@ -19,7 +19,7 @@ namespace HyperGen;
 internal sealed unsafe class LevelState<T> : ILevelState
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly bool[] _learned;
+    private readonly LevelPlan _plan;
     private readonly T[] _initialRaw;
     private readonly AlignedBuffer<T>[] _stateBuffers;
     private readonly AlignedBuffer<T>[] _gradientBuffers = [AlignedBuffer<T>.Empty, AlignedBuffer<T>.Empty];
@@ -27,26 +27,32 @@ internal sealed unsafe class LevelState<T> : ILevelState
     private int _currentState;
     private int _previousGradients;
 
+    /// <summary>A level on its own, outside a tower (for tests of one level's kernels): level 0 of <paramref name="count"/> elements.</summary>
     public LevelState(LevelSpec spec, int count, bool learnedByLevelAbove, bool mayRecompute)
+        : this(new LevelPlan(0, spec, count, AlignedBuffer<T>.AlignedStride(count), learnedByLevelAbove, 0, 0, 0), mayRecompute)
     {
-        Definition = spec.Definition;
-        Kernel = spec.Definition.GetKernel<T>();
-        Count = count;
-        Stride = AlignedBuffer<T>.AlignedStride(count);
-        HyperCount = Definition.HyperParameters.Count;
-        StateCount = Definition.StateVariables.Count;
+    }
+
+    /// <param name="plan">The level's sizes and hyperparameters, with <see cref="LevelPlan.Stride"/> aligned for T.</param>
+    /// <param name="mayRecompute">Whether the level may keep its inputs instead of storing partials, where its kernel can.</param>
+    public LevelState(LevelPlan plan, bool mayRecompute)
+    {
+        _plan = plan;
+        Definition = plan.Definition;
+        Kernel = Definition.GetKernel<T>();
+        Count = plan.Count;
+        Stride = plan.Stride;
+        HyperCount = plan.HyperCount;
+        StateCount = plan.StateCount;
         Raw = new T[HyperCount];
         _initialRaw = new T[HyperCount];
-        _learned = new bool[HyperCount];
         for (int j = 0; j < HyperCount; j++)
         {
-            HyperParameterInfo info = Definition.HyperParameters[j];
-            double initial = spec.InitialValues[j];
-            Raw[j] = T.CreateTruncating(HyperDomains.ToRaw(info.Domain, initial));
+            Raw[j] = T.CreateTruncating(plan.InitialRaw(j));
             _initialRaw[j] = Raw[j];
-            _learned[j] = learnedByLevelAbove && !(info.InactiveAtZero && initial == 0);
         }
 
+        bool learnedByLevelAbove = plan.IsLearned;
         RecomputingKernel = learnedByLevelAbove && mayRecompute ? Kernel as IRecomputingStepKernel<T> : null;
         _stateBuffers = new AlignedBuffer<T>[RecomputesPartials ? 2 : 1];
         for (int b = 0; b < _stateBuffers.Length; b++)
@@ -54,7 +60,7 @@ internal sealed unsafe class LevelState<T> : ILevelState
             _stateBuffers[b] = new AlignedBuffer<T>(StateCount * Stride);
             for (int k = 0; k < StateCount; k++)
             {
-                _stateBuffers[b].Span.Slice(k * Stride, count).Fill(T.CreateTruncating(Definition.StateVariables[k].Initial));
+                _stateBuffers[b].Span.Slice(k * Stride, Count).Fill(T.CreateTruncating(Definition.StateVariables[k].Initial));
             }
         }
 
@@ -63,7 +69,7 @@ internal sealed unsafe class LevelState<T> : ILevelState
         Hypergradient = [];
         if (RecomputesPartials)
         {
-            _gradientBuffers[0] = new AlignedBuffer<T>(count);
+            _gradientBuffers[0] = new AlignedBuffer<T>(Count);
             PreviousRaw = new T[HyperCount];
             Hypergradient = new T[HyperCount];
         }
@@ -119,6 +125,9 @@ internal sealed unsafe class LevelState<T> : ILevelState
     /// <summary>How many partials <see cref="Partials"/> holds: <see cref="HyperCount"/>, or 0.</summary>
     public int PartialCount => _partials.Length == 0 ? 0 : HyperCount;
 
+    /// <summary>Whether the level's update records partials for the level above (a learned level that stores them, with some hyperparameter).</summary>
+    public bool RecordsPartials => _partials.Length > 0;
+
     /// <summary>With recomputed partials, the gradients the last update used; empty otherwise.</summary>
     public Span<T> PreviousGradients => _gradientBuffers[_previousGradients].Span;
 
@@ -171,7 +180,7 @@ internal sealed unsafe class LevelState<T> : ILevelState
     /// <summary>Partial <paramref name="j"/>, without the padding after it.</summary>
     public Span<T> Partial(int j) => Partials.Slice(j * Stride, Count);
 
-    public bool IsLearned(int index) => _learned[index];
+    public bool IsLearned(int index) => _plan.IsHyperLearned(index);
 
     public double GetRaw(int index) => double.CreateTruncating(Raw[index]);
 
@@ -199,12 +208,14 @@ internal sealed unsafe class LevelState<T> : ILevelState
     /// <summary>Restores the hyperparameters that are held at their initial value (see <see cref="HyperAttribute.InactiveAtZero"/>).</summary>
     public void HoldInactiveHyperparameters()
     {
+        if (!_plan.HoldsSome)
+        {
+            return;
+        }
+
         for (int j = 0; j < HyperCount; j++)
         {
-            if (!_learned[j])
-            {
-                Raw[j] = _initialRaw[j];
-            }
+            Raw[j] = TowerRules.Hold(Raw[j], _initialRaw[j], _plan.IsHyperLearned(j));
         }
     }
 }

@@ -178,7 +178,7 @@ public sealed partial class Tower<T>
 
         for (int t = 0; t < _tensorSizes.Length; t++)
         {
-            WriteValues(writer, values.Slice(_tensorOffsets[t], _tensorSizes[t]));
+            WriteValues(writer, values.Slice(Plan.TensorOffsets[t], _tensorSizes[t]));
         }
     }
 
@@ -193,7 +193,7 @@ public sealed partial class Tower<T>
 
         for (int t = 0; t < _tensorSizes.Length; t++)
         {
-            ReadValues(reader, values.Slice(_tensorOffsets[t], _tensorSizes[t]));
+            ReadValues(reader, values.Slice(Plan.TensorOffsets[t], _tensorSizes[t]));
         }
     }
 

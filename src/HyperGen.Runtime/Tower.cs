@@ -43,8 +43,6 @@ public sealed unsafe partial class Tower<T>
     private readonly TowerLevel[] _levelViews;
     private readonly HyperBounds[] _bounds;
     private readonly int[] _tensorSizes;
-    private readonly int[] _tensorOffsets;
-    private readonly int[] _tensorStarts;
     private readonly WeightStepJob _weightStep;
     private readonly ReductionJob _reduction;
     private readonly NonFiniteScanJob _scan;
@@ -91,50 +89,22 @@ public sealed unsafe partial class Tower<T>
             throw new ArgumentException("A tower needs at least one tensor.", nameof(tensorSizes));
         }
 
+        // One plan for both devices; on the CPU every tensor and every variable starts on a cache line, so that
+        // chunks take the aligned streaming stores.
+        Plan = new TowerPlan(spec, tensorSizes, AlignedBuffer<T>.Alignment / sizeof(T), maxElements: Array.MaxLength / 2);
         _tensorSizes = tensorSizes.ToArray();
-        _tensorOffsets = new int[_tensorSizes.Length];
-        _tensorStarts = new int[_tensorSizes.Length];
-
-        // Each tensor's state starts on a cache line of level 1's buffers (the element count of a line apart at
-        // most), so that every tensor's chunks take the aligned streaming stores; the user's flat numbering of the
-        // parameters (_tensorStarts) has no gaps.
-        int perLine = AlignedBuffer<T>.Alignment / sizeof(T);
-        long total = 0;
-        long padded = 0;
-        for (int i = 0; i < _tensorSizes.Length; i++)
-        {
-            if (_tensorSizes[i] < 0)
-            {
-                throw new ArgumentOutOfRangeException(nameof(tensorSizes), $"Tensor {i} has a negative size, {_tensorSizes[i]}.");
-            }
-
-            _tensorStarts[i] = (int)total;
-            _tensorOffsets[i] = (int)padded;
-            total += _tensorSizes[i];
-            padded += i == _tensorSizes.Length - 1 ? _tensorSizes[i] : (_tensorSizes[i] + perLine - 1) / perLine * perLine;
-        }
-
-        // After the loop, as before the padding: offsets past int's range are thrown away with the tower.
-        if (padded > Array.MaxLength / 2)
-        {
-            throw new ArgumentOutOfRangeException(nameof(tensorSizes), $"{total} parameters are more than one tower holds.");
-        }
-
-        ParameterCount = (int)total;
-        int levelOneCount = (int)padded;
+        ParameterCount = Plan.ParameterCount;
         Spec = spec;
         _levels = new LevelState<T>[spec.Depth];
         _levelViews = new TowerLevel[spec.Depth];
         _bounds = new HyperBounds[spec.Depth];
         for (int level = 0; level < spec.Depth; level++)
         {
-            int count = level == 0 ? levelOneCount : spec.Levels[level - 1].Definition.HyperParameters.Count;
-            bool learned = level < spec.Depth - 1;
-
             // Only level 1 is per-weight work; the scalar levels above keep storing their few partials.
-            _levels[level] = new LevelState<T>(spec.Levels[level], count, learned, mayRecompute: level == 0 && allowRecomputedPartials);
-            _bounds[level] = new HyperBounds(spec.Levels[level]);
-            _levelViews[level] = new TowerLevel(level + 1, _levels[level], _bounds[level], spec.Levels[level], isTop: level == spec.Depth - 1);
+            LevelPlan plan = Plan.Levels[level];
+            _levels[level] = new LevelState<T>(plan, mayRecompute: level == 0 && allowRecomputedPartials);
+            _bounds[level] = new HyperBounds(plan);
+            _levelViews[level] = new TowerLevel(level + 1, _levels[level], _bounds[level], spec.Levels[level], isTop: !plan.IsLearned);
         }
 
         int largestTensor = 0;
@@ -152,6 +122,9 @@ public sealed unsafe partial class Tower<T>
 
     /// <summary>The specification the tower was built from.</summary>
     public TowerSpec Spec { get; }
+
+    /// <summary>The tower's shape: every level's sizes, offsets, learned flags and raw bounds.</summary>
+    internal TowerPlan Plan { get; }
 
     /// <summary>The number of levels.</summary>
     public int Depth => _levels.Length;
@@ -206,7 +179,7 @@ public sealed unsafe partial class Tower<T>
 
     /// <summary>Takes one training step with the gradients in <see cref="NextGradients"/>, checking the loss too.</summary>
     /// <param name="weights">The weights, updated in place; as many as <see cref="ParameterCount"/>.</param>
-    /// <param name="loss">The loss at <paramref name="weights"/>; the step is rejected when it is not finite.</param>
+    /// <param name="loss">The loss at <paramref name="weights"/>; the step is refused when it is not finite.</param>
     /// <exception cref="NonFiniteStepException">The loss, a gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
     public void StepWithNextGradients(Span<T> weights, T loss) =>
         StepFlat(weights, _levels[0].NextGradients, hasLoss: true, loss, gradientsAreNext: true);
@@ -214,7 +187,7 @@ public sealed unsafe partial class Tower<T>
     /// <summary>Takes one training step over a single flat buffer of weights, checking the loss too.</summary>
     /// <param name="weights">The weights, updated in place; as many as <see cref="ParameterCount"/>.</param>
     /// <param name="gradients">The loss gradient at <paramref name="weights"/>.</param>
-    /// <param name="loss">The loss at <paramref name="weights"/>; the step is rejected when it is not finite.</param>
+    /// <param name="loss">The loss at <paramref name="weights"/>; the step is refused when it is not finite.</param>
     /// <exception cref="NonFiniteStepException">The loss, a gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
     public void Step(Span<T> weights, ReadOnlySpan<T> gradients, T loss) => StepFlat(weights, gradients, hasLoss: true, loss);
 
@@ -228,7 +201,7 @@ public sealed unsafe partial class Tower<T>
     /// <summary>Takes one training step over several tensors that form one parameter set, checking the loss too.</summary>
     /// <param name="weights">Each tensor's weights, updated in place, in the order of <see cref="TensorSizes"/>.</param>
     /// <param name="gradients">Each tensor's loss gradient, in the same order.</param>
-    /// <param name="loss">The loss at <paramref name="weights"/>; the step is rejected when it is not finite.</param>
+    /// <param name="loss">The loss at <paramref name="weights"/>; the step is refused when it is not finite.</param>
     /// <exception cref="NonFiniteStepException">The loss, a gradient, hyperparameter or hypergradient is not finite (the step changed nothing).</exception>
     public void Step(ReadOnlySpan<Memory<T>> weights, ReadOnlySpan<ReadOnlyMemory<T>> gradients, T loss) =>
         StepTensors(weights, gradients, hasLoss: true, loss);
@@ -358,7 +331,7 @@ public sealed unsafe partial class Tower<T>
 
         if (hasLoss && !T.IsFinite(loss))
         {
-            return Reject(NonFiniteQuantity.Loss, level: 0, hyper: -1, parameter: -1);
+            return Refuse(NonFiniteQuantity.Loss, level: 0, hyper: -1, parameter: -1);
         }
 
         for (int level = 0; level < Depth; level++)
@@ -368,7 +341,7 @@ public sealed unsafe partial class Tower<T>
             {
                 if (!T.IsFinite(raw[j]))
                 {
-                    return Reject(NonFiniteQuantity.HyperParameter, level, j, parameter: -1);
+                    return Refuse(NonFiniteQuantity.HyperParameter, level, j, parameter: -1);
                 }
             }
         }
@@ -392,7 +365,7 @@ public sealed unsafe partial class Tower<T>
 
         if (_reducing)
         {
-            _reduction.Set(gradients, _tensorOffsets[tensor], count);
+            _reduction.Set(gradients, Plan.TensorOffsets[tensor], count);
             BlockScheduler.Run(_reduction, BlockCount(count));
             _reduction.AddTotals(_hypergradientSums);
             _shard?.Keep(_reduction.BlockSums);
@@ -411,7 +384,7 @@ public sealed unsafe partial class Tower<T>
         int first = _scan.FirstIndex();
         if (first >= 0)
         {
-            _firstNonFiniteGradient = _tensorStarts[tensor] + (long)first;
+            _firstNonFiniteGradient = Plan.TensorStarts[tensor] + (long)first;
         }
     }
 
@@ -433,7 +406,7 @@ public sealed unsafe partial class Tower<T>
     {
         if (_firstNonFiniteGradient >= 0)
         {
-            return Reject(NonFiniteQuantity.Gradient, level: 0, hyper: -1, _firstNonFiniteGradient);
+            return Refuse(NonFiniteQuantity.Gradient, level: 0, hyper: -1, _firstNonFiniteGradient);
         }
 
         if (Depth == 1)
@@ -448,10 +421,10 @@ public sealed unsafe partial class Tower<T>
             T value = T.CreateTruncating(_hypergradientSums[j]);
             if (!T.IsFinite(value) && Checks)
             {
-                return Reject(NonFiniteQuantity.Hypergradient, level: 0, j, parameter: -1);
+                return Refuse(NonFiniteQuantity.Hypergradient, level: 0, j, parameter: -1);
             }
 
-            bottom.Hypergradient[j] = bottom.IsLearned(j) ? value : T.Zero;
+            bottom.Hypergradient[j] = T.CreateTruncating(TowerRules.Hypergradient(_hypergradientSums[j], bottom.IsLearned(j)));
         }
 
         for (int level = 1; level < Depth - 1; level++)
@@ -469,10 +442,10 @@ public sealed unsafe partial class Tower<T>
                 T value = T.CreateTruncating(sum);
                 if (!T.IsFinite(value) && Checks)
                 {
-                    return Reject(NonFiniteQuantity.Hypergradient, level, l, parameter: -1);
+                    return Refuse(NonFiniteQuantity.Hypergradient, level, l, parameter: -1);
                 }
 
-                state.Hypergradient[l] = state.IsLearned(l) ? value : T.Zero;
+                state.Hypergradient[l] = T.CreateTruncating(TowerRules.Hypergradient(sum, state.IsLearned(l)));
             }
         }
 
@@ -490,11 +463,10 @@ public sealed unsafe partial class Tower<T>
             fixed (T* x = lower.Raw)
             fixed (T* g = lower.Hypergradient)
             {
-                var chunk = new LevelChunk<T>(
-                    ref Unsafe.AsRef<T>(x), ref Unsafe.AsRef<T>(g),
-                    ref upper.StateRef(0), upper.Stride,
-                    ref upper.PartialRef(0), upper.Stride,
-                    upper.Count);
+                LevelChunk<T> chunk = upper.RecordsPartials
+                    ? new LevelChunk<T>(
+                        ref Unsafe.AsRef<T>(x), ref Unsafe.AsRef<T>(g), ref upper.StateRef(0), upper.Stride, ref upper.PartialRef(0), upper.Stride, upper.Count)
+                    : new LevelChunk<T>(ref Unsafe.AsRef<T>(x), ref Unsafe.AsRef<T>(g), ref upper.StateRef(0), upper.Stride, upper.Count);
                 upper.Kernel.Step(in chunk, upper.Raw, upper.StepCount);
             }
 
@@ -505,7 +477,7 @@ public sealed unsafe partial class Tower<T>
             {
                 if (!T.IsFinite(lower.Raw[j]))
                 {
-                    return Reject(NonFiniteQuantity.UpdatedHyperParameter, level - 1, j, parameter: -1);
+                    return Refuse(NonFiniteQuantity.UpdatedHyperParameter, level - 1, j, parameter: -1);
                 }
             }
         }
@@ -518,7 +490,7 @@ public sealed unsafe partial class Tower<T>
         int count = _tensorSizes[tensor];
         LevelState<T> bottom = _levels[0];
         bool streaming = (long)bottom.Count * sizeof(T) >= StreamingThresholdBytes;
-        _weightStep.Set(bottom, weights, gradients, _tensorOffsets[tensor], count, bottom.StepCount + 1, copyGradients, streaming);
+        _weightStep.Set(bottom, weights, gradients, Plan.TensorOffsets[tensor], count, bottom.StepCount + 1, copyGradients, streaming);
         BlockScheduler.Run(_weightStep, BlockCount(count));
     }
 
@@ -537,7 +509,7 @@ public sealed unsafe partial class Tower<T>
     /// <param name="level">The 0-based level it belongs to.</param>
     /// <param name="hyper">The hyperparameter's index, or -1.</param>
     /// <param name="parameter">The gradient's flat index, or -1.</param>
-    private bool Reject(NonFiniteQuantity quantity, int level, int hyper, long parameter)
+    private bool Refuse(NonFiniteQuantity quantity, int level, int hyper, long parameter)
     {
         if (quantity is NonFiniteQuantity.Hypergradient or NonFiniteQuantity.UpdatedHyperParameter)
         {
@@ -554,7 +526,7 @@ public sealed unsafe partial class Tower<T>
         string? name = hyper >= 0 ? _levels[level].Definition.HyperParameters[hyper].Name : null;
         string what = NonFiniteStepException.Describe(quantity, level, name, parameter >= 0 ? DescribeGradient(parameter) : null);
         throw new NonFiniteStepException(
-            $"{what}: step {StepCount + 1} was rejected and changed nothing.",
+            $"{what}: step {StepCount + 1} was refused and changed nothing.",
             quantity,
             level + 1,
             name,
@@ -573,13 +545,13 @@ public sealed unsafe partial class Tower<T>
             return $"Gradient {index}";
         }
 
-        int tensor = _tensorStarts.Length - 1;
-        while (_tensorStarts[tensor] > index)
+        int tensor = Plan.TensorStarts.Count - 1;
+        while (Plan.TensorStarts[tensor] > index)
         {
             tensor--;
         }
 
-        return $"Gradient {index} (tensor {tensor}, element {index - _tensorStarts[tensor]})";
+        return $"Gradient {index} (tensor {tensor}, element {index - Plan.TensorStarts[tensor]})";
     }
 
     /// <summary>
@@ -628,29 +600,39 @@ public sealed unsafe partial class Tower<T>
             int start = block * BlockSize;
             int length = Math.Min(BlockSize, _count - start);
             int at = _offset + start;
+            ref T weights = ref Unsafe.AsRef<T>(_weights + start);
+            ref T gradients = ref Unsafe.AsRef<T>(_gradients + start);
+            LevelChunk<T> chunk;
             if (level.RecomputesPartials)
             {
-                var keeping = new LevelChunk<T>(
-                    ref Unsafe.AsRef<T>(_weights + start), ref Unsafe.AsRef<T>(_gradients + start),
-                    ref level.StateRef(at), ref level.PreviousStateRef(at), level.Stride,
-                    ref _copyGradients ? ref level.PreviousGradientRef(at) : ref Unsafe.NullRef<T>(),
-                    length)
+                chunk = _copyGradients
+                    ? new LevelChunk<T>(
+                        ref weights, ref gradients, ref level.StateRef(at), ref level.PreviousStateRef(at), level.Stride, ref level.PreviousGradientRef(at), length)
+                    {
+                        StreamingStores = _streamingStores,
+                    }
+                    : new LevelChunk<T>(ref weights, ref gradients, ref level.StateRef(at), ref level.PreviousStateRef(at), level.Stride, length)
+                    {
+                        StreamingStores = _streamingStores,
+                    };
+            }
+            else if (level.RecordsPartials)
+            {
+                chunk = new LevelChunk<T>(
+                    ref weights, ref gradients, ref level.StateRef(at), level.Stride, ref level.PartialRef(at), level.Stride, length)
                 {
                     StreamingStores = _streamingStores,
                 };
-                level.Kernel.Step(in keeping, level.Raw, _stepIndex);
-                return;
+            }
+            else
+            {
+                // The plain step streams nothing: only the partials and kept inputs are write-only.
+                chunk = new LevelChunk<T>(ref weights, ref gradients, ref level.StateRef(at), level.Stride, length)
+                {
+                    StreamingStores = _streamingStores,
+                };
             }
 
-            var chunk = new LevelChunk<T>(
-                ref Unsafe.AsRef<T>(_weights + start), ref Unsafe.AsRef<T>(_gradients + start),
-                ref level.StateRef(at), level.Stride,
-                ref level.PartialRef(at), level.Stride,
-                length)
-            {
-                // Only the partials are write-only here; a chunk without them runs the plain step, which streams nothing.
-                StreamingStores = _streamingStores,
-            };
             level.Kernel.Step(in chunk, level.Raw, _stepIndex);
         }
     }

@@ -20,13 +20,17 @@ namespace HyperGen.Generator.Binding;
 /// </summary>
 internal static partial class ModelBuilder
 {
-    public static GenerationResult Build(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    public static GenerationResult Build(GeneratorAttributeSyntaxContext context, CancellationToken cancellation) =>
+        Build((MethodDeclarationSyntax)context.TargetNode, (IMethodSymbol)context.TargetSymbol, context.Attributes[0], context.SemanticModel, cancellation);
+
+    /// <summary>The transform of one step method, wherever its syntax and symbol come from (see <see cref="LinkedStepSources"/>).</summary>
+    public static GenerationResult Build(
+        MethodDeclarationSyntax syntax, IMethodSymbol method, AttributeData attribute, SemanticModel semanticModel, CancellationToken cancellation)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        var method = (IMethodSymbol)context.TargetSymbol;
         try
         {
-            OptimizerModel? model = TryBuild(context, method, diagnostics, cancellation);
+            OptimizerModel? model = TryBuild(syntax, method, attribute, semanticModel, diagnostics, cancellation);
             bool failed = diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
             return new GenerationResult(failed ? null : model, diagnostics.ToEquatableArray(), failed ? StandInBuilder.For(method, diagnostics) : null);
         }
@@ -46,9 +50,9 @@ internal static partial class ModelBuilder
     }
 
     private static OptimizerModel? TryBuild(
-        GeneratorAttributeSyntaxContext context, IMethodSymbol method, List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
+        MethodDeclarationSyntax syntax, IMethodSymbol method, AttributeData attribute, SemanticModel semanticModel,
+        List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
     {
-        var syntax = (MethodDeclarationSyntax)context.TargetNode;
         INamedTypeSymbol type = method.ContainingType;
         LocationInfo? methodLocation = LocationInfo.From(syntax.Identifier.GetLocation());
 
@@ -70,7 +74,6 @@ internal static partial class ModelBuilder
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateStep, methodLocation, type.Name));
         }
 
-        AttributeData attribute = context.Attributes[0];
         int depth = ReadDepth(attribute, diagnostics);
         string? above = ReadAbove(attribute, type, diagnostics);
 
@@ -80,13 +83,13 @@ internal static partial class ModelBuilder
             return null;
         }
 
-        List<StateModel> states = roles.States.Select(p => ReadState(p, context.SemanticModel)).ToList();
+        List<StateModel> states = roles.States.Select(p => ReadState(p, semanticModel)).ToList();
         List<HyperModel> hypers = WithUniqueRawNames(
-            roles.Hypers.Select(p => ReadHyper(p, context.SemanticModel, diagnostics)).ToList(),
+            roles.Hypers.Select(p => ReadHyper(p, semanticModel, diagnostics)).ToList(),
             [roles.Weight.Name, roles.Gradient.Name, .. states.Select(s => s.Name)],
             roles.Weight.Name);
 
-        if (context.SemanticModel.GetOperation(syntax, cancellation) is not IMethodBodyOperation bodyOperation
+        if (semanticModel.GetOperation(syntax, cancellation) is not IMethodBodyOperation bodyOperation
             || (bodyOperation.BlockBody ?? bodyOperation.ExpressionBody) is not IBlockOperation body)
         {
             diagnostics.Add(DiagnosticInfo.Create(

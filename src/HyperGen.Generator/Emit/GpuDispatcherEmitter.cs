@@ -18,23 +18,30 @@ namespace HyperGen.Generator.Emit;
 /// index, how many values it steps, and where its buffers and the level below's lie in the tower's packed device
 /// arrays (the struct documents each). Bounds are three values per packed raw hyperparameter (low and high in the
 /// raw domain, infinite where there is none, and 1 where the bound is on the magnitude: the squared domain), with a
-/// hit counter each; a level's update of the level below is clamped and counted as the CPU tower's HyperBounds does
-/// it, before the hold and before the next level reads the values.
+/// hit counter each; a level's update of the level below is clamped and counted by HyperGen.TowerRules.Clamp, the
+/// method the CPU tower calls too, before the hold (TowerRules.Hold) and before the next level reads the values.
 /// </remarks>
 internal static class GpuDispatcherEmitter
 {
     private const string DispatchLevelType = "global::HyperGen.Kernels.DispatchLevel";
 
+    /// <summary>The runtime's namespace, home of the per-hyperparameter rules both towers apply (TowerRules).</summary>
+    private const string Rules = "global::HyperGen";
+
     public const string HintName = "HyperGen.GpuDispatcher.g.cs";
 
     public const string RegistrationAttributeName = "HyperGen.Kernels.GpuDispatcherAttribute";
 
-    public static string Emit(IReadOnlyList<OptimizerModel> models)
+    /// <summary>The dispatcher over this compilation's optimizers, each with its kernels nested in its own class.</summary>
+    public static string Emit(IReadOnlyList<OptimizerModel> models) =>
+        Emit(models.Select(model => (model, GpuKernelHome.Beside(model))).ToArray());
+
+    /// <summary>The dispatcher over optimizers whose kernels live in the given homes.</summary>
+    public static string Emit(IReadOnlyList<(OptimizerModel Model, GpuKernelHome Home)> models)
     {
-        OptimizerModel[] ordered = Order(models);
+        GpuKernelHome[] ordered = models.Select(pair => pair.Home).OrderBy(home => home.DefinitionOwner, System.StringComparer.Ordinal).ToArray();
         CodeWriter w = GeneratedFile.Start();
-        string types = string.Join(", ", ordered.Select(m => $"typeof({OptimizerEmitter.QualifiedClassName(m)})"));
-        w.Line($"[assembly: global::{RegistrationAttributeName}(typeof(global::HyperGen.Generated.HyperGenGpuDispatcher){(types.Length == 0 ? "" : ", " + types)})]");
+        w.Line($"[assembly: global::{RegistrationAttributeName}(typeof(global::HyperGen.Generated.HyperGenGpuDispatcher.Registration))]");
         w.Line();
         using (w.Block("namespace HyperGen.Generated"))
         {
@@ -45,18 +52,45 @@ internal static class GpuDispatcherEmitter
                 WriteKernel(w, ordered, Precision.Single);
                 w.Line();
                 WriteKernel(w, ordered, Precision.Double);
+                w.Line();
+                WriteRegistration(w, ordered);
             }
         }
 
         return w.ToString();
     }
 
-    /// <summary>A stable order, so the optimizer indexes do not depend on the order files are seen in.</summary>
-    public static OptimizerModel[] Order(IReadOnlyList<OptimizerModel> models) =>
-        models.OrderBy(OptimizerEmitter.QualifiedClassName, System.StringComparer.Ordinal).ToArray();
+    // The order is by the optimizer's qualified name: stable, so the optimizer indexes do not depend on the order
+    // files are seen in.
 
+    /// <summary>
+    /// The dispatcher as typed delegates, with its optimizers in the order of their indexes: a dispatcher whose
+    /// signature drifts from what the towers launch fails to compile here.
+    /// </summary>
+    private static void WriteRegistration(CodeWriter w, GpuKernelHome[] models)
+    {
+        w.Line("/// <summary>The dispatcher as typed delegates and the optimizers it switches over, for HyperGen.Kernels' GPU towers.</summary>");
+        using (w.Block("internal sealed class Registration : global::HyperGen.Kernels.GpuDispatcherRegistration"))
+        {
+            w.Line("/// <inheritdoc/>");
+            w.Line("public override global::System.Collections.Generic.IReadOnlyList<global::HyperGen.OptimizerDefinition> Optimizers { get; } = new global::HyperGen.OptimizerDefinition[]");
+            w.Line("{");
+            foreach (GpuKernelHome model in models)
+            {
+                w.Line($"    {model.DefinitionOwner}.Definition,");
+            }
 
-    private static void WriteKernel(CodeWriter w, OptimizerModel[] models, Precision p)
+            w.Line("};");
+            foreach (Precision p in new[] { Precision.Single, Precision.Double })
+            {
+                w.Line();
+                w.Line("/// <inheritdoc/>");
+                w.Line($"public override global::HyperGen.Kernels.UpperLevelsKernel<{p.Type}> {p.Name} {{ get; }} = UpperLevels{p.Name};");
+            }
+        }
+    }
+
+    private static void WriteKernel(CodeWriter w, GpuKernelHome[] models, Precision p)
     {
         string view = $"global::ILGPU.ArrayView<{p.Type}>";
         w.Line($"/// <summary>Every upper level, top-down, in {(p.IsSingle ? "single" : "double")} precision; one thread group (explicitly grouped).</summary>");
@@ -87,7 +121,7 @@ internal static class GpuDispatcherEmitter
                 {
                     for (int id = 0; id < models.Length; id++)
                     {
-                        string kernels = $"{OptimizerEmitter.QualifiedClassName(models[id])}.{GpuOptimizerEmitter.KernelClassName}";
+                        string kernels = models[id].KernelClass;
                         w.Line($"case {id.ToString(CultureInfo.InvariantCulture)}:");
                         w.Line("    if (partialLength > 0)");
                         w.Line("    {");
@@ -103,27 +137,17 @@ internal static class GpuDispatcherEmitter
                 }
 
                 w.Line();
-                w.Line("// Bounds on the values just written (raw domain), by the thread that wrote each: clamp and count.");
+                w.Line("// Bounds on the values just written (raw domain), by the thread that wrote each: clamp and count, by the");
+                w.Line("// rule the CPU tower applies.");
                 using (w.Block("if (level.BelowBounded != 0)"))
                 {
                     using (w.Block("for (int j = thread; j < count; j += threads)"))
                     {
                         w.Line("int b = 3 * (belowAt + j);");
-                        w.Line($"{p.Type} value = below[j];");
-                        w.Line($"bool onMagnitude = bounds[b + 2] != {p.Literal(0)};");
-                        w.Line("// The sign bit, so -0 counts as negative, as IsNegative does on the CPU.");
-                        w.Line($"bool negative = global::ILGPU.Interop.FloatAsInt(value) >> {(p.IsSingle ? 31 : 63).ToString(CultureInfo.InvariantCulture)} != 0;");
-                        w.Line($"{p.Type} sign = onMagnitude && negative ? {p.Literal(-1)} : {p.Literal(1)};");
-                        w.Line($"{p.Type} magnitude = sign * value;");
-                        using (w.Block("if (magnitude < bounds[b])"))
+                        w.Line($"{Rules}.BoundedValue clamped = {Rules}.TowerRules.Clamp(below[j], bounds[b], bounds[b + 1], bounds[b + 2] != {p.Literal(0)});");
+                        using (w.Block("if (clamped.Hit)"))
                         {
-                            w.Line("below[j] = sign * bounds[b];");
-                            w.Line("boundHits[belowAt + j]++;");
-                        }
-
-                        using (w.Block("else if (magnitude > bounds[b + 1])"))
-                        {
-                            w.Line("below[j] = sign * bounds[b + 1];");
+                            w.Line($"below[j] = {(p.IsSingle ? "(float)" : "")}clamped.Value;");
                             w.Line("boundHits[belowAt + j]++;");
                         }
                     }
@@ -135,10 +159,7 @@ internal static class GpuDispatcherEmitter
                 {
                     using (w.Block("for (int j = thread; j < count; j += threads)"))
                     {
-                        using (w.Block("if (learned[belowAt + j] == 0)"))
-                        {
-                            w.Line("below[j] = initialRaw[belowAt + j];");
-                        }
+                        w.Line($"below[j] = {Rules}.TowerRules.Hold(below[j], initialRaw[belowAt + j], learned[belowAt + j] != 0);");
                     }
                 }
 

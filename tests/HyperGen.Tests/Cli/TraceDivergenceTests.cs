@@ -32,7 +32,7 @@ public sealed class TraceDivergenceTests : IDisposable
         Assert.Equal(4, ExitCodes.Diverged);
         string line = Assert.Single(result.ErrorLines);
         Assert.Equal(
-            "hypergen: error: The loss is not finite: step 9 was rejected and changed nothing. " +
+            "hypergen: error: The loss is not finite: step 9 was refused and changed nothing. " +
             "The trace ends at step 8 of 50; --keep-going traces every step.",
             line);
 
@@ -51,7 +51,7 @@ public sealed class TraceDivergenceTests : IDisposable
 
         Assert.Equal(ExitCodes.Diverged, result.ExitCode);
         Assert.StartsWith(
-            "hypergen: error: Level 2's update of level 1's hyperparameter 'alpha' is not finite: step 2 was rejected",
+            "hypergen: error: Level 2's update of level 1's hyperparameter 'alpha' is not finite: step 2 was refused",
             Assert.Single(result.ErrorLines),
             StringComparison.Ordinal);
         JsonElement entry = Assert.Single(AssertFiniteJson(result.Stdout, out _));
@@ -69,7 +69,7 @@ public sealed class TraceDivergenceTests : IDisposable
 
         Assert.Equal(ExitCodes.Diverged, result.ExitCode);
         Assert.StartsWith(
-            "hypergen: error: Level 1's update of weight 0 is not finite: step 2 was rejected and changed nothing",
+            "hypergen: error: Level 1's update of weight 0 is not finite: step 2 was refused and changed nothing",
             Assert.Single(result.ErrorLines),
             StringComparison.Ordinal);
         Assert.Single(AssertFiniteJson(result.Stdout, out double[] w));
@@ -86,7 +86,7 @@ public sealed class TraceDivergenceTests : IDisposable
 
         Assert.Equal(ExitCodes.Diverged, result.ExitCode);
         Assert.Equal(
-            "hypergen: error: The loss is not finite: step 1 was rejected and changed nothing. The trace holds no step; --keep-going traces every step.",
+            "hypergen: error: The loss is not finite: step 1 was refused and changed nothing. The trace holds no step; --keep-going traces every step.",
             Assert.Single(result.ErrorLines));
         Assert.Equal("""{"trace":[],"w":[1E+200]}""", result.Stdout.Trim());
     }

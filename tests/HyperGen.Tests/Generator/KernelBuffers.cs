@@ -57,15 +57,13 @@ internal sealed class KernelBuffers<T>
     public void Step(IStepKernel<T> kernel, ReadOnlySpan<T> raw, int stepIndex, bool withPartials)
     {
         ref T state = ref State.Length == 0 ? ref Unsafe.NullRef<T>() : ref MemoryMarshal.GetArrayDataReference(State);
-        ref T partials = ref withPartials && Partials.Length > 0 ? ref MemoryMarshal.GetArrayDataReference(Partials) : ref Unsafe.NullRef<T>();
-        var chunk = new LevelChunk<T>(
-            ref MemoryMarshal.GetArrayDataReference(Weights),
-            in MemoryMarshal.GetArrayDataReference(Gradients),
-            ref state,
-            Length,
-            ref partials,
-            Length,
-            Length);
+        ref T weights = ref MemoryMarshal.GetArrayDataReference(Weights);
+        ref T gradients = ref MemoryMarshal.GetArrayDataReference(Gradients);
+
+        // As towers do: a step with no partials to record (none wanted, or no hyperparameter) is the plain step.
+        LevelChunk<T> chunk = withPartials && Partials.Length > 0
+            ? new LevelChunk<T>(ref weights, in gradients, ref state, Length, ref MemoryMarshal.GetArrayDataReference(Partials), Length, Length)
+            : new LevelChunk<T>(ref weights, in gradients, ref state, Length, Length);
         kernel.Step(in chunk, raw, stepIndex);
     }
 }

@@ -139,7 +139,7 @@ public sealed class GpuGeneratorTests : IClassFixture<CpuAcceleratorFixture>
     public void Partials_that_read_the_weight_are_stored_and_still_agree_with_the_cpu_tower()
     {
         GeneratorRun run = GeneratorHarness.Run(WithGpuReferences(GeneratorHarness.CreateCompilation(DecaySgd)));
-        Assert.DoesNotContain("PartialsDot", run.GeneratedSources[$"{TestSources.Namespace}.DecaySgd.HyperGen.Gpu.g.cs"], StringComparison.Ordinal);
+        Assert.DoesNotContain("RecomputeHypergradients", run.GeneratedSources[$"{TestSources.Namespace}.DecaySgd.HyperGen.Gpu.g.cs"], StringComparison.Ordinal);
         using LoadedAssembly loaded = run.CompileAndLoad();
         OptimizerDefinition definition = loaded.Definition(TestSources.Full("DecaySgd"));
         var spec = new TowerSpec([

@@ -22,7 +22,7 @@ public sealed class GpuTowerRefusalTests : IClassFixture<CpuAcceleratorFixture>
     public GpuTowerRefusalTests(CpuAcceleratorFixture fixture) => _accelerator = fixture.Device.Accelerator;
 
     // Step sizes above level 1 that keep these gradients' hypergradients finite (with 1e-5 instead, the CPU tower
-    // itself rejects step 5: beta2's hypergradient overflows).
+    // itself refuses step 5: beta2's hypergradient overflows).
     [Theory]
     [InlineData("adam(alpha=1e-2)", 3, 1)]                          // Depth 1: the gradient scan
     [InlineData("adam(alpha=1e-2)", 3, 2)]

@@ -206,7 +206,7 @@ public sealed class GpuTrainerTests : IClassFixture<CpuAcceleratorFixture>
         Assert.True(error <= Absolute + (Relative * Math.Abs(expected)), $"{what}: gpu {actual:R}, cpu {expected:R}, error {error:G3}");
     }
 
-    /// <summary>A CPU tower as the trainer's optimizer, returning false for a step it rejects (as the CLI's adapter does).</summary>
+    /// <summary>A CPU tower as the trainer's optimizer, returning false for a step it refuses (as the CLI's adapter does).</summary>
     private sealed class RefusingAdapter(Tower<float> tower) : IParameterOptimizer
     {
         public bool Step(Span<float> weights, ReadOnlySpan<float> gradients)

@@ -32,7 +32,7 @@ public sealed class NonFiniteStepTests
         g[23_456] = bad;
         g[30_000] = bad;
 
-        NonFiniteStepException error = AssertRejected(tower, w, g);
+        NonFiniteStepException error = AssertRefused(tower, w, g);
 
         Assert.Equal(NonFiniteQuantity.Gradient, error.Quantity);
         Assert.Equal(1, error.Level);
@@ -52,7 +52,7 @@ public sealed class NonFiniteStepTests
         float[] g = Gradients(w, warmSteps);
         g[Count - 1] = float.NaN;
 
-        NonFiniteStepException error = AssertRejected(tower, w, g);
+        NonFiniteStepException error = AssertRefused(tower, w, g);
 
         Assert.Equal(NonFiniteQuantity.Gradient, error.Quantity);
         Assert.Equal(Count - 1, error.ParameterIndex);
@@ -65,7 +65,7 @@ public sealed class NonFiniteStepTests
     {
         (Tower<float> tower, float[] w) = Warm(spec, steps: 2);
 
-        NonFiniteStepException error = AssertRejected(tower, w, Gradients(w, 2), float.PositiveInfinity);
+        NonFiniteStepException error = AssertRefused(tower, w, Gradients(w, 2), float.PositiveInfinity);
 
         Assert.Equal(NonFiniteQuantity.Loss, error.Quantity);
         Assert.Equal(1, error.Level);
@@ -81,7 +81,7 @@ public sealed class NonFiniteStepTests
         Assert.True(bottom.RecomputesPartials);
         bottom.PreviousState[(stateVariable * Count) + 777] = float.NaN;
 
-        NonFiniteStepException error = AssertRejected(tower, w, Gradients(w, 3));
+        NonFiniteStepException error = AssertRefused(tower, w, Gradients(w, 3));
 
         // Every partial of Adam reads m and v, so the first hyperparameter is the one named.
         Assert.Equal(NonFiniteQuantity.Hypergradient, error.Quantity);
@@ -98,7 +98,7 @@ public sealed class NonFiniteStepTests
         Assert.False(bottom.RecomputesPartials);
         bottom.Partials[(1 * Count) + 5] = float.PositiveInfinity;
 
-        NonFiniteStepException error = AssertRejected(tower, w, Gradients(w, 3));
+        NonFiniteStepException error = AssertRefused(tower, w, Gradients(w, 3));
 
         Assert.Equal(NonFiniteQuantity.Hypergradient, error.Quantity);
         Assert.Equal(1, error.Level);
@@ -114,7 +114,7 @@ public sealed class NonFiniteStepTests
         (Tower<float> tower, float[] w) = Warm(Recomputing, steps: 2);
         tower.GetLevelState(level).Raw[index] = float.NaN;
 
-        NonFiniteStepException error = AssertRejected(tower, w, Gradients(w, 2));
+        NonFiniteStepException error = AssertRefused(tower, w, Gradients(w, 2));
 
         Assert.Equal(NonFiniteQuantity.HyperParameter, error.Quantity);
         Assert.Equal(level + 1, error.Level);
@@ -129,7 +129,7 @@ public sealed class NonFiniteStepTests
         // Level 2 (SGD over Adam's three hyperparameters) stores d(new h1)/d(its raw alpha) at [0 * 3 + i].
         tower.GetLevelState(1).Partials[2] = float.NaN;
 
-        NonFiniteStepException error = AssertRejected(tower, w, Gradients(w, 2));
+        NonFiniteStepException error = AssertRefused(tower, w, Gradients(w, 2));
 
         Assert.Equal(NonFiniteQuantity.Hypergradient, error.Quantity);
         Assert.Equal(2, error.Level);
@@ -144,7 +144,7 @@ public sealed class NonFiniteStepTests
         float[] w = Enumerable.Range(0, Count).Select(i => 100f + (i % 7)).ToArray();
         tower.Step(w, w);
 
-        NonFiniteStepException error = AssertRejected(tower, w, w);
+        NonFiniteStepException error = AssertRefused(tower, w, w);
 
         Assert.Equal(NonFiniteQuantity.UpdatedHyperParameter, error.Quantity);
         Assert.Equal(1, error.Level);
@@ -243,7 +243,7 @@ public sealed class NonFiniteStepTests
         w.Select((x, i) => x - MathF.Cos(i + step)).ToArray();
 
     /// <summary>Steps once, expecting the step to throw and to leave the weights and the whole tower state as they were.</summary>
-    private static NonFiniteStepException AssertRejected(Tower<float> tower, float[] w, float[] g, float? loss = null)
+    private static NonFiniteStepException AssertRefused(Tower<float> tower, float[] w, float[] g, float? loss = null)
     {
         float[] weightsBefore = (float[])w.Clone();
         byte[] stateBefore = TowerStateBytes.Of(tower);

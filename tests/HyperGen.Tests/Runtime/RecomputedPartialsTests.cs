@@ -107,8 +107,7 @@ public sealed class RecomputedPartialsTests
 
         float[] expectedW = (float[])w.Clone();
         float[] expectedState = (float[])state.Clone();
-        var inPlace = new LevelChunk<float>(
-            ref expectedW[0], in g[0], ref expectedState[0], n, ref System.Runtime.CompilerServices.Unsafe.NullRef<float>(), n, n);
+        var inPlace = new LevelChunk<float>(ref expectedW[0], in g[0], ref expectedState[0], n, n);
         kernel.Step(in inPlace, raw, 3);
 
         var keeping = new LevelChunk<float>(ref w[0], in g[0], ref state[0], ref next[0], n, ref copy[0], n);
@@ -123,8 +122,7 @@ public sealed class RecomputedPartialsTests
         // Without a copy buffer the gradients stay where they are, and the step is otherwise the same.
         float[] w2 = Enumerable.Range(0, n).Select(i => MathF.Sin(i)).ToArray();
         float[] next2 = new float[2 * n];
-        var keepingState = new LevelChunk<float>(
-            ref w2[0], in g[0], ref state[0], ref next2[0], n, ref System.Runtime.CompilerServices.Unsafe.NullRef<float>(), n);
+        var keepingState = new LevelChunk<float>(ref w2[0], in g[0], ref state[0], ref next2[0], n, n);
         Assert.True(keepingState.KeepsInputs);
         Assert.False(keepingState.CopiesGradients);
         kernel.Step(in keepingState, raw, 3);

@@ -152,7 +152,7 @@ public sealed class TowerTests
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         // Upper step sizes small enough for the summed hypergradients of this many weights: the run stays finite, so
-        // every measured step is a full step, not a rejected one (unless the gradients are poisoned on purpose).
+        // every measured step is a full step, not a refused one (unless the gradients are poisoned on purpose).
         var tower = new Tower<T>(TowerSpec.Parse(spec), n) { NonFinitePolicy = NonFinitePolicy.SkipStep };
         var w = new T[n];
         var g = new T[n];
@@ -172,7 +172,7 @@ public sealed class TowerTests
         tower.StepWithNextGradients(w);
         if (poison)
         {
-            // One rejected step before counting, so the first run of the rejection path is not what is measured.
+            // One refused step before counting, so the first run of the refusal path is not what is measured.
             g[n / 2] = T.NaN;
             tower.Step(w, g);
         }

@@ -208,15 +208,13 @@ internal static class GradientChecker
         private void Step(IStepKernel<double> kernel, double[] weights, double[] state, double[]? partials, double[] raw)
         {
             int n = weights.Length;
-            var chunk = new LevelChunk<double>(
-                ref weights[0], in _gradients[0],
-                ref FirstOrNull(state), n,
-                ref FirstOrNull(partials), n,
-                n);
+            LevelChunk<double> chunk = partials is null || partials.Length == 0
+                ? new LevelChunk<double>(ref weights[0], in _gradients[0], ref FirstOrNull(state), n, n)
+                : new LevelChunk<double>(ref weights[0], in _gradients[0], ref FirstOrNull(state), n, ref partials[0], n, n);
             kernel.Step(in chunk, raw, _stepIndex);
         }
 
-        /// <summary>A chunk marks "no state" and "no partials wanted" with null references, as towers do.</summary>
+        /// <summary>A chunk marks "no state" with a null reference, as towers do.</summary>
         private static ref double FirstOrNull(double[]? values) =>
             ref values is null || values.Length == 0 ? ref Unsafe.NullRef<double>() : ref values[0];
 

@@ -128,7 +128,7 @@ internal static class TraceRunner
         {
             if (!T.IsFinite(weights[i]))
             {
-                return new TraceStop(t, $"Level 1's update of weight {i} is not finite: step {t} was rejected and changed nothing.");
+                return new TraceStop(t, $"Level 1's update of weight {i} is not finite: step {t} was refused and changed nothing.");
             }
         }
 
@@ -138,7 +138,7 @@ internal static class TraceRunner
             {
                 if (!double.IsFinite(value))
                 {
-                    return new TraceStop(t, $"Level {level + 1}'s hyperparameter '{name}' is not finite in its domain: step {t} was rejected and changed nothing.");
+                    return new TraceStop(t, $"Level {level + 1}'s hyperparameter '{name}' is not finite in its domain: step {t} was refused and changed nothing.");
                 }
             }
         }
