@@ -117,7 +117,7 @@ internal static class Comparison
 
         string image = Path.Combine(output, "..", "images", "torchsharp-cnn.png");
         Directory.CreateDirectory(Path.GetDirectoryName(image)!);
-        SavePlot(image, summary.Select(s => (s.Row, s.Mean, s.Sd)).ToArray(), data, epochs, seeds.Length);
+        SavePlot(image, summary.Select(s => (s.Row, s.Mean, s.Sd)).ToArray(), train.Count, epochs, seeds.Length);
         Console.WriteLine($"Wrote {json} and {Path.GetFullPath(image)}");
     }
 
@@ -133,7 +133,7 @@ internal static class Comparison
     }
 
     /// <summary>Horizontal bars of mean ± sd, plain optimizers in C0 and hyperoptimized ones in C1, as the CLI's Table 1 plot.</summary>
-    private static void SavePlot(string path, (ComparisonRow Row, double Mean, double Sd)[] rows, string data, int epochs, int seeds)
+    private static void SavePlot(string path, (ComparisonRow Row, double Mean, double Sd)[] rows, long train, int epochs, int seeds)
     {
         string font = Path.Combine(AppContext.BaseDirectory, "Assets", "Fonts", "DejaVuSans.ttf");
         if (File.Exists(font))
@@ -171,7 +171,7 @@ internal static class Comparison
         double high = rows.Max(r => r.Mean + r.Sd);
         plot.Axes.SetLimitsX(Math.Max(0, low - ((high - low) * 0.15) - 0.5), high + ((high - low) * 0.1) + 0.2);
         plot.XLabel($"test error % after {epochs} epochs (mean ± sd over {seeds} seeds)");
-        plot.Title($"LeNet on Fashion-MNIST in TorchSharp ({data})", size: 13);
+        plot.Title($"LeNet on Fashion-MNIST in TorchSharp, {train} training images", size: 13);
         plot.Legend.ManualItems.AddRange([
             new LegendItem { LabelText = "torch.optim.Adam", FillColor = Colors.Gray },
             new LegendItem { LabelText = "HyperGen, plain", FillColor = Colors.C0 },
