@@ -15,7 +15,7 @@ namespace HyperGen;
 /// one-process tower's order. So every rank holds bit-identical hyperparameters on every level, and where the shard
 /// boundaries fall on block boundaries (<see cref="TowerSharding.IsBlockAligned"/>) the trajectory is the
 /// one-process tower's bit for bit. A step communicates once: its block sums (hyperparameters × blocks, in double)
-/// and two flags, whether a rank met a non-finite gradient or loss, so that every rank rejects the same steps.
+/// and two flags, whether a rank met a non-finite gradient or loss, so that every rank refuses the same steps.
 /// </para>
 /// <para>
 /// A step takes the whole model's weights and gradients, as a one-process tower's does (the gradients already summed
@@ -253,7 +253,7 @@ public sealed unsafe partial class Tower<T>
 
     /// <summary>
     /// Exchanges the block sums and flags, adds the sums in global block order, and takes the same decision on every
-    /// rank: reject the step for a non-finite loss or gradient found on any rank, or go on to the replicated levels.
+    /// rank: refuse the step for a non-finite loss or gradient found on any rank, or go on to the replicated levels.
     /// </summary>
     private bool ExchangeAndUpdateHyperparameters()
     {
@@ -263,7 +263,7 @@ public sealed unsafe partial class Tower<T>
             bool lossIsNonFinite = shard.Exchange(_reducing, ref _firstNonFiniteGradient, _hypergradientSums);
             if (lossIsNonFinite)
             {
-                return Reject(NonFiniteQuantity.Loss, level: 0, hyper: -1, parameter: -1);
+                return Refuse(NonFiniteQuantity.Loss, level: 0, hyper: -1, parameter: -1);
             }
         }
 

@@ -71,7 +71,7 @@ public sealed class ShardedTowerTests
     }
 
     [Fact]
-    public void A_non_finite_gradient_in_one_rank_s_shard_is_rejected_on_every_rank_with_the_model_s_index()
+    public void A_non_finite_gradient_in_one_rank_s_shard_is_refused_on_every_rank_with_the_model_s_index()
     {
         const int n = 50000;
         string[] messages = ThreadRanks.Run(2, communicator =>
@@ -85,20 +85,20 @@ public sealed class ShardedTowerTests
 
             // Index 40000 is in rank 1's shard, [32768, 50000): rank 0 never reads it.
             gradients[40000] = float.NaN;
-            var rejected = Assert.Throws<NonFiniteStepException>(() => tower.Step(weights, gradients));
+            var refused = Assert.Throws<NonFiniteStepException>(() => tower.Step(weights, gradients));
             Assert.Equal(2, tower.StepCount);
 
             tower.NonFinitePolicy = NonFinitePolicy.SkipStep;
             tower.Step(weights, gradients);
             Assert.Equal(1, tower.SkippedStepCount);
-            return rejected.Message;
+            return refused.Message;
         });
 
         Assert.All(messages, m => Assert.StartsWith("Gradient 40000 is not finite", m, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void A_non_finite_loss_on_one_rank_is_rejected_on_every_rank()
+    public void A_non_finite_loss_on_one_rank_is_refused_on_every_rank()
     {
         long[] skipped = ThreadRanks.Run(2, communicator =>
         {
