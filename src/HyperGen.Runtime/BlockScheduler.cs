@@ -4,78 +4,24 @@ using System.Threading;
 namespace HyperGen;
 
 /// <summary>
-/// A piece of work split into numbered blocks that may run on several threads. Jobs are allocated once and reused
-/// for every step, so running one allocates nothing.
+/// The process's one pool of threads for <see cref="BlockJob"/>s: the calling thread plus one background worker per
+/// extra core, at most 16 threads in all. <see cref="Tower{T}"/> runs its steps on it; a model's own gradient code
+/// can run on it too, so that training uses one set of threads rather than one per library.
 /// </summary>
-internal abstract class BlockJob
-{
-    private int _nextBlock;
-    private int _blockCount;
-    private int _remaining;
-    private Exception? _failure;
-
-    /// <summary>Processes block <paramref name="block"/>; called at most once per block and run.</summary>
-    protected abstract void RunBlock(int block);
-
-    internal void Prepare(int blockCount)
-    {
-        _failure = null;
-        Volatile.Write(ref _blockCount, blockCount);
-        Volatile.Write(ref _remaining, blockCount);
-        Interlocked.Exchange(ref _nextBlock, 0);
-    }
-
-    /// <summary>Claims and runs blocks until none is left.</summary>
-    internal void Work()
-    {
-        while (true)
-        {
-            int block = Interlocked.Increment(ref _nextBlock) - 1;
-            if (block >= Volatile.Read(ref _blockCount))
-            {
-                return;
-            }
-
-            try
-            {
-                RunBlock(block);
-            }
-            catch (Exception exception)
-            {
-                Interlocked.CompareExchange(ref _failure, exception, null);
-            }
-
-            // Before the decrement that may release the caller, so the count covers this block.
-            BlockScheduler.RecordWorkerAllocations();
-            Interlocked.Decrement(ref _remaining);
-        }
-    }
-
-    /// <summary>
-    /// Waits for the blocks other threads claimed. The caller has run blocks itself until none was left, so this
-    /// waits for at most one block per worker: spinning is right, and unlike ManualResetEventSlim, whose first
-    /// blocking wait allocates its lock object, it never allocates.
-    /// </summary>
-    internal void WaitAndRethrow()
-    {
-        var spinner = default(SpinWait);
-        while (Volatile.Read(ref _remaining) != 0)
-        {
-            spinner.SpinOnce();
-        }
-
-        if (_failure is { } failure)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-        }
-    }
-}
-
-/// <summary>
-/// Runs <see cref="BlockJob"/>s on the calling thread plus one background worker per extra core. The workers are
-/// started once, on first use, and sleep between jobs; one job runs at a time.
-/// </summary>
-internal static class BlockScheduler
+/// <remarks>
+/// <para>
+/// The workers start on first use and sleep between jobs. One job runs at a time: a second thread that calls
+/// <see cref="Run(BlockJob, int)"/> meanwhile waits for the first job to finish. The calling thread runs blocks too,
+/// until none is left, then waits for those the workers took; so a worker the operating system has not scheduled
+/// yet (a busy machine) delays a job by at most the block it claimed.
+/// </para>
+/// <para>
+/// Why not <see cref="System.Threading.Tasks.Parallel"/>: it allocates on every call (the closure, the loop state,
+/// the tasks), and a tower step runs several parallel passes of a few microseconds to milliseconds, thousands of
+/// times per epoch. Running a job here allocates nothing.
+/// </para>
+/// </remarks>
+public static class BlockScheduler
 {
     private static readonly object s_gate = new();
     private static readonly SemaphoreSlim s_wake = new(0);
@@ -87,28 +33,72 @@ internal static class BlockScheduler
     [ThreadStatic]
     private static int t_workerIndex;
 
-    /// <summary>How many threads, the caller included, share a job.</summary>
+    /// <summary>How many threads, the caller's included, share a job: the processor count, at most 16.</summary>
     public static int Parallelism => s_workerCount.Value + 1;
 
-    public static void Run(BlockJob job, int blockCount)
+    /// <summary>Runs blocks 0 to <paramref name="blockCount"/> - 1 of <paramref name="job"/> on every thread of the pool, and returns when all are done.</summary>
+    /// <param name="job">The job; its fields are set for this run.</param>
+    /// <param name="blockCount">The blocks to run; 0 runs nothing.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="job"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="blockCount"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">Called from inside a block: a job cannot run another one.</exception>
+    /// <remarks>The first exception a block threw is rethrown here, after every block has run.</remarks>
+    public static void Run(BlockJob job, int blockCount) => Run(job, blockCount, int.MaxValue);
+
+    /// <summary>
+    /// Runs blocks 0 to <paramref name="blockCount"/> - 1 of <paramref name="job"/> on at most
+    /// <paramref name="maxThreads"/> threads of the pool, the caller's included, and returns when all are done.
+    /// </summary>
+    /// <param name="job">The job; its fields are set for this run.</param>
+    /// <param name="blockCount">The blocks to run; 0 runs nothing.</param>
+    /// <param name="maxThreads">The threads to wake for the job, the caller's included; 1 runs every block on the calling thread.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="job"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="blockCount"/> is negative or <paramref name="maxThreads"/> is not positive.</exception>
+    /// <exception cref="InvalidOperationException">Called from inside a block: a job cannot run another one.</exception>
+    /// <remarks>
+    /// The first exception a block threw is rethrown here, after every block has run. <paramref name="maxThreads"/>
+    /// bounds the threads that run its blocks. Which thread runs which block varies from run to run, so a job's
+    /// results must not depend on it (each block writes its own part; the caller combines them in a fixed order).
+    /// </remarks>
+    public static void Run(BlockJob job, int blockCount, int maxThreads)
     {
-        if (blockCount <= 0)
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentOutOfRangeException.ThrowIfNegative(blockCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxThreads);
+
+        // On a worker, or on the caller while it runs blocks, a nested job would wait for blocks only this thread
+        // could run (a worker) or take the pool from the job it is inside of (the caller).
+        if (t_workerIndex != 0 || Monitor.IsEntered(s_gate))
+        {
+            throw new InvalidOperationException("A block of a BlockJob cannot run another BlockJob.");
+        }
+
+        if (blockCount == 0)
         {
             return;
         }
 
-        int workers = s_workerCount.Value;
+        int helpers = Math.Min(Math.Min(s_workerCount.Value, maxThreads - 1), blockCount - 1);
         lock (s_gate)
         {
-            job.Prepare(blockCount);
-            if (blockCount > 1 && workers > 0)
+            job.Prepare(blockCount, helpers);
+            if (helpers > 0)
             {
                 Volatile.Write(ref s_current, job);
-                s_wake.Release(Math.Min(workers, blockCount - 1));
+                s_wake.Release(helpers);
             }
 
-            job.Work();
-            job.WaitAndRethrow();
+            try
+            {
+                job.Work();
+                job.WaitAndRethrow();
+            }
+            finally
+            {
+                // A worker that wakes after the job (it was woken for it, but others took every block) finds no job,
+                // and the pool does not keep the job, and what it references, alive.
+                Volatile.Write(ref s_current, null);
+            }
         }
     }
 
@@ -165,7 +155,7 @@ internal static class BlockScheduler
         while (true)
         {
             s_wake.Wait();
-            Volatile.Read(ref s_current)?.Work();
+            Volatile.Read(ref s_current)?.Help();
         }
     }
 }

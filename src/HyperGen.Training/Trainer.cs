@@ -104,7 +104,7 @@ public sealed class Trainer : IDisposable
         return (lossSum / set.Count, 100.0 * (set.Count - correct) / set.Count);
     }
 
-    /// <summary>Stops the model's worker threads.</summary>
+    /// <summary>Disposes the model (which releases nothing today: see <see cref="Mlp.Dispose"/>).</summary>
     public void Dispose() => Model.Dispose();
 
     private (int Steps, double MeanLoss, bool Diverged) RunEpoch(

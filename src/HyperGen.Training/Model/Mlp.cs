@@ -36,7 +36,6 @@ namespace HyperGen.Training.Model;
 /// </remarks>
 public sealed class Mlp : IDisposable
 {
-    private readonly WorkerTeam _team;
     private readonly float[] _hidden;         // tanh(X W1^T + b1), batch x hidden
     private readonly float[] _output;         // tanh(H W2^T + b2), batch x classes
     private readonly float[] _logProbabilities;
@@ -65,7 +64,7 @@ public sealed class Mlp : IDisposable
         _logProbabilities = new float[maxBatchSize * shape.Classes];
         _outputGradient = new float[maxBatchSize * shape.Classes];
         _hiddenGradient = new float[maxBatchSize * shape.Hidden];
-        _team = new WorkerTeam(threadCount);
+        ThreadCount = threadCount == 1 ? 1 : Math.Min(threadCount, BlockScheduler.Parallelism);
         _hiddenForward = new HiddenForwardJob(this);
         _hiddenWeightGradient = new HiddenWeightGradientJob(this);
     }
@@ -76,8 +75,11 @@ public sealed class Mlp : IDisposable
     /// <summary>Largest batch the activation buffers hold.</summary>
     public int MaxBatchSize { get; }
 
-    /// <summary>Threads the large products are split between.</summary>
-    public int ThreadCount => _team.ThreadCount;
+    /// <summary>
+    /// Threads the large products are split between: the <c>threadCount</c> asked for, at most the process's pool
+    /// (<see cref="BlockScheduler.Parallelism"/>).
+    /// </summary>
+    public int ThreadCount { get; }
 
     /// <summary>All weights and biases, laid out as <see cref="MlpShape"/> describes. Step this buffer in place.</summary>
     public float[] Parameters { get; }
@@ -117,7 +119,7 @@ public sealed class Mlp : IDisposable
         _inputs = inputs;
         _batchSize = batchSize;
         MlpShape s = Shape;
-        _team.Run(_hiddenForward, batchSize, MatrixKernels.DotTileRows);
+        _hiddenForward.Run(batchSize, MatrixKernels.DotTileRows, ThreadCount);
 
         Span<float> output = _output.AsSpan(0, batchSize * s.Classes);
         MatrixKernels.MultiplyByTransposed(_hidden, Parameters.AsSpan(s.W2Offset, s.Classes * s.Hidden),
@@ -197,7 +199,7 @@ public sealed class Mlp : IDisposable
         MatrixKernels.MultiplyByTanhDerivative(hiddenGradient, _hidden.AsSpan(0, batch * s.Hidden));
         MatrixKernels.SumRows(hiddenGradient, batch, s.Hidden, gradients.Slice(s.B1Offset, s.Hidden));
 
-        _team.Run(_hiddenWeightGradient, s.Hidden, MatrixKernels.OuterTileRows);
+        _hiddenWeightGradient.Run(s.Hidden, MatrixKernels.OuterTileRows, ThreadCount);
     }
 
     /// <summary>
@@ -212,8 +214,13 @@ public sealed class Mlp : IDisposable
         return loss;
     }
 
-    /// <summary>Stops the worker threads.</summary>
-    public void Dispose() => _team.Dispose();
+    /// <summary>
+    /// Releases nothing: the products run on the process's <see cref="BlockScheduler"/>, which outlives every model.
+    /// A model stays disposable, as the GPU model is, so that code holding either disposes it alike.
+    /// </summary>
+    public void Dispose()
+    {
+    }
 
     private void CheckLabels(ReadOnlySpan<byte> labels)
     {

@@ -7,7 +7,7 @@ namespace HyperGen.Training.Numerics;
 
 /// <summary>
 /// Row-major single-precision matrix products for the MLP, vectorised with <see cref="Vector{T}"/> and register
-/// tiled. Each kernel writes a caller-chosen range of output rows so that <see cref="WorkerTeam"/> can split it
+/// tiled. Each kernel writes a caller-chosen range of output rows so that a <see cref="RangeJob"/> can split it
 /// between threads without any two threads touching the same cache line of the output (except at the one
 /// boundary row pair).
 /// </summary>

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using HyperGen.Checkpoints;
 using HyperGen.Cli.Commands.Train;
+using HyperGen.Cli.Commands.Train.Checkpoints;
 using HyperGen.Training;
 using HyperGen.Training.Data;
 using Xunit;
@@ -43,10 +44,10 @@ public sealed class CheckpointKillTests : IDisposable
         var clock = Stopwatch.StartNew();
         Assert.Equal(0, RunToEnd(RunArgs(reference, resume: false)));
         int fullRunMilliseconds = (int)clock.ElapsedMilliseconds;
-        byte[] expected = File.ReadAllBytes(Path.Combine(reference, TrainingCheckpoint.FileName));
+        byte[] expected = File.ReadAllBytes(Path.Combine(reference, TrainingCheckpointFile.FileName));
 
         string killed = Path.Combine(_root, "killed");
-        string checkpoint = Path.Combine(killed, TrainingCheckpoint.FileName);
+        string checkpoint = Path.Combine(killed, TrainingCheckpointFile.FileName);
         int seed = Environment.TickCount;
         var random = new Random(seed);
         int kills = 0;
@@ -90,7 +91,7 @@ public sealed class CheckpointKillTests : IDisposable
         var restored = new Tower<float>(TowerSpec.Parse(tower), trainer.Model.Parameters.Length);
         try
         {
-            TrainingCheckpoint.Load(path, trainer, restored);
+            TrainingCheckpointFile.Load(path, trainer, restored);
         }
         catch (CheckpointException e)
         {

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using HyperGen.Cli.Commands.Train;
+using HyperGen.Cli.Commands.Train.Checkpoints;
 using HyperGen.Training;
 using Xunit;
 

@@ -69,7 +69,7 @@ internal static class UserStepParity
             $"{name}: {what}: user's method {expected:R} (0x{Bits(expected):X}), generated {actual:R} (0x{Bits(actual):X})");
     }
 
-    /// <summary>Calls the user's step for element <paramref name="i"/>, mapping parameters by the conventions of section 2.</summary>
+    /// <summary>Calls the user's step for element <paramref name="i"/>, mapping parameters as docs/defining-optimizers.md, "The parameters", says.</summary>
     private static void CallUserStep<T>(
         MethodInfo step, OptimizerDefinition definition, KernelBuffers<T> buffers, int i, T[] hypers, int stepIndex)
         where T : unmanaged, IFloatingPointIeee754<T>

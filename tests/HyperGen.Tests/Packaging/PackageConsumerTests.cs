@@ -13,7 +13,8 @@ namespace HyperGen.Tests.Packaging;
 /// Packs HyperGen and HyperGen.Kernels and uses them the way a new user does: from a fresh console project outside
 /// the solution that knows nothing but the packages. Slow (a pack and two builds, about a minute).
 /// </summary>
-public sealed class PackageConsumerTests : IClassFixture<PackedPackages>
+[Collection(PackedPackagesCollection.Name)]
+public sealed class PackageConsumerTests
 {
     private readonly PackedPackages _packages;
 

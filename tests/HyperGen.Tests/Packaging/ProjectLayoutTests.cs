@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Xml.Linq;
@@ -7,8 +8,9 @@ using Xunit;
 namespace HyperGen.Tests.Packaging;
 
 /// <summary>
-/// The layout rule of the repository: samples/ holds consumers only, so no product project (src/, tools/,
-/// benchmarks/) references one, and every project the solution builds is referenced by path from where it is.
+/// The layout rule of the repository: samples/ holds consumers only, referenced by nothing (no project under src/,
+/// tools/, benchmarks/, tests/ or samples/ names a sample's project or files: the tests run a sample as a user does),
+/// and every project the solution builds is referenced by path from where it is.
 /// </summary>
 public sealed class ProjectLayoutTests
 {
@@ -16,15 +18,19 @@ public sealed class ProjectLayoutTests
     [InlineData("src")]
     [InlineData("tools")]
     [InlineData("benchmarks")]
-    public void No_product_project_references_a_sample(string folder)
+    [InlineData("tests")]
+    [InlineData("samples")]
+    public void No_project_references_a_sample(string folder)
     {
         string samples = RepositoryFiles.PathOf("samples") + Path.DirectorySeparatorChar;
         string[] projects = SourceFiles(RepositoryFiles.PathOf(folder), "*.csproj");
         Assert.NotEmpty(projects);
         foreach (string project in projects)
         {
-            string[] intoSamples = References(project)
-                .Where(reference => reference.StartsWith(samples, StringComparison.Ordinal))
+            // A sample's own files are its own; any other project's items (references, linked sources) must stay out.
+            string own = Path.GetDirectoryName(project)! + Path.DirectorySeparatorChar;
+            string[] intoSamples = ItemPaths(project)
+                .Where(path => path.StartsWith(samples, StringComparison.Ordinal) && !path.StartsWith(own, StringComparison.Ordinal))
                 .ToArray();
             Assert.True(
                 intoSamples.Length == 0,
@@ -76,10 +82,18 @@ public sealed class ProjectLayoutTests
     }
 
     /// <summary>The full paths of the project's ProjectReference items.</summary>
-    private static string[] References(string project) =>
-        XDocument.Load(project).Descendants("ProjectReference")
+    private static string[] References(string project) => IncludePaths(project, XDocument.Load(project).Descendants("ProjectReference"));
+
+    /// <summary>The full paths of every item the project includes (project references, linked or copied files), wildcards as written.</summary>
+    private static string[] ItemPaths(string project) =>
+        IncludePaths(project, XDocument.Load(project).Descendants("ItemGroup").Elements());
+
+    private static string[] IncludePaths(string project, IEnumerable<XElement> items) =>
+        items
             .Select(item => (string?)item.Attribute("Include"))
             .OfType<string>()
+            .SelectMany(include => include.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Where(include => !include.Contains("$(", StringComparison.Ordinal))
             .Select(include => Path.GetFullPath(Path.Combine(
                 Path.GetDirectoryName(project)!, include.Replace('\\', Path.DirectorySeparatorChar))))
             .ToArray();

@@ -6,18 +6,18 @@ using Xunit.Abstractions;
 namespace HyperGen.Tests.Parity;
 
 /// <summary>
-/// Optimizers the repository has never seen, written to design.md section 2 and handed to
+/// Optimizers the repository has never seen, written as docs/defining-optimizers.md describes and handed to
 /// <c>hypergen trace --definitions</c>, against hand-written reference optimizers on the reference tape
 /// (Reference/NesterovRms.cs, Reference/CustomOptimizers.cs), with the same 1e-9 agreement as the built-ins.
 /// </summary>
 /// <remarks>
-/// The sources are written verbatim as design.md section 2 and the reference's XML comments give them, float
+/// The sources are written verbatim as README.md and the reference's XML comments give them, float
 /// literals included: the generator reads a literal such as <c>0.01f</c> as written (0.01), so the initial
 /// hyperparameters equal the reference defaults exactly; a mismatch would show at step 1.
 /// </remarks>
 public sealed class CustomDefinitionParityTests(ITestOutputHelper output)
 {
-    /// <summary>design.md section 2, verbatim (plus usings and a namespace).</summary>
+    /// <summary>The NesterovRms example of README.md (<see cref="DesignExamples.NesterovRms"/>), verbatim (plus usings and a namespace).</summary>
     internal const string NesterovRmsSource = """
         using System;
         using HyperGen;
@@ -78,7 +78,7 @@ public sealed class CustomDefinitionParityTests(ITestOutputHelper output)
 
     public static TheoryData<string> Towers => new()
     {
-        // NesterovRms: alone, under SGD levels, and as design.md's default tower (Depth = 3, Above = itself).
+        // NesterovRms: alone, under SGD levels, and as its own default tower (Depth = 3, Above = itself; docs/defining-optimizers.md, "The default tower").
         "nesterovrms",
         "nesterovrms/sgd(alpha=1e-3)",
         // Third-level SGD must be small: its gradient is a product of two hypergradients (here O(10^3) at first),

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace HyperGen.Tests.Reference;
 
 /// <summary>
-/// The NesterovRms example of design.md section 2, on the reference tape:
+/// The NesterovRms example of README.md and docs/defining-optimizers.md, on the reference tape:
 /// <code>
 /// s   = gamma * s + (1 - gamma) * g * g;            // s starts at 1e-8
 /// d   = g / sqrt(s / (1 - gamma^t) + 1e-8);

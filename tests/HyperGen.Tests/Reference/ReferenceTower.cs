@@ -85,7 +85,10 @@ public sealed record ReferenceStep(int T, double Loss, IReadOnlyList<IReadOnlyDi
 
 public sealed record ReferenceTrace(IReadOnlyList<ReferenceStep> Steps, double[] FinalWeights);
 
-/// <summary>The independent reference implementation of design.md section 1.</summary>
+/// <summary>
+/// The independent reference implementation of the algorithm docs/towers.md states (what one step does) and
+/// docs/defining-optimizers.md, "How the derivatives are taken (and what is held constant)".
+/// </summary>
 public static class ReferenceTower
 {
     /// <summary>Built-in optimizers by normalized name (lower case, no underscores).</summary>

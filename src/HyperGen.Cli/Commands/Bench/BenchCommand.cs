@@ -97,7 +97,7 @@ internal static class BenchCommand
     /// <summary>The CPU's default sizes: one that fits in cache, one that does not.</summary>
     private const string CpuSizes = "2^20,2^24";
 
-    /// <summary>A GPU's default sizes: 2^26 is the issue's, and PyTorch's fused Adam is timed there in the device check.</summary>
+    /// <summary>A GPU's default sizes: 2^26 is where docs/gpu.md compares with PyTorch's fused Adam, timed there by the device check.</summary>
     private const string GpuSizes = "2^24,2^26";
 
     private static int Execute(BenchPlan plan, bool onGpu, bool asJson, string? outputPath, TextWriter stdout, TextWriter stderr)

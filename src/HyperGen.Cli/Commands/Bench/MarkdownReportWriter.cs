@@ -6,7 +6,7 @@ using HyperGen.Bench;
 
 namespace HyperGen.Cli.Commands.Bench;
 
-/// <summary>Writes a <see cref="BenchReport"/> as markdown: what ran where, the table, and the targets of issue 5.</summary>
+/// <summary>Writes a <see cref="BenchReport"/> as markdown: what ran where, the table, and the targets docs/performance.md sets ("Measuring").</summary>
 internal static class MarkdownReportWriter
 {
     private const int DepthForRatioTarget = 3;
@@ -102,7 +102,7 @@ internal static class MarkdownReportWriter
             : above;
     }
 
-    /// <summary>The targets of issue 5 for the device the run used, at the largest N, where the run has the rows they compare.</summary>
+    /// <summary>The targets of docs/performance.md for the device the run used, at the largest N, where the run has the rows they compare.</summary>
     private static void AppendTargets(StringBuilder text, BenchReport report)
     {
         int n = report.Rows.Max(r => r.N);

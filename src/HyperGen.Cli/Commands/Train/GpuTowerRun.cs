@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using HyperGen.Cli.Commands.Train.Checkpoints;
 using HyperGen.Kernels;
 using HyperGen.Training;
 using HyperGen.Training.Data;

@@ -1,4 +1,5 @@
 using System;
+using HyperGen.Cli.Commands.Train.Checkpoints;
 using HyperGen.Training;
 using HyperGen.Training.Data;
 
@@ -55,7 +56,7 @@ internal static class RecordedRun
     public static TowerRunResult Train(
         RecordedRunOptions options,
         TowerSpec spec,
-        IEpochProgress progress,
+        IProgressReporter progress,
         TrainingHistory history,
         IRunHooks? hooks = null,
         ITowerSchedule? schedule = null)

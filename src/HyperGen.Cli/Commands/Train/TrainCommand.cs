@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using HyperGen.Cli.Commands.Train.Checkpoints;
 using HyperGen.Cli.Definitions;
 using HyperGen.Training;
 using HyperGen.Training.Data;
@@ -92,7 +93,7 @@ internal static class TrainCommand
             console.WriteLine($"matrix products: {gpu.GemmDescription}");
         }
 
-        TrainCheckpoints? checkpoints = settings.Checkpoints;
+        CheckpointSchedule? checkpoints = settings.Checkpoints;
         CheckpointHooks? hooks = checkpoints is null ? null : new CheckpointHooks(checkpoints, stdout);
         var options = new RecordedRunOptions(gpu, dataset, settings.Epochs, settings.Seed);
         var history = new TrainingHistory(spec);
@@ -170,5 +171,5 @@ internal static class TrainCommand
         GemmEngine Gemm,
         string? DataDirectory,
         string OutputDirectory,
-        TrainCheckpoints? Checkpoints);
+        CheckpointSchedule? Checkpoints);
 }

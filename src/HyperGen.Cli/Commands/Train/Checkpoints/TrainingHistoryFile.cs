@@ -5,7 +5,7 @@ using System.Linq;
 using HyperGen.Checkpoints;
 using HyperGen.Training;
 
-namespace HyperGen.Cli.Commands.Train;
+namespace HyperGen.Cli.Commands.Train.Checkpoints;
 
 /// <summary>
 /// A run's <see cref="TrainingHistory"/> in a file beside its checkpoint (<c>history.hgc</c>), so that a resumed run

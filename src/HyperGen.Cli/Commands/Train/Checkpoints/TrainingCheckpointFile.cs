@@ -2,7 +2,7 @@ using System;
 using HyperGen.Checkpoints;
 using HyperGen.Training;
 
-namespace HyperGen.Cli.Commands.Train;
+namespace HyperGen.Cli.Commands.Train.Checkpoints;
 
 /// <summary>
 /// The whole state of a <c>hypergen train</c> run in one checkpoint file: the weights and tower (sections written by
@@ -10,7 +10,7 @@ namespace HyperGen.Cli.Commands.Train;
 /// restored from it continues bit for bit as the saved one would have. A GPU run writes the same file (its tower's
 /// state moved to a CPU tower), so either device resumes either's checkpoint.
 /// </summary>
-internal static class TrainingCheckpoint
+internal static class TrainingCheckpointFile
 {
     /// <summary>The checkpoint's file name inside the <c>--checkpoint</c> folder.</summary>
     public const string FileName = "checkpoint.hgc";

@@ -1,10 +1,10 @@
 using System.IO;
 using HyperGen.Training;
 
-namespace HyperGen.Cli.Commands.Train;
+namespace HyperGen.Cli.Commands.Train.Checkpoints;
 
-/// <summary>Takes a <see cref="RecordedRun"/>'s checkpoints where <see cref="TrainCheckpoints"/> says, and keeps the run it checkpoints.</summary>
-internal sealed class CheckpointHooks(TrainCheckpoints checkpoints, TextWriter stdout) : IRunHooks
+/// <summary>Takes a <see cref="RecordedRun"/>'s checkpoints where <see cref="CheckpointSchedule"/> says, and keeps the run it checkpoints.</summary>
+internal sealed class CheckpointHooks(CheckpointSchedule checkpoints, TextWriter stdout) : IRunHooks
 {
     /// <summary>The run, once it started; its <see cref="HistoryCheckpointedRun.HistoryProblem"/> says whether a resumed history came back.</summary>
     public HistoryCheckpointedRun? Run { get; private set; }

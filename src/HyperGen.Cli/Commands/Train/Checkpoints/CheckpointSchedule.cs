@@ -5,13 +5,13 @@ using System.Linq;
 using HyperGen.Checkpoints;
 using HyperGen.Training;
 
-namespace HyperGen.Cli.Commands.Train;
+namespace HyperGen.Cli.Commands.Train.Checkpoints;
 
 /// <summary>When a <c>hypergen train</c> run saves its checkpoint, and how it resumes from one.</summary>
 /// <param name="Path">The checkpoint file.</param>
 /// <param name="Every">Steps between checkpoints.</param>
 /// <param name="Resume">Whether the run continues from <paramref name="Path"/>.</param>
-internal sealed record TrainCheckpoints(string Path, int Every, bool Resume)
+internal sealed record CheckpointSchedule(string Path, int Every, bool Resume)
 {
     /// <summary>
     /// Resumes from the checkpoint, or saves the initial state so that a run killed before its first periodic

@@ -2,14 +2,14 @@ using System;
 using System.CommandLine;
 using System.IO;
 
-namespace HyperGen.Cli.Commands.Train;
+namespace HyperGen.Cli.Commands.Train.Checkpoints;
 
 /// <summary>The <c>--checkpoint DIR</c>, <c>--checkpoint-every STEPS</c> and <c>--resume</c> options of <c>hypergen train</c>.</summary>
 internal sealed class CheckpointOptions
 {
     private readonly Option<string?> _directory = new("--checkpoint")
     {
-        Description = $"Save the whole training state to DIR/{TrainingCheckpoint.FileName} at the start, every --checkpoint-every steps and after every epoch (atomically: a killed run keeps its last checkpoint).",
+        Description = $"Save the whole training state to DIR/{TrainingCheckpointFile.FileName} at the start, every --checkpoint-every steps and after every epoch (atomically: a killed run keeps its last checkpoint).",
         HelpName = "DIR",
     };
 
@@ -35,7 +35,7 @@ internal sealed class CheckpointOptions
 
     /// <summary>The checkpointing the options ask for; null when there is none.</summary>
     /// <exception cref="CliInputException">The options contradict each other or the folder cannot be created.</exception>
-    public TrainCheckpoints? Read(ParseResult result)
+    public CheckpointSchedule? Read(ParseResult result)
     {
         string? directory = result.GetValue(_directory);
         int every = result.GetValue(_every);
@@ -55,7 +55,7 @@ internal sealed class CheckpointOptions
             throw new CliInputException("--checkpoint: the folder name is empty");
         }
 
-        string path = Path.Combine(directory, TrainingCheckpoint.FileName);
+        string path = Path.Combine(directory, TrainingCheckpointFile.FileName);
         if (resume && !File.Exists(path))
         {
             throw new CliInputException($"--resume: there is no checkpoint at '{path}'");
@@ -77,6 +77,6 @@ internal sealed class CheckpointOptions
             throw new CliInputException($"--checkpoint: cannot create '{directory}': {e.Message}", e);
         }
 
-        return new TrainCheckpoints(path, every, resume);
+        return new CheckpointSchedule(path, every, resume);
     }
 }

@@ -1,0 +1,17 @@
+using HyperGen.Training;
+
+namespace HyperGen.Cli.Commands.Train.Checkpoints;
+
+/// <summary>A CPU run: the trainer, its model's weights and the tower.</summary>
+internal sealed class CpuCheckpointedRun(Trainer trainer, Tower<float> tower) : ICheckpointedRun
+{
+    public int StepCount => tower.StepCount;
+
+    public int CompletedEpochs => trainer.CompletedEpochs;
+
+    public int ReportedSteps => trainer.CaptureState().Step;
+
+    public void Save(string path) => TrainingCheckpointFile.Save(path, trainer.CaptureState(), trainer.Model.Parameters, tower);
+
+    public void Load(string path) => TrainingCheckpointFile.Load(path, trainer, tower);
+}
