@@ -111,10 +111,7 @@ internal static partial class ModelBuilder
             return null;
         }
 
-        var differentiator = new Differentiator(factory.Algebraic)
-        {
-            OnDerived = (source, derivative, hyper) => NameDerivative(names, source, derivative, RawName(hypers[hyper])),
-        };
+        var differentiator = new Differentiator(factory.Algebraic);
 
         Term weight = binder.Weight;
         var partials = new Term?[hypers.Count];
@@ -127,6 +124,11 @@ internal static partial class ModelBuilder
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.HyperUnused, LocationInfo.From(roles.Hypers[j].Locations.FirstOrDefault()), hypers[j].Name));
             }
+        }
+
+        foreach (Derivation derivation in differentiator.Derivations)
+        {
+            NameDerivative(names, derivation.Source, derivation.Derivative, RawName(hypers[derivation.Hyper]));
         }
 
         // The new state is stored under its own name (mNext) so the loaded value keeps the user's name (m).

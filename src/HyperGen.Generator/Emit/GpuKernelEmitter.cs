@@ -363,11 +363,8 @@ internal sealed class GpuKernelEmitter
                 return ScalarSyntax.Arithmetic(node.Op, Arg, parentPrecedence)!;
             case Op.Call:
             {
-                // System.MathF/Math: ILGPU maps them to device intrinsics (CUDA needs the context's algorithms or
-                // LibDevice enabled, which HyperGen.Kernels does), and the CPU accelerator runs them as written.
-                FunctionInfo info = FunctionTable.Get(node.Func);
                 string args = string.Join(", ", node.Args.Select(a => Expression(a, 0)));
-                return $"{_p.Math}.{info.MethodName}({args})";
+                return $"{_p.Math}.{Primitives.Get(node.Func).GpuMethodName}({args})";
             }
 
             case Op.Select:

@@ -643,11 +643,11 @@ internal sealed class KernelEmitter
                 return ScalarSyntax.Arithmetic(node.Op, Arg, parentPrecedence)!;
             case Op.Call:
             {
-                FunctionInfo info = FunctionTable.Get(node.Func);
+                Primitive primitive = Primitives.Get(node.Func);
                 string args = string.Join(", ", node.Args.Select(a => Expression(a, vector, 0)));
                 return vector
-                    ? _v.Call(info.VectorMethodName!, args)
-                    : $"{_p.Math}.{info.MethodName}({args})";
+                    ? _v.Call(_v.MethodOf(primitive), args)
+                    : $"{_p.Math}.{primitive.MethodName}({args})";
             }
 
             case Op.Select:

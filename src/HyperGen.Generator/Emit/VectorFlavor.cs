@@ -1,3 +1,5 @@
+using HyperGen.Generator.Ir;
+
 namespace HyperGen.Generator.Emit;
 
 /// <summary>
@@ -30,9 +32,9 @@ internal sealed class VectorFlavor
     /// <summary>A vector with every lane <paramref name="scalar"/>.</summary>
     public string Splat(Precision p, string scalar) => _isSized ? $"new {Type(p)}({scalar})" : $"{Class}.Create({scalar})";
 
-    /// <summary>The name of an operation given by its <c>System.Numerics.Vector</c> name.</summary>
-    public string Method(string sizedName) => !_isSized && sizedName == "SquareRoot" ? "Sqrt" : sizedName;
+    /// <summary>This API's method for a primitive that has a vector form.</summary>
+    public string MethodOf(Primitive primitive) => (_isSized ? primitive.VectorMethodName : primitive.Vector512MethodName)!;
 
-    /// <summary>A call of operation <paramref name="sizedName"/> (its <c>System.Numerics.Vector</c> name).</summary>
-    public string Call(string sizedName, string arguments) => $"{Class}.{Method(sizedName)}({arguments})";
+    /// <summary>A call of operation <paramref name="method"/>, which both APIs name alike.</summary>
+    public string Call(string method, string arguments) => $"{Class}.{method}({arguments})";
 }

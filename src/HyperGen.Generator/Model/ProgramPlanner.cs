@@ -62,7 +62,7 @@ internal static class ProgramPlanner
             names.TryGetValue(t.Id, out string? name) ? name : null,
             uses[i]));
 
-        bool vectorizable = ordered.All(t => !t.IsVarying || t.Op != Op.Call || FunctionTable.Get(t.Func).VectorMethodName is not null);
+        bool vectorizable = ordered.All(t => !t.IsVarying || t.Op != Op.Call || Primitives.Get(t.Func).VectorMethodName is not null);
 
         return new KernelProgram(
             nodes.ToEquatableArray(),
