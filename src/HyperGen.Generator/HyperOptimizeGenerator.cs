@@ -9,7 +9,7 @@ namespace HyperGen.Generator;
 
 /// <summary>
 /// Compiles every <c>[HyperOptimize]</c> step method into exact hypergradient kernels: the transform binds and
-/// differentiates the method into a value-equatable model; the outputs report its diagnostics and emit its code.
+/// differentiates the method into a value-equatable plan; the outputs report its diagnostics and print its code.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class HyperOptimizeGenerator : IIncrementalGenerator
@@ -29,9 +29,9 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Diagnostics);
         context.RegisterSourceOutput(diagnostics, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
 
-        IncrementalValuesProvider<OptimizerModel> models = results
-            .Where(static result => result.Model is not null)
-            .Select(static (result, _) => result.Model!)
+        IncrementalValuesProvider<OptimizerPlan> models = results
+            .Where(static result => result.Plan is not null)
+            .Select(static (result, _) => result.Plan!)
             .WithTrackingName(TrackingNames.Models);
         context.RegisterSourceOutput(models, static (output, model) => Emit(output, model));
 
@@ -64,7 +64,7 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
             });
     }
 
-    private static void EmitGpuDispatcher(SourceProductionContext output, System.Collections.Immutable.ImmutableArray<OptimizerModel> models)
+    private static void EmitGpuDispatcher(SourceProductionContext output, System.Collections.Immutable.ImmutableArray<OptimizerPlan> models)
     {
         string source;
         try
@@ -81,7 +81,7 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
         output.AddSource(GpuDispatcherEmitter.HintName, source);
     }
 
-    private static void EmitGpu(SourceProductionContext output, OptimizerModel model, GpuTarget target)
+    private static void EmitGpu(SourceProductionContext output, OptimizerPlan model, GpuTarget target)
     {
         string source;
         try
@@ -98,7 +98,7 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
         output.AddSource(GpuOptimizerEmitter.HintName(model), source);
     }
 
-    private static void Emit(SourceProductionContext output, OptimizerModel model)
+    private static void Emit(SourceProductionContext output, OptimizerPlan model)
     {
         string source;
         try
@@ -126,7 +126,7 @@ public static class TrackingNames
     /// <summary>The diagnostics of every step method.</summary>
     public const string Diagnostics = "HyperGen.Diagnostics";
 
-    /// <summary>The models that are emitted.</summary>
+    /// <summary>The plans that are emitted.</summary>
     public const string Models = "HyperGen.Models";
 
     /// <summary>The stand-in members of the classes whose step has errors.</summary>

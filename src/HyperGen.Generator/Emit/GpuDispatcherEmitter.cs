@@ -29,9 +29,9 @@ internal static class GpuDispatcherEmitter
 
     public const string RegistrationAttributeName = "HyperGen.Kernels.GpuDispatcherAttribute";
 
-    public static string Emit(IReadOnlyList<OptimizerModel> models)
+    public static string Emit(IReadOnlyList<OptimizerPlan> models)
     {
-        OptimizerModel[] ordered = Order(models);
+        OptimizerPlan[] ordered = Order(models);
         CodeWriter w = GeneratedFile.Start();
         string types = string.Join(", ", ordered.Select(m => $"typeof({OptimizerEmitter.QualifiedClassName(m)})"));
         w.Line($"[assembly: global::{RegistrationAttributeName}(typeof(global::HyperGen.Generated.HyperGenGpuDispatcher){(types.Length == 0 ? "" : ", " + types)})]");
@@ -52,11 +52,11 @@ internal static class GpuDispatcherEmitter
     }
 
     /// <summary>A stable order, so the optimizer indexes do not depend on the order files are seen in.</summary>
-    public static OptimizerModel[] Order(IReadOnlyList<OptimizerModel> models) =>
+    public static OptimizerPlan[] Order(IReadOnlyList<OptimizerPlan> models) =>
         models.OrderBy(OptimizerEmitter.QualifiedClassName, System.StringComparer.Ordinal).ToArray();
 
 
-    private static void WriteKernel(CodeWriter w, OptimizerModel[] models, Precision p)
+    private static void WriteKernel(CodeWriter w, OptimizerPlan[] models, Precision p)
     {
         string view = $"global::ILGPU.ArrayView<{p.Type}>";
         w.Line($"/// <summary>Every upper level, top-down, in {(p.IsSingle ? "single" : "double")} precision; one thread group (explicitly grouped).</summary>");

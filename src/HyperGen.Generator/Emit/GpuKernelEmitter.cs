@@ -32,7 +32,7 @@ internal sealed class GpuKernelEmitter
         "refusal",
     };
 
-    private readonly OptimizerModel _model;
+    private readonly OptimizerPlan _model;
     private readonly KernelProgram _program;
     private readonly Precision _p;
     private readonly ProgramNode[] _nodes;
@@ -41,7 +41,7 @@ internal sealed class GpuKernelEmitter
     private string _stateRead = "state";
     private string _gradientRead = "gradients";
 
-    public GpuKernelEmitter(OptimizerModel model, KernelProgram program, Precision precision)
+    public GpuKernelEmitter(OptimizerPlan model, KernelProgram program, Precision precision)
     {
         _model = model;
         _program = program;
@@ -103,7 +103,7 @@ internal sealed class GpuKernelEmitter
     /// the new gradient times each partial of the previous step, the partials computed from that step's saved
     /// gradient, the state before it, and the raw hyperparameters it used (not yet updated when this runs).
     /// Explicitly grouped: a grid-stride loop, then a tree in shared memory; sums in double. The emitter's program
-    /// is the partials-only one (<see cref="RecomputePlan.Recomputable"/>).
+    /// is the partials-only one (<see cref="OptimizerPlan.GpuPartials"/>).
     /// </summary>
     public void WriteReduction(CodeWriter w, string methodName, string summary)
     {

@@ -16,9 +16,9 @@ internal static class GpuOptimizerEmitter
     /// <summary>The nested class that holds the kernels.</summary>
     public const string KernelClassName = "Gpu";
 
-    public static string HintName(OptimizerModel model) => $"{OptimizerEmitter.FullClassName(model)}.HyperGen.Gpu.g.cs";
+    public static string HintName(OptimizerPlan model) => $"{OptimizerEmitter.FullClassName(model)}.HyperGen.Gpu.g.cs";
 
-    public static string Emit(OptimizerModel model, GpuTarget target)
+    public static string Emit(OptimizerPlan model, GpuTarget target)
     {
         CodeWriter w = GeneratedFile.Start();
         string qualified = OptimizerEmitter.QualifiedClassName(model);
@@ -32,7 +32,7 @@ internal static class GpuOptimizerEmitter
         return w.ToString();
     }
 
-    private static void WriteClass(CodeWriter w, OptimizerModel model)
+    private static void WriteClass(CodeWriter w, OptimizerPlan model)
     {
         using (w.Block($"static partial class {model.ClassName}"))
         {
@@ -42,7 +42,7 @@ internal static class GpuOptimizerEmitter
             {
                 // On the GPU level 1 recomputes its partials in the reduction wherever they can be recomputed (they
                 // do not read the weight, which the step overwrites): the program below holds only the partials.
-                KernelProgram? partials = RecomputePlan.Recomputable(model.StepWithPartials);
+                KernelProgram? partials = model.GpuPartials;
                 bool first = true;
                 foreach (Precision p in new[] { Precision.Single, Precision.Double })
                 {

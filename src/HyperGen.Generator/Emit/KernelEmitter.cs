@@ -30,7 +30,7 @@ internal enum KernelKind
 /// </summary>
 internal sealed class KernelEmitter
 {
-    private readonly OptimizerModel _model;
+    private readonly OptimizerPlan _model;
     private readonly KernelProgram _program;
     private readonly Precision _p;
     private readonly KernelKind _kind;
@@ -44,7 +44,7 @@ internal sealed class KernelEmitter
     private readonly LocalNames _names;
     private VectorFlavor _v = VectorFlavor.Sized;
 
-    public KernelEmitter(OptimizerModel model, KernelProgram program, Precision precision, KernelKind kind = KernelKind.Update)
+    public KernelEmitter(OptimizerPlan model, KernelProgram program, Precision precision, KernelKind kind = KernelKind.Update)
     {
         _model = model;
         _program = program;
@@ -64,7 +64,7 @@ internal sealed class KernelEmitter
         if (kind == KernelKind.Reduction)
         {
             _names.Reserve("hypergradients");
-            foreach (HyperModel hyper in _model.Hypers)
+            foreach (HyperPlan hyper in _model.Hypers)
             {
                 _names.Reserve(PartialName(hyper) + "Sum");
                 _names.Reserve(PartialName(hyper) + "Lanes");
@@ -160,16 +160,13 @@ internal sealed class KernelEmitter
             yield return state.Name + "NextBuffer";
         }
 
-        foreach (HyperModel hyper in _model.Hypers)
+        foreach (HyperPlan hyper in _model.Hypers)
         {
             yield return PartialName(hyper) + "Buffer";
         }
     }
 
-    private string PartialName(HyperModel hyper) =>
-        $"d{Capitalize(_model.WeightName)}_d{Capitalize(Binding.ModelBuilder.RawName(hyper))}";
-
-    private static string Capitalize(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
+    private static string PartialName(HyperPlan hyper) => hyper.PartialName;
 
     private void PlanLocals()
     {

@@ -33,12 +33,12 @@ internal sealed class LocalNames
     }
 
     /// <summary>The user's name for a leaf of the step (weight, gradient, state, step index, hyperparameter), or null.</summary>
-    public static string? LeafName(OptimizerModel model, ProgramNode node) => node.Op switch
+    public static string? LeafName(OptimizerPlan model, ProgramNode node) => node.Op switch
     {
         Op.Weight => model.WeightName,
         Op.Gradient => model.GradientName,
         Op.State => model.States[node.Index].Name,
-        Op.StepIndex => model.StepIndexName ?? "t",
+        Op.StepIndex => model.StepIndexName,
         Op.Hyper => node.Name ?? model.Hypers[node.Index].Name,
         _ => null,
     };
