@@ -13,14 +13,17 @@ namespace HyperGen.Generator.Binding;
 /// </summary>
 internal static partial class ModelBuilder
 {
-    private static OptimizerPlan Plan(StepShape shape, List<HyperModel> hypers, List<StateModel> states, DifferentiatedStep step)
+    private static OptimizerPlan Plan(StepShape shape, List<HyperModel> hypers, List<StateModel> states, DifferentiatedStep step, CodeAliases aliases)
     {
         List<HyperPlan> named = WithUniqueRawNames(
             hypers, [shape.WeightName, shape.GradientName, .. states.Select(s => s.Name)], shape.WeightName);
         Dictionary<int, string> names = NameTerms(step, named, states);
+        string stepIndexName = shape.StepIndexName ?? "t";
+        Term[] outputs = [step.Weight, .. step.States.OfType<Term>(), .. step.Partials.OfType<Term>()];
+        Dictionary<int, string> hints = HintTerms(outputs, step, names, named, stepIndexName);
 
-        KernelProgram plain = ProgramPlanner.Plan(step.Weight, step.States, Array.Empty<Term?>(), names);
-        KernelProgram withPartials = ProgramPlanner.Plan(step.Weight, step.States, step.Partials, names);
+        KernelProgram plain = ProgramPlanner.Plan(step.Weight, step.States, Array.Empty<Term?>(), names, hints);
+        KernelProgram withPartials = ProgramPlanner.Plan(step.Weight, step.States, step.Partials, names, hints);
 
         KernelProgram? recomputed = RecomputePlan.PartialsOnly(withPartials);
         RecomputeStrategy? recompute = recomputed is null
@@ -34,7 +37,7 @@ internal static partial class ModelBuilder
             shape.WrittenInDouble,
             shape.WeightName,
             shape.GradientName,
-            shape.StepIndexName ?? "t",
+            stepIndexName,
             named.ToEquatableArray(),
             states.ToEquatableArray(),
             shape.Depth,
@@ -44,7 +47,8 @@ internal static partial class ModelBuilder
             recompute,
             // On the GPU level 1 recomputes its partials wherever they can be recomputed (they do not read the
             // weight, which the step overwrites), whatever it costs: the GPU tower has no stored-partials path there.
-            RecomputePlan.Recomputable(withPartials));
+            RecomputePlan.Recomputable(withPartials),
+            aliases);
     }
 }
 

@@ -99,7 +99,7 @@ internal static partial class ModelBuilder
             roles.StepIndex?.Name,
             depth,
             above);
-        return Plan(shape, hypers, states, step);
+        return Plan(shape, hypers, states, step, ChooseAliases(context.SemanticModel, syntax.SpanStart));
     }
 
     private static bool IsError(DiagnosticInfo diagnostic) =>

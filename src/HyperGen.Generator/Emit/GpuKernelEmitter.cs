@@ -35,9 +35,8 @@ internal sealed class GpuKernelEmitter
     private readonly OptimizerPlan _model;
     private readonly KernelProgram _program;
     private readonly Precision _p;
-    private readonly ProgramNode[] _nodes;
-    private readonly string?[] _locals;
-    private readonly LocalNames _names;
+    private readonly ScalarLanes _lanes;
+    private readonly ProgramPrinter _printer;
     private string _stateRead = "state";
     private string _gradientRead = "gradients";
 
@@ -46,10 +45,8 @@ internal sealed class GpuKernelEmitter
         _model = model;
         _program = program;
         _p = precision;
-        _nodes = program.Nodes.AsSpan().ToArray();
-        _locals = new string?[_nodes.Length];
-        _names = new LocalNames(s_reserved);
-        PlanLocals();
+        _lanes = new ScalarLanes(precision, precision.Math, gpu: true);
+        _printer = new ProgramPrinter(program, new LocalNames(s_reserved), vectorCopies: false, reciprocals: false);
     }
 
     /// <summary>
@@ -79,7 +76,7 @@ internal sealed class GpuKernelEmitter
             using (w.Block("for (int i = index; i < count; i += threads)"))
             {
                 WriteVaryingLocals(w);
-                if (_nodes[_program.WeightOutput].Op != Op.Weight)
+                if (_printer.Nodes[_program.WeightOutput].Op != Op.Weight)
                 {
                     w.Line($"weights[i] = {Expression(_program.WeightOutput, 0)};");
                 }
@@ -91,9 +88,7 @@ internal sealed class GpuKernelEmitter
                     w.Line($"stateOut[{at}] = {(output >= 0 ? Expression(output, 0) : $"stateIn[{at}]")};");
                 }
 
-                int gradient = System.Array.FindIndex(_nodes, node => node.Op == Op.Gradient);
-                string saved = gradient >= 0 && _locals[gradient] is { } local ? local : "gradients[i]";
-                w.Line($"stateOut[{ElementAt(_model.States.Count)}] = {saved};");
+                w.Line($"stateOut[{ElementAt(_model.States.Count)}] = {_printer.LeafLocal(Op.Gradient) ?? "gradients[i]"};");
             }
         }
     }
@@ -182,39 +177,15 @@ internal sealed class GpuKernelEmitter
 
     private static string Offset(int j) => j == 0 ? "" : $"{Int(j * GroupSize)} + ";
 
-    private void WriteInvariants(CodeWriter w)
+    private void WriteInvariants(CodeWriter w) =>
+        _printer.WriteInvariants(w, "// The hyperparameters in their domains and what depends only on them: once per thread, not per element.", _lanes);
+
+    private void WriteVaryingLocals(CodeWriter w) => _printer.WriteVaryingLocals(w, _lanes, node => node.Op switch
     {
-        bool any = false;
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            if (_locals[n] is not null && !_nodes[n].IsVarying)
-            {
-                if (!any)
-                {
-                    w.Line("// The hyperparameters in their domains and what depends only on them: once per thread, not per element.");
-                    any = true;
-                }
-
-                WriteLocal(w, n);
-            }
-        }
-
-        if (any)
-        {
-            w.Line();
-        }
-    }
-
-    private void WriteVaryingLocals(CodeWriter w)
-    {
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            if (_locals[n] is not null && _nodes[n].IsVarying)
-            {
-                WriteLocal(w, n);
-            }
-        }
-    }
+        Op.Weight => "weights[i]",
+        Op.Gradient => $"{_gradientRead}[i]",
+        _ => $"{_stateRead}[{ElementAt(node.Index)}]",
+    });
 
     public void Write(CodeWriter w, string methodName, string summary)
     {
@@ -256,24 +227,9 @@ internal sealed class GpuKernelEmitter
         w.Line();
     }
 
-    private void WriteLocal(CodeWriter w, int n)
-    {
-        ProgramNode node = _nodes[n];
-        string value = node.Op switch
-        {
-            Op.Weight => "weights[i]",
-            Op.Gradient => $"{_gradientRead}[i]",
-            Op.State => $"{_stateRead}[{ElementAt(node.Index)}]",
-            Op.Hyper => $"raw[{Int(node.Index)}]",
-            Op.StepIndex => "stepIndex",
-            _ => Expression(n, parentPrecedence: 0, useLocal: false),
-        };
-        w.Line($"{_p.Type} {_locals[n]} = {value};");
-    }
-
     private void WriteStores(CodeWriter w)
     {
-        if (_nodes[_program.WeightOutput].Op != Op.Weight)
+        if (_printer.Nodes[_program.WeightOutput].Op != Op.Weight)
         {
             w.Line($"weights[i] = {Expression(_program.WeightOutput, 0)};");
         }
@@ -308,70 +264,5 @@ internal sealed class GpuKernelEmitter
         _ => $"{Int(k)} * count + i",
     };
 
-    private void PlanLocals()
-    {
-        // An invariant value read inside the element loop gets a local before the loop, so it is computed once.
-        var feedsLoop = new bool[_nodes.Length];
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            if (_nodes[n].IsVarying)
-            {
-                foreach (int arg in _nodes[n].Args)
-                {
-                    feedsLoop[arg] = true;
-                }
-            }
-        }
-
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            ProgramNode node = _nodes[n];
-            if (node.Op == Op.Const)
-            {
-                continue;
-            }
-
-            bool invariantOutput = !node.IsVarying && IsOutput(n);
-            bool leaf = node.Op is Op.Weight or Op.Gradient or Op.State or Op.Hyper or Op.StepIndex;
-            bool invariantFeedingLoop = !node.IsVarying && (feedsLoop[n] || invariantOutput);
-            if (leaf || node.Uses > 1 || node.Name is not null || invariantFeedingLoop)
-            {
-                _locals[n] = _names.Unique(LocalNames.LeafName(_model, node) ?? node.Name ?? (node.IsVarying ? "u" : "k"));
-            }
-        }
-    }
-
-    private bool IsOutput(int n) =>
-        n == _program.WeightOutput || _program.StateOutputs.AsSpan().ToArray().Contains(n) || _program.PartialOutputs.AsSpan().ToArray().Contains(n);
-
-    /// <summary>Renders node <paramref name="n"/>; precedences: 1 additive, 2 multiplicative, 3 unary, 4 primary.</summary>
-    private string Expression(int n, int parentPrecedence, bool useLocal = true)
-    {
-        ProgramNode node = _nodes[n];
-        if (useLocal && _locals[n] is { } local)
-        {
-            return local;
-        }
-
-        string Arg(int index, int precedence) => Expression(node.Args[index], precedence);
-
-        switch (node.Op)
-        {
-            case Op.Const:
-                return ScalarSyntax.Constant(_p, node.Value, parentPrecedence);
-            case Op.Add or Op.Sub or Op.Mul or Op.Div or Op.Neg:
-                return ScalarSyntax.Arithmetic(node.Op, Arg, parentPrecedence)!;
-            case Op.Call:
-            {
-                string args = string.Join(", ", node.Args.Select(a => Expression(a, 0)));
-                return $"{_p.Math}.{Primitives.Get(node.Func).GpuMethodName}({args})";
-            }
-
-            case Op.Select:
-                return $"({Arg(0, 1)} {ScalarSyntax.Comparison(node.Cmp)} {Arg(1, 1)} ? {Arg(2, 0)} : {Arg(3, 0)})";
-
-            default:
-                return _locals[n] ?? node.Op.ToString();
-        }
-    }
+    private string Expression(int n, int parentPrecedence) => _printer.Expression(n, _lanes, parentPrecedence);
 }

@@ -16,6 +16,12 @@ internal static class OptimizerEmitter
     public static string Emit(OptimizerPlan model)
     {
         CodeWriter w = GeneratedFile.Start();
+        foreach ((string alias, string target) in model.Aliases.All())
+        {
+            w.Line($"using {alias} = {target};");
+        }
+
+        w.Line();
         w.Line($"[assembly: global::HyperGen.GeneratedOptimizer(typeof({QualifiedClassName(model)}))]");
         w.Line();
         GeneratedFile.InNamespace(w, model.Namespace, () => WriteClass(w, model));

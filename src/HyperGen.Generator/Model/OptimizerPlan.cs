@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using HyperGen.Generator.Helpers;
 using HyperGen.Generator.Ir;
 
@@ -30,6 +31,7 @@ namespace HyperGen.Generator.Model;
 /// The partials-only program the GPU tower's level 1 recomputes in its reduction, or null where they cannot be
 /// recomputed: on the GPU they are recomputed whenever they can be.
 /// </param>
+/// <param name="Aliases">The short names of the CPU file's types, free of the names the user's code gives.</param>
 internal sealed record OptimizerPlan(
     string? Namespace,
     string ClassName,
@@ -45,7 +47,8 @@ internal sealed record OptimizerPlan(
     KernelProgram PlainStep,
     KernelProgram StepWithPartials,
     RecomputeStrategy? Recompute,
-    KernelProgram? GpuPartials)
+    KernelProgram? GpuPartials,
+    CodeAliases Aliases)
 {
     /// <summary>The class's namespace-qualified name, <c>Namespace.Class</c> (the bare name in the global namespace), for file names.</summary>
     public string FullClassName => FullName(Namespace, ClassName);
@@ -70,6 +73,38 @@ internal sealed record HyperPlan(
 /// when they are stored (see <see cref="RecomputePlan"/>).
 /// </summary>
 internal sealed record RecomputeStrategy(KernelProgram Partials, int RecomputedValues, int StoredValues);
+
+/// <summary>
+/// The using aliases of the generated CPU file, one per type its kernels name on most lines: normally the type's own
+/// name (<c>Vector512</c>) or its element type and name (<c>FloatVector512</c> for <c>Vector512&lt;float&gt;</c>).
+/// </summary>
+internal sealed record CodeAliases(
+    string Unsafe,
+    string MathF,
+    string Math,
+    string Vector,
+    string Vector512,
+    string FloatVector,
+    string DoubleVector,
+    string FloatVector512,
+    string DoubleVector512,
+    string VectorStores)
+{
+    /// <summary>Every alias with what it stands for, in the order the file declares them.</summary>
+    public IEnumerable<(string Alias, string Target)> All()
+    {
+        yield return (Unsafe, "global::System.Runtime.CompilerServices.Unsafe");
+        yield return (MathF, "global::System.MathF");
+        yield return (Math, "global::System.Math");
+        yield return (Vector, "global::System.Numerics.Vector");
+        yield return (Vector512, "global::System.Runtime.Intrinsics.Vector512");
+        yield return (FloatVector, "global::System.Numerics.Vector<float>");
+        yield return (DoubleVector, "global::System.Numerics.Vector<double>");
+        yield return (FloatVector512, "global::System.Runtime.Intrinsics.Vector512<float>");
+        yield return (DoubleVector512, "global::System.Runtime.Intrinsics.Vector512<double>");
+        yield return (VectorStores, "global::HyperGen.VectorStores");
+    }
+}
 
 /// <summary>
 /// A learned hyperparameter as its attribute declares it, in its <see cref="Domain"/>; <see cref="Min"/>
@@ -97,8 +132,10 @@ internal sealed record KernelProgram(
     bool IsVectorizable);
 
 /// <summary>
-/// One node of a <see cref="KernelProgram"/>. <see cref="Name"/> is a name hint from the user's code (a local, a
-/// state) or from differentiation (<c>dm_dbeta1</c>); <see cref="Uses"/> counts the nodes and stores that read it.
+/// One node of a <see cref="KernelProgram"/>. <see cref="Name"/> is what a local holding it is called (null only for
+/// a constant): the user's name (a parameter, a local, a state), a derivative's (<c>dm_dbeta1</c>) or one made from
+/// what it computes; <see cref="Named"/> says the user's code or a derivative of a named term gave it, which keeps
+/// it in a local of its own. <see cref="Uses"/> counts the nodes and stores that read it.
 /// </summary>
 internal sealed record ProgramNode(
     Op Op,
@@ -109,6 +146,7 @@ internal sealed record ProgramNode(
     EquatableArray<int> Args,
     bool IsVarying,
     string? Name,
+    bool Named,
     int Uses);
 
 /// <summary>
