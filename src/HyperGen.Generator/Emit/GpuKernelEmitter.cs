@@ -105,13 +105,15 @@ internal sealed class GpuKernelEmitter
         string view = $"global::ILGPU.ArrayView<{_p.Type}>";
         int hypers = _model.Hypers.Count;
         w.Line($"/// <summary>{summary}</summary>");
-        w.Line("/// <param name=\"gradients\">The new gradients.</param>");
-        w.Line("/// <param name=\"stateBefore\">The state before the previous step (variable-major).</param>");
-        w.Line("/// <param name=\"savedGradients\">The previous step's gradients.</param>");
-        w.Line("/// <param name=\"raw\">The raw hyperparameters the previous step used.</param>");
-        w.Line($"/// <param name=\"blockSums\">Per block, the {Int(hypers)} sums, block-major.</param>");
-        w.Line("/// <param name=\"count\">The number of elements.</param>");
-        w.Line("/// <param name=\"stepIndex\">The previous step's 1-based index.</param>");
+        w.Lines($"""
+            /// <param name="gradients">The new gradients.</param>
+            /// <param name="stateBefore">The state before the previous step (variable-major).</param>
+            /// <param name="savedGradients">The previous step's gradients.</param>
+            /// <param name="raw">The raw hyperparameters the previous step used.</param>
+            /// <param name="blockSums">Per block, the {Int(hypers)} sums, block-major.</param>
+            /// <param name="count">The number of elements.</param>
+            /// <param name="stepIndex">The previous step's 1-based index.</param>
+            """);
         _stateRead = "stateBefore";
         _gradientRead = "savedGradients";
         using (w.Block($"public static void {methodName}({view} gradients, {view} stateBefore, {view} savedGradients, {view} raw, global::ILGPU.ArrayView<double> blockSums, int count, int stepIndex)"))
@@ -191,16 +193,20 @@ internal sealed class GpuKernelEmitter
     {
         string view = $"global::ILGPU.ArrayView<{_p.Type}>";
         w.Line($"/// <summary>{summary}</summary>");
-        w.Line("/// <param name=\"index\">The first element this thread updates.</param>");
-        w.Line("/// <param name=\"weights\">The values this level updates: the weights, or the raw hyperparameters of the level below.</param>");
-        w.Line("/// <param name=\"gradients\">Their gradients (the hypergradient, above level 1).</param>");
-        w.Line("/// <param name=\"state\">The per-element state, variable-major: variable k of element i at k * count + i.</param>");
-        w.Line("/// <param name=\"partials\">Where the partials go, hyperparameter-major like the state (unused by a plain step).</param>");
-        w.Line("/// <param name=\"raw\">This level's raw hyperparameters, on the device.</param>");
+        w.Lines("""
+            /// <param name="index">The first element this thread updates.</param>
+            /// <param name="weights">The values this level updates: the weights, or the raw hyperparameters of the level below.</param>
+            /// <param name="gradients">Their gradients (the hypergradient, above level 1).</param>
+            /// <param name="state">The per-element state, variable-major: variable k of element i at k * count + i.</param>
+            /// <param name="partials">Where the partials go, hyperparameter-major like the state (unused by a plain step).</param>
+            /// <param name="raw">This level's raw hyperparameters, on the device.</param>
+            """);
         w.Line(RefusalDocumentation);
-        w.Line("/// <param name=\"count\">The number of elements, the stride of state and partials.</param>");
-        w.Line("/// <param name=\"stepIndex\">The 1-based step index of this level.</param>");
-        w.Line("/// <param name=\"threads\">The threads launched: each updates every threads-th element from its index on.</param>");
+        w.Lines("""
+            /// <param name="count">The number of elements, the stride of state and partials.</param>
+            /// <param name="stepIndex">The 1-based step index of this level.</param>
+            /// <param name="threads">The threads launched: each updates every threads-th element from its index on.</param>
+            """);
         using (w.Block($"public static void {methodName}(global::ILGPU.Index1D index, {view} weights, {view} gradients, {view} state, {view} partials, {view} raw, global::ILGPU.ArrayView<int> refusal, int count, int stepIndex, int threads)"))
         {
             WriteRefusalCheck(w);
