@@ -10,7 +10,7 @@ namespace HyperGen.Generator;
 
 /// <summary>
 /// Compiles every <c>[HyperOptimize]</c> step method into exact hypergradient kernels: the transform binds and
-/// differentiates the method into a value-equatable model; the outputs report its diagnostics and emit its code.
+/// differentiates the method into a value-equatable plan; the outputs report its diagnostics and print its code.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class HyperOptimizeGenerator : IIncrementalGenerator
@@ -30,9 +30,9 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Diagnostics);
         context.RegisterSourceOutput(diagnostics, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
 
-        IncrementalValuesProvider<OptimizerModel> models = results
-            .Where(static result => result.Model is not null)
-            .Select(static (result, _) => result.Model!)
+        IncrementalValuesProvider<OptimizerPlan> models = results
+            .Where(static result => result.Plan is not null)
+            .Select(static (result, _) => result.Plan!)
             .WithTrackingName(TrackingNames.Models);
         context.RegisterSourceOutput(models, static (output, model) => Emit(output, model));
 
@@ -55,7 +55,7 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
 
         // Steps compiled by a referenced assembly, named as additional files (HyperGen.Kernels names the runtime's
         // built-ins): only their GPU half is written here, the CPU half being that assembly's (LinkedStepSources).
-        IncrementalValuesProvider<OptimizerModel> linkedModels = context.AdditionalTextsProvider
+        IncrementalValuesProvider<OptimizerPlan> linkedModels = context.AdditionalTextsProvider
             .Combine(context.AnalyzerConfigOptionsProvider)
             .Where(static pair => pair.Right.GetOptions(pair.Left).TryGetValue(LinkedStepSources.OptionKey, out string? value)
                 && string.Equals(value, "true", System.StringComparison.OrdinalIgnoreCase))
@@ -82,7 +82,7 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
             });
     }
 
-    private static void EmitGpuDispatcher(SourceProductionContext output, (OptimizerModel Model, GpuKernelHome Home)[] models)
+    private static void EmitGpuDispatcher(SourceProductionContext output, (OptimizerPlan Model, GpuKernelHome Home)[] models)
     {
         string source;
         try
@@ -99,7 +99,7 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
         output.AddSource(GpuDispatcherEmitter.HintName, source);
     }
 
-    private static void EmitGpu(SourceProductionContext output, OptimizerModel model, GpuKernelHome home, GpuTarget target)
+    private static void EmitGpu(SourceProductionContext output, OptimizerPlan model, GpuKernelHome home, GpuTarget target)
     {
         string source;
         try
@@ -116,7 +116,7 @@ public sealed class HyperOptimizeGenerator : IIncrementalGenerator
         output.AddSource(GpuOptimizerEmitter.HintName(home), source);
     }
 
-    private static void Emit(SourceProductionContext output, OptimizerModel model)
+    private static void Emit(SourceProductionContext output, OptimizerPlan model)
     {
         string source;
         try
@@ -144,7 +144,7 @@ public static class TrackingNames
     /// <summary>The diagnostics of every step method.</summary>
     public const string Diagnostics = "HyperGen.Diagnostics";
 
-    /// <summary>The models that are emitted.</summary>
+    /// <summary>The plans that are emitted.</summary>
     public const string Models = "HyperGen.Models";
 
     /// <summary>The stand-in members of the classes whose step has errors.</summary>

@@ -25,13 +25,13 @@ internal static class LinkedStepSources
     public const string OptionKey = "build_metadata.AdditionalFiles." + MetadataName;
 
     /// <summary>The models of every <c>[HyperOptimize]</c> step in <paramref name="text"/>, bound against <paramref name="compilation"/>; steps with errors are left out (their own compilation reports them).</summary>
-    public static ImmutableArray<OptimizerModel> Models(string path, string text, Compilation compilation, CancellationToken cancellation)
+    public static ImmutableArray<OptimizerPlan> Models(string path, string text, Compilation compilation, CancellationToken cancellation)
     {
         var options = compilation.SyntaxTrees.FirstOrDefault()?.Options as CSharpParseOptions ?? CSharpParseOptions.Default;
         SyntaxTree tree = CSharpSyntaxTree.ParseText(text, options, path, cancellationToken: cancellation);
         Compilation withFile = compilation.AddSyntaxTrees(tree);
         SemanticModel semanticModel = withFile.GetSemanticModel(tree);
-        var models = new List<OptimizerModel>();
+        var models = new List<OptimizerPlan>();
         foreach (MethodDeclarationSyntax syntax in tree.GetRoot(cancellation).DescendantNodes().OfType<MethodDeclarationSyntax>())
         {
             if (semanticModel.GetDeclaredSymbol(syntax, cancellation) is not IMethodSymbol method)
@@ -41,7 +41,7 @@ internal static class LinkedStepSources
 
             AttributeData? attribute = method.GetAttributes()
                 .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ModelBuilder.HyperOptimizeAttributeName);
-            if (attribute is not null && ModelBuilder.Build(syntax, method, attribute, semanticModel, cancellation).Model is { } model)
+            if (attribute is not null && ModelBuilder.Build(syntax, method, attribute, semanticModel, cancellation).Plan is { } model)
             {
                 models.Add(model);
             }

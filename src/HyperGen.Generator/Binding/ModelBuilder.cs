@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using HyperGen.Generator.Diagnostics;
 using HyperGen.Generator.Helpers;
-using HyperGen.Generator.Ir;
 using HyperGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -14,9 +13,10 @@ namespace HyperGen.Generator.Binding;
 
 /// <summary>
 /// The transform step of the generator: validates a [HyperOptimize] method, binds its body, differentiates it and
-/// plans the kernels, returning a symbol-free model plus diagnostics. Never throws: an unexpected failure becomes
-/// the HG9999 diagnostic. This file holds the pipeline; one partial per concern holds each stage: the class and
-/// step shape (Shape), the parameters' roles (Parameters), the attributes (Attributes) and generated names (Names).
+/// plans the kernels, returning a symbol-free <see cref="OptimizerPlan"/> plus diagnostics. Never throws: an
+/// unexpected failure becomes the HG9999 diagnostic. This file holds the pipeline; one partial per concern holds
+/// each stage: the class and step shape (Shape), the attributes (Attributes), the parameters' roles (Parameters),
+/// the body, bound and differentiated (Body), the generated names (Names) and the plan the emitters read (Plan).
 /// </summary>
 internal static partial class ModelBuilder
 {
@@ -30,9 +30,9 @@ internal static partial class ModelBuilder
         var diagnostics = new List<DiagnosticInfo>();
         try
         {
-            OptimizerModel? model = TryBuild(syntax, method, attribute, semanticModel, diagnostics, cancellation);
+            OptimizerPlan? plan = TryBuild(syntax, method, attribute, semanticModel, diagnostics, cancellation);
             bool failed = diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
-            return new GenerationResult(failed ? null : model, diagnostics.ToEquatableArray(), failed ? StandInBuilder.For(method, diagnostics) : null);
+            return new GenerationResult(failed ? null : plan, diagnostics.ToEquatableArray(), failed ? StandInBuilder.For(method, diagnostics) : null);
         }
         catch (OperationCanceledException)
         {
@@ -49,7 +49,7 @@ internal static partial class ModelBuilder
         }
     }
 
-    private static OptimizerModel? TryBuild(
+    private static OptimizerPlan? TryBuild(
         MethodDeclarationSyntax syntax, IMethodSymbol method, AttributeData attribute, SemanticModel semanticModel,
         List<DiagnosticInfo> diagnostics, CancellationToken cancellation)
     {
@@ -84,74 +84,15 @@ internal static partial class ModelBuilder
         }
 
         List<StateModel> states = roles.States.Select(p => ReadState(p, semanticModel)).ToList();
-        List<HyperModel> hypers = WithUniqueRawNames(
-            roles.Hypers.Select(p => ReadHyper(p, semanticModel, diagnostics)).ToList(),
-            [roles.Weight.Name, roles.Gradient.Name, .. states.Select(s => s.Name)],
-            roles.Weight.Name);
+        List<HyperModel> hypers = roles.Hypers.Select(p => ReadHyper(p, semanticModel, diagnostics)).ToList();
 
-        if (semanticModel.GetOperation(syntax, cancellation) is not IMethodBodyOperation bodyOperation
-            || (bodyOperation.BlockBody ?? bodyOperation.ExpressionBody) is not IBlockOperation body)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.UnsupportedStatement, methodLocation, "a step without a body"));
-            return null;
-        }
-
-        var factory = TermFactory.ForUserArithmetic(single: roles.Weight.Type.SpecialType == SpecialType.System_Single);
-        var binder = new StepBinder(factory, roles, hypers.Select(h => h.Domain).ToList(), diagnostics, cancellation);
-        binder.Bind(body);
-        if (binder.HasErrors || diagnostics.Any(IsError))
+        DifferentiatedStep? step = BindAndDifferentiate(semanticModel, syntax, method, roles, hypers, methodLocation, diagnostics, cancellation);
+        if (step is null)
         {
             return null;
         }
 
-        Dictionary<int, string> names = binder.Names;
-        if (binder.Weight.Op == Op.Weight)
-        {
-            // Every partial is 0 and every HG0012 would follow from this one mistake: report only the mistake.
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.WeightNeverAssigned, methodLocation, method.Name, roles.Weight.Name));
-            return null;
-        }
-
-        var differentiator = new Differentiator(factory.Algebraic)
-        {
-            OnDerived = (source, derivative, hyper) => NameDerivative(names, source, derivative, RawName(hypers[hyper])),
-        };
-
-        Term weight = binder.Weight;
-        var partials = new Term?[hypers.Count];
-        for (int j = 0; j < hypers.Count; j++)
-        {
-            Term partial = differentiator.Derive(weight, j);
-            partials[j] = partial.IsConst(0) ? null : partial;
-            if (partials[j] is null)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.HyperUnused, LocationInfo.From(roles.Hypers[j].Locations.FirstOrDefault()), hypers[j].Name));
-            }
-        }
-
-        // The new state is stored under its own name (mNext) so the loaded value keeps the user's name (m).
-        var stateOutputs = new Term?[states.Count];
-        for (int k = 0; k < states.Count; k++)
-        {
-            Term next = binder.States[k];
-            stateOutputs[k] = next.Op == Op.State && next.Index == k ? null : next;
-            if (stateOutputs[k] is { } output && output.Op != Op.Const && names.TryGetValue(output.Id, out string? current) && current == states[k].Name)
-            {
-                names[output.Id] = states[k].Name + "Next";
-            }
-            else if (stateOutputs[k] is { } unnamed && unnamed.Op != Op.Const && !names.ContainsKey(unnamed.Id))
-            {
-                names[unnamed.Id] = states[k].Name + "Next";
-            }
-        }
-
-        KernelProgram plain = ProgramPlanner.Plan(weight, stateOutputs, Array.Empty<Term?>(), names);
-        KernelProgram withPartials = ProgramPlanner.Plan(weight, stateOutputs, partials, names);
-
-        return new OptimizerModel(
+        var shape = new StepShape(
             type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
             type.Name,
             method.Name,
@@ -159,12 +100,9 @@ internal static partial class ModelBuilder
             roles.Weight.Name,
             roles.Gradient.Name,
             roles.StepIndex?.Name,
-            hypers.ToEquatableArray(),
-            states.ToEquatableArray(),
             depth,
-            above,
-            plain,
-            withPartials);
+            above);
+        return Plan(shape, hypers, states, step, ChooseAliases(semanticModel, syntax.SpanStart));
     }
 
     private static bool IsError(DiagnosticInfo diagnostic) =>

@@ -344,7 +344,7 @@ internal sealed class StepBinder
         string container = method.ContainingType?.ToDisplayString() ?? "";
         bool isMath = container is "System.MathF" or "System.Math";
         if (!isMath
-            || !FunctionTable.TryGet(method.Name, out FunctionInfo info)
+            || !Primitives.TryGet(method.Name, out Primitive info)
             || method.Parameters.Length != info.Arity
             || !IsFloatingPoint(method.ReturnType))
         {
@@ -352,7 +352,7 @@ internal sealed class StepBinder
                 DiagnosticDescriptors.UnsupportedCall,
                 invocation,
                 $"{(method.ContainingType is null ? "" : method.ContainingType.Name + ".")}{method.Name}",
-                FunctionTable.SupportedNames);
+                Primitives.SupportedNames);
             return null;
         }
 

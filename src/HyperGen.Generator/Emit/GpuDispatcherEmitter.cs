@@ -33,11 +33,11 @@ internal static class GpuDispatcherEmitter
     public const string RegistrationAttributeName = "HyperGen.Kernels.GpuDispatcherAttribute";
 
     /// <summary>The dispatcher over this compilation's optimizers, each with its kernels nested in its own class.</summary>
-    public static string Emit(IReadOnlyList<OptimizerModel> models) =>
+    public static string Emit(IReadOnlyList<OptimizerPlan> models) =>
         Emit(models.Select(model => (model, GpuKernelHome.Beside(model))).ToArray());
 
     /// <summary>The dispatcher over optimizers whose kernels live in the given homes.</summary>
-    public static string Emit(IReadOnlyList<(OptimizerModel Model, GpuKernelHome Home)> models)
+    public static string Emit(IReadOnlyList<(OptimizerPlan Model, GpuKernelHome Home)> models)
     {
         GpuKernelHome[] ordered = models.Select(pair => pair.Home).OrderBy(home => home.DefinitionOwner, System.StringComparer.Ordinal).ToArray();
         CodeWriter w = GeneratedFile.Start();

@@ -32,24 +32,21 @@ internal sealed class GpuKernelEmitter
         "refusal",
     };
 
-    private readonly OptimizerModel _model;
+    private readonly OptimizerPlan _model;
     private readonly KernelProgram _program;
     private readonly Precision _p;
-    private readonly ProgramNode[] _nodes;
-    private readonly string?[] _locals;
-    private readonly LocalNames _names;
+    private readonly ScalarLanes _lanes;
+    private readonly ProgramPrinter _printer;
     private string _stateRead = "state";
     private string _gradientRead = "gradients";
 
-    public GpuKernelEmitter(OptimizerModel model, KernelProgram program, Precision precision)
+    public GpuKernelEmitter(OptimizerPlan model, KernelProgram program, Precision precision)
     {
         _model = model;
         _program = program;
         _p = precision;
-        _nodes = program.Nodes.AsSpan().ToArray();
-        _locals = new string?[_nodes.Length];
-        _names = new LocalNames(s_reserved);
-        PlanLocals();
+        _lanes = new ScalarLanes(precision, precision.Math, gpu: true);
+        _printer = new ProgramPrinter(program, new LocalNames(s_reserved), vectorCopies: false, reciprocals: false);
     }
 
     /// <summary>
@@ -79,7 +76,7 @@ internal sealed class GpuKernelEmitter
             using (w.Block("for (int i = index; i < count; i += threads)"))
             {
                 WriteVaryingLocals(w);
-                if (_nodes[_program.WeightOutput].Op != Op.Weight)
+                if (_printer.Nodes[_program.WeightOutput].Op != Op.Weight)
                 {
                     w.Line($"weights[i] = {Expression(_program.WeightOutput, 0)};");
                 }
@@ -91,9 +88,7 @@ internal sealed class GpuKernelEmitter
                     w.Line($"stateOut[{at}] = {(output >= 0 ? Expression(output, 0) : $"stateIn[{at}]")};");
                 }
 
-                int gradient = System.Array.FindIndex(_nodes, node => node.Op == Op.Gradient);
-                string saved = gradient >= 0 && _locals[gradient] is { } local ? local : "gradients[i]";
-                w.Line($"stateOut[{ElementAt(_model.States.Count)}] = {saved};");
+                w.Line($"stateOut[{ElementAt(_model.States.Count)}] = {_printer.LeafLocal(Op.Gradient) ?? "gradients[i]"};");
             }
         }
     }
@@ -103,20 +98,22 @@ internal sealed class GpuKernelEmitter
     /// the new gradient times each partial of the previous step, the partials computed from that step's saved
     /// gradient, the state before it, and the raw hyperparameters it used (not yet updated when this runs).
     /// Explicitly grouped: a grid-stride loop, then a tree in shared memory; sums in double. The emitter's program
-    /// is the partials-only one (<see cref="RecomputePlan.Recomputable"/>).
+    /// is the partials-only one (<see cref="OptimizerPlan.GpuPartials"/>).
     /// </summary>
     public void WriteReduction(CodeWriter w, string methodName, string summary)
     {
         string view = $"global::ILGPU.ArrayView<{_p.Type}>";
         int hypers = _model.Hypers.Count;
         w.Line($"/// <summary>{summary}</summary>");
-        w.Line("/// <param name=\"gradients\">The new gradients.</param>");
-        w.Line("/// <param name=\"stateBefore\">The state before the previous step (variable-major).</param>");
-        w.Line("/// <param name=\"savedGradients\">The previous step's gradients.</param>");
-        w.Line("/// <param name=\"raw\">The raw hyperparameters the previous step used.</param>");
-        w.Line($"/// <param name=\"blockSums\">Per block, the {Int(hypers)} sums, block-major.</param>");
-        w.Line("/// <param name=\"count\">The number of elements.</param>");
-        w.Line("/// <param name=\"stepIndex\">The previous step's 1-based index.</param>");
+        w.Lines($"""
+            /// <param name="gradients">The new gradients.</param>
+            /// <param name="stateBefore">The state before the previous step (variable-major).</param>
+            /// <param name="savedGradients">The previous step's gradients.</param>
+            /// <param name="raw">The raw hyperparameters the previous step used.</param>
+            /// <param name="blockSums">Per block, the {Int(hypers)} sums, block-major.</param>
+            /// <param name="count">The number of elements.</param>
+            /// <param name="stepIndex">The previous step's 1-based index.</param>
+            """);
         _stateRead = "stateBefore";
         _gradientRead = "savedGradients";
         using (w.Block($"public static void {methodName}({view} gradients, {view} stateBefore, {view} savedGradients, {view} raw, global::ILGPU.ArrayView<double> blockSums, int count, int stepIndex)"))
@@ -182,54 +179,34 @@ internal sealed class GpuKernelEmitter
 
     private static string Offset(int j) => j == 0 ? "" : $"{Int(j * GroupSize)} + ";
 
-    private void WriteInvariants(CodeWriter w)
+    private void WriteInvariants(CodeWriter w) =>
+        _printer.WriteInvariants(w, "// The hyperparameters in their domains and what depends only on them: once per thread, not per element.", _lanes);
+
+    private void WriteVaryingLocals(CodeWriter w) => _printer.WriteVaryingLocals(w, _lanes, node => node.Op switch
     {
-        bool any = false;
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            if (_locals[n] is not null && !_nodes[n].IsVarying)
-            {
-                if (!any)
-                {
-                    w.Line("// The hyperparameters in their domains and what depends only on them: once per thread, not per element.");
-                    any = true;
-                }
-
-                WriteLocal(w, n);
-            }
-        }
-
-        if (any)
-        {
-            w.Line();
-        }
-    }
-
-    private void WriteVaryingLocals(CodeWriter w)
-    {
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            if (_locals[n] is not null && _nodes[n].IsVarying)
-            {
-                WriteLocal(w, n);
-            }
-        }
-    }
+        Op.Weight => "weights[i]",
+        Op.Gradient => $"{_gradientRead}[i]",
+        _ => $"{_stateRead}[{ElementAt(node.Index)}]",
+    });
 
     public void Write(CodeWriter w, string methodName, string summary)
     {
         string view = $"global::ILGPU.ArrayView<{_p.Type}>";
         w.Line($"/// <summary>{summary}</summary>");
-        w.Line("/// <param name=\"index\">The first element this thread updates.</param>");
-        w.Line("/// <param name=\"weights\">The values this level updates: the weights, or the raw hyperparameters of the level below.</param>");
-        w.Line("/// <param name=\"gradients\">Their gradients (the hypergradient, above level 1).</param>");
-        w.Line("/// <param name=\"state\">The per-element state, variable-major: variable k of element i at k * count + i.</param>");
-        w.Line("/// <param name=\"partials\">Where the partials go, hyperparameter-major like the state (unused by a plain step).</param>");
-        w.Line("/// <param name=\"raw\">This level's raw hyperparameters, on the device.</param>");
+        w.Lines("""
+            /// <param name="index">The first element this thread updates.</param>
+            /// <param name="weights">The values this level updates: the weights, or the raw hyperparameters of the level below.</param>
+            /// <param name="gradients">Their gradients (the hypergradient, above level 1).</param>
+            /// <param name="state">The per-element state, variable-major: variable k of element i at k * count + i.</param>
+            /// <param name="partials">Where the partials go, hyperparameter-major like the state (unused by a plain step).</param>
+            /// <param name="raw">This level's raw hyperparameters, on the device.</param>
+            """);
         w.Line(RefusalDocumentation);
-        w.Line("/// <param name=\"count\">The number of elements, the stride of state and partials.</param>");
-        w.Line("/// <param name=\"stepIndex\">The 1-based step index of this level.</param>");
-        w.Line("/// <param name=\"threads\">The threads launched: each updates every threads-th element from its index on.</param>");
+        w.Lines("""
+            /// <param name="count">The number of elements, the stride of state and partials.</param>
+            /// <param name="stepIndex">The 1-based step index of this level.</param>
+            /// <param name="threads">The threads launched: each updates every threads-th element from its index on.</param>
+            """);
         using (w.Block($"public static void {methodName}(global::ILGPU.Index1D index, {view} weights, {view} gradients, {view} state, {view} partials, {view} raw, global::ILGPU.ArrayView<int> refusal, int count, int stepIndex, int threads)"))
         {
             WriteRefusalCheck(w);
@@ -256,24 +233,9 @@ internal sealed class GpuKernelEmitter
         w.Line();
     }
 
-    private void WriteLocal(CodeWriter w, int n)
-    {
-        ProgramNode node = _nodes[n];
-        string value = node.Op switch
-        {
-            Op.Weight => "weights[i]",
-            Op.Gradient => $"{_gradientRead}[i]",
-            Op.State => $"{_stateRead}[{ElementAt(node.Index)}]",
-            Op.Hyper => $"raw[{Int(node.Index)}]",
-            Op.StepIndex => "stepIndex",
-            _ => Expression(n, parentPrecedence: 0, useLocal: false),
-        };
-        w.Line($"{_p.Type} {_locals[n]} = {value};");
-    }
-
     private void WriteStores(CodeWriter w)
     {
-        if (_nodes[_program.WeightOutput].Op != Op.Weight)
+        if (_printer.Nodes[_program.WeightOutput].Op != Op.Weight)
         {
             w.Line($"weights[i] = {Expression(_program.WeightOutput, 0)};");
         }
@@ -308,73 +270,5 @@ internal sealed class GpuKernelEmitter
         _ => $"{Int(k)} * count + i",
     };
 
-    private void PlanLocals()
-    {
-        // An invariant value read inside the element loop gets a local before the loop, so it is computed once.
-        var feedsLoop = new bool[_nodes.Length];
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            if (_nodes[n].IsVarying)
-            {
-                foreach (int arg in _nodes[n].Args)
-                {
-                    feedsLoop[arg] = true;
-                }
-            }
-        }
-
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            ProgramNode node = _nodes[n];
-            if (node.Op == Op.Const)
-            {
-                continue;
-            }
-
-            bool invariantOutput = !node.IsVarying && IsOutput(n);
-            bool leaf = node.Op is Op.Weight or Op.Gradient or Op.State or Op.Hyper or Op.StepIndex;
-            bool invariantFeedingLoop = !node.IsVarying && (feedsLoop[n] || invariantOutput);
-            if (leaf || node.Uses > 1 || node.Name is not null || invariantFeedingLoop)
-            {
-                _locals[n] = _names.Unique(LocalNames.LeafName(_model, node) ?? node.Name ?? (node.IsVarying ? "u" : "k"));
-            }
-        }
-    }
-
-    private bool IsOutput(int n) =>
-        n == _program.WeightOutput || _program.StateOutputs.AsSpan().ToArray().Contains(n) || _program.PartialOutputs.AsSpan().ToArray().Contains(n);
-
-    /// <summary>Renders node <paramref name="n"/>; precedences: 1 additive, 2 multiplicative, 3 unary, 4 primary.</summary>
-    private string Expression(int n, int parentPrecedence, bool useLocal = true)
-    {
-        ProgramNode node = _nodes[n];
-        if (useLocal && _locals[n] is { } local)
-        {
-            return local;
-        }
-
-        string Arg(int index, int precedence) => Expression(node.Args[index], precedence);
-
-        switch (node.Op)
-        {
-            case Op.Const:
-                return ScalarSyntax.Constant(_p, node.Value, parentPrecedence);
-            case Op.Add or Op.Sub or Op.Mul or Op.Div or Op.Neg:
-                return ScalarSyntax.Arithmetic(node.Op, Arg, parentPrecedence)!;
-            case Op.Call:
-            {
-                // System.MathF/Math: ILGPU maps them to device intrinsics (CUDA needs the context's algorithms or
-                // LibDevice enabled, which HyperGen.Kernels does), and the CPU accelerator runs them as written.
-                FunctionInfo info = FunctionTable.Get(node.Func);
-                string args = string.Join(", ", node.Args.Select(a => Expression(a, 0)));
-                return $"{_p.Math}.{info.MethodName}({args})";
-            }
-
-            case Op.Select:
-                return $"({Arg(0, 1)} {ScalarSyntax.Comparison(node.Cmp)} {Arg(1, 1)} ? {Arg(2, 0)} : {Arg(3, 0)})";
-
-            default:
-                return _locals[n] ?? node.Op.ToString();
-        }
-    }
+    private string Expression(int n, int parentPrecedence) => _printer.Expression(n, _lanes, parentPrecedence);
 }

@@ -23,15 +23,15 @@ internal static class GpuOptimizerEmitter
 
     private const string Kernels = "global::HyperGen.Kernels";
 
-    public static string HintName(OptimizerModel model) => HintName(GpuKernelHome.Beside(model));
+    public static string HintName(OptimizerPlan model) => HintName(GpuKernelHome.Beside(model));
 
     public static string HintName(GpuKernelHome home) => $"{home.FullClassName}.HyperGen.Gpu.g.cs";
 
     /// <summary>The kernels of an optimizer of this compilation, nested in its own class.</summary>
-    public static string Emit(OptimizerModel model, GpuTarget target) => Emit(model, GpuKernelHome.Beside(model), target);
+    public static string Emit(OptimizerPlan model, GpuTarget target) => Emit(model, GpuKernelHome.Beside(model), target);
 
     /// <summary>The kernels of <paramref name="model"/> in <paramref name="home"/> (a class of their own for an optimizer compiled elsewhere).</summary>
-    public static string Emit(OptimizerModel model, GpuKernelHome home, GpuTarget target)
+    public static string Emit(OptimizerPlan model, GpuKernelHome home, GpuTarget target)
     {
         CodeWriter w = GeneratedFile.Start();
         if (target.HasKernelRegistry)
@@ -44,7 +44,7 @@ internal static class GpuOptimizerEmitter
         return w.ToString();
     }
 
-    private static void WriteClass(CodeWriter w, OptimizerModel model, GpuKernelHome home, GpuTarget target)
+    private static void WriteClass(CodeWriter w, OptimizerPlan model, GpuKernelHome home, GpuTarget target)
     {
         using (w.Block($"static partial class {home.ClassName}"))
         {
@@ -54,7 +54,7 @@ internal static class GpuOptimizerEmitter
             {
                 // On the GPU level 1 recomputes its partials in the reduction wherever they can be recomputed (they
                 // do not read the weight, which the step overwrites): the program below holds only the partials.
-                KernelProgram? partials = RecomputePlan.Recomputable(model.StepWithPartials);
+                KernelProgram? partials = model.GpuPartials;
                 bool first = true;
                 foreach (Precision p in new[] { Precision.Single, Precision.Double })
                 {
@@ -143,11 +143,11 @@ internal sealed record GpuKernelHome(string? Namespace, string ClassName, string
         DefinitionOwner == "global::" + FullClassName ? member : $"{DefinitionOwner}.{member}";
 
     /// <summary>Nested in the optimizer's own class, which this compilation compiles.</summary>
-    public static GpuKernelHome Beside(OptimizerModel model) =>
+    public static GpuKernelHome Beside(OptimizerPlan model) =>
         new(model.Namespace, model.ClassName, OptimizerEmitter.QualifiedClassName(model));
 
     /// <summary>In <see cref="BuiltInNamespace"/>, for an optimizer compiled in a referenced assembly.</summary>
-    public static GpuKernelHome Apart(OptimizerModel model) =>
+    public static GpuKernelHome Apart(OptimizerPlan model) =>
         new(BuiltInNamespace, model.ClassName, OptimizerEmitter.QualifiedClassName(model));
 }
 

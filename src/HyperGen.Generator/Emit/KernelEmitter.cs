@@ -23,61 +23,54 @@ internal enum KernelKind
 }
 
 /// <summary>
-/// Writes one kernel method from a <see cref="KernelProgram"/>: loop-invariant values first (hyperparameters in
+/// Writes one CPU kernel method from a <see cref="KernelProgram"/>: loop-invariant values first (hyperparameters in
 /// their domains and everything that depends only on them), then a Vector512&lt;T&gt; loop (where the machine has
-/// one), a Vector&lt;T&gt; loop and a scalar loop for the remainder, all computing the same nodes. Values used once are written inline; values used several times or
-/// named in the user's code get a local.
+/// one), a Vector&lt;T&gt; loop and a scalar loop for the remainder, all computing the same nodes. The values and
+/// expressions are the <see cref="ProgramPrinter"/>'s; this class writes the buffers, the loops and the stores.
 /// </summary>
 internal sealed class KernelEmitter
 {
-    private readonly OptimizerModel _model;
+    private readonly OptimizerPlan _plan;
     private readonly KernelProgram _program;
     private readonly Precision _p;
     private readonly KernelKind _kind;
+    private readonly CodeAliases _aliases;
+    private readonly ScalarLanes _scalar;
     private readonly string _nextGradient = "";
     private readonly string _streaming;
-    private readonly ProgramNode[] _nodes;
-    private readonly string?[] _locals;
-    private readonly string?[] _splats;
-    private readonly string?[] _reciprocals;
-    private readonly string?[] _reciprocalSplats;
-    private readonly LocalNames _names;
-    private VectorFlavor _v = VectorFlavor.Sized;
+    private readonly ProgramPrinter _printer;
 
-    public KernelEmitter(OptimizerModel model, KernelProgram program, Precision precision, KernelKind kind = KernelKind.Update)
+    public KernelEmitter(OptimizerPlan plan, KernelProgram program, Precision precision, KernelKind kind = KernelKind.Update)
     {
-        _model = model;
+        _plan = plan;
         _program = program;
         _p = precision;
         _kind = kind;
-        _nodes = program.Nodes.AsSpan().ToArray();
-        _locals = new string?[_nodes.Length];
-        _splats = new string?[_nodes.Length];
-        _reciprocals = new string?[_nodes.Length];
-        _reciprocalSplats = new string?[_nodes.Length];
-        _names = new LocalNames(["chunk", "raw", "stepIndex", "n", "i", "width"]);
+        _aliases = plan.Aliases;
+        _scalar = new ScalarLanes(precision, precision.IsSingle ? _aliases.MathF : _aliases.Math, gpu: false);
+        var names = new LocalNames(["chunk", "raw", "stepIndex", "n", "i", "width", .. _aliases.All().Select(a => a.Alias)]);
         foreach (string buffer in BufferNames())
         {
-            _names.Reserve(buffer);
+            names.Reserve(buffer);
         }
 
         if (kind == KernelKind.Reduction)
         {
-            _names.Reserve("hypergradients");
-            foreach (HyperModel hyper in _model.Hypers)
+            names.Reserve("hypergradients");
+            foreach (HyperPlan hyper in _plan.Hypers)
             {
-                _names.Reserve(PartialName(hyper) + "Sum");
-                _names.Reserve(PartialName(hyper) + "Lanes");
+                names.Reserve(hyper.PartialName + "Sum");
+                names.Reserve(hyper.PartialName + "Lanes");
             }
 
             // This step's gradient; the user's gradient name holds the previous step's, which the partials read.
-            _nextGradient = _names.Unique(_model.GradientName + "Next");
-            _names.Reserve(_nextGradient + "Buffer");
+            _nextGradient = names.Unique(_plan.GradientName + "Next");
+            names.Reserve(_nextGradient + "Buffer");
         }
 
         // Whether this chunk's write-only buffers take non-temporal stores (see HyperGen.VectorStores).
-        _streaming = _names.Unique("streaming");
-        PlanLocals();
+        _streaming = names.Unique("streaming");
+        _printer = new ProgramPrinter(program, names, vectorCopies: program.IsVectorizable, reciprocals: kind == KernelKind.Reduction);
     }
 
     public void Write(CodeWriter w, string methodName, string summary)
@@ -88,7 +81,7 @@ internal sealed class KernelEmitter
             : $"private static void {methodName}(in global::HyperGen.LevelChunk<{_p.Type}> chunk, global::System.ReadOnlySpan<{_p.Type}> raw, int stepIndex)";
         using (w.Block(signature))
         {
-            WriteInvariants(w);
+            _printer.WriteInvariants(w, "// Loop-invariant values: the hyperparameters in their domains and what depends only on them.", _scalar);
             WriteBufferRefs(w);
             w.Line("int n = chunk.Length;");
             w.Line("nuint i = 0;");
@@ -96,9 +89,9 @@ internal sealed class KernelEmitter
             if (_program.IsVectorizable)
             {
                 w.Line();
-                WriteVectorLoop(w, VectorFlavor.Wide);
+                WriteVectorLoop(w, new VectorLanes(_scalar, VectorFlavor.Wide(_aliases)));
                 w.Line();
-                WriteVectorLoop(w, VectorFlavor.Sized);
+                WriteVectorLoop(w, new VectorLanes(_scalar, VectorFlavor.Sized(_aliases)));
             }
             else
             {
@@ -106,7 +99,11 @@ internal sealed class KernelEmitter
             }
 
             w.Line();
-            WriteScalarLoop(w);
+            using (w.Block("for (; i < (nuint)n; i++)"))
+            {
+                WriteBody(w, _scalar);
+            }
+
             WriteSumsOut(w);
         }
     }
@@ -122,6 +119,8 @@ internal sealed class KernelEmitter
         }
     }
 
+    private string PartialName(int j) => _plan.Hypers[j].PartialName;
+
     private void WriteSums(CodeWriter w)
     {
         if (_kind != KernelKind.Reduction)
@@ -131,7 +130,7 @@ internal sealed class KernelEmitter
 
         foreach (int j in AccumulatedPartials())
         {
-            w.Line($"double {PartialName(_model.Hypers[j])}Sum = 0;");
+            w.Line($"double {PartialName(j)}Sum = 0;");
         }
     }
 
@@ -145,232 +144,65 @@ internal sealed class KernelEmitter
         w.Line();
         foreach (int j in AccumulatedPartials())
         {
-            w.Line($"hypergradients[{j}] += {PartialName(_model.Hypers[j])}Sum;");
+            w.Line($"hypergradients[{j}] += {PartialName(j)}Sum;");
         }
     }
 
     private IEnumerable<string> BufferNames()
     {
-        yield return _model.WeightName + "Buffer";
-        yield return _model.GradientName + "Buffer";
-        yield return _model.GradientName + "CopyBuffer";
-        foreach (StateModel state in _model.States)
+        yield return _plan.WeightName + "Buffer";
+        yield return _plan.GradientName + "Buffer";
+        yield return GradientCopyBuffer;
+        for (int k = 0; k < _plan.States.Count; k++)
         {
-            yield return state.Name + "Buffer";
-            yield return state.Name + "NextBuffer";
+            yield return StateBuffer(k);
+            yield return NextStateBuffer(k);
         }
 
-        foreach (HyperModel hyper in _model.Hypers)
+        foreach (HyperPlan hyper in _plan.Hypers)
         {
-            yield return PartialName(hyper) + "Buffer";
-        }
-    }
-
-    private string PartialName(HyperModel hyper) =>
-        $"d{Capitalize(_model.WeightName)}_d{Capitalize(Binding.ModelBuilder.RawName(hyper))}";
-
-    private static string Capitalize(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
-
-    private void PlanLocals()
-    {
-        var hasVaryingParent = new bool[_nodes.Length];
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            foreach (int arg in _nodes[n].Args)
-            {
-                if (_nodes[n].IsVarying)
-                {
-                    hasVaryingParent[arg] = true;
-                }
-            }
-        }
-
-        // Outputs are stored per element, so a loop-invariant output needs its vector form too.
-        foreach (int output in Outputs())
-        {
-            hasVaryingParent[output] = true;
-        }
-
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            ProgramNode node = _nodes[n];
-            bool leaf = node.Op is Op.Weight or Op.Gradient or Op.State or Op.Hyper or Op.StepIndex;
-            if (node.Op == Op.Const)
-            {
-                continue;
-            }
-
-            bool invariantFeedingLoop = !node.IsVarying && hasVaryingParent[n];
-            if (leaf || node.Uses > 1 || node.Name is not null || invariantFeedingLoop)
-            {
-                _locals[n] = _names.Unique(LocalNames.LeafName(_model, node) ?? node.Name ?? (node.IsVarying ? "u" : "k"));
-            }
-
-            if (invariantFeedingLoop)
-            {
-                // The vector copy is a name of its own: the user may have a local called alphaVector too.
-                _splats[n] = _names.Unique(_locals[n] + "Vector");
-            }
-        }
-
-        if (_kind == KernelKind.Reduction)
-        {
-            PlanReciprocals();
+            yield return hyper.PartialName + "Buffer";
         }
     }
-
-    /// <summary>
-    /// In the reduction, division by a loop-invariant value becomes multiplication by its reciprocal, computed once
-    /// per call, and a per-element value divided by more than once gets its reciprocal computed once per element:
-    /// vector division is several times slower than multiplication, and the recomputed partials are division-heavy. The partials may differ from the update's in the last bit, which a sum of millions of them
-    /// does not notice; the updates themselves keep the user's divisions, so they compute exactly the user's step.
-    /// </summary>
-    private void PlanReciprocals()
-    {
-        var otherLoopUses = new int[_nodes.Length];
-        foreach (int output in Outputs())
-        {
-            otherLoopUses[output]++;
-        }
-
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            ProgramNode node = _nodes[n];
-            if (!node.IsVarying)
-            {
-                continue;
-            }
-
-            for (int a = 0; a < node.Args.Count; a++)
-            {
-                int arg = node.Args[a];
-                if (node.Op == Op.Div && a == 1 && !_nodes[arg].IsVarying && _nodes[arg].Op != Op.Const && _locals[arg] is not null)
-                {
-                    _reciprocals[arg] ??= _names.Unique(_locals[arg] + "Reciprocal");
-                    _reciprocalSplats[arg] ??= _names.Unique(_locals[arg] + "ReciprocalVector");
-                }
-                else
-                {
-                    otherLoopUses[arg]++;
-                }
-            }
-        }
-
-        // A per-element value divided by more than once: one division for its reciprocal, then multiplications.
-        var divisions = new int[_nodes.Length];
-        foreach (ProgramNode node in _nodes)
-        {
-            if (node.Op == Op.Div && _nodes[node.Args[1]].IsVarying && _locals[node.Args[1]] is not null)
-            {
-                divisions[node.Args[1]]++;
-            }
-        }
-
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            if (divisions[n] > 1)
-            {
-                _reciprocals[n] = _names.Unique(_locals[n] + "Reciprocal");
-                _reciprocalSplats[n] = _reciprocals[n];
-            }
-        }
-
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            if (_reciprocals[n] is not null && !_nodes[n].IsVarying && otherLoopUses[n] == 0)
-            {
-                // Only ever divided by: the loop needs the reciprocal's vector, not the value's.
-                _splats[n] = null;
-            }
-        }
-    }
-
-    private IEnumerable<int> Outputs()
-    {
-        if (_program.WeightOutput >= 0)
-        {
-            yield return _program.WeightOutput;
-        }
-
-        foreach (int state in _program.StateOutputs)
-        {
-            if (state >= 0)
-            {
-                yield return state;
-            }
-        }
-
-        foreach (int partial in _program.PartialOutputs)
-        {
-            if (partial >= 0)
-            {
-                yield return partial;
-            }
-        }
-    }
-
-    private void WriteInvariants(CodeWriter w)
-    {
-        bool any = false;
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            ProgramNode node = _nodes[n];
-            if (node.IsVarying || _locals[n] is null)
-            {
-                continue;
-            }
-
-            if (!any)
-            {
-                w.Line("// Loop-invariant values: the hyperparameters in their domains and what depends only on them.");
-                any = true;
-            }
-
-            string value = node.Op switch
-            {
-                Op.Hyper => $"raw[{node.Index}]",
-                Op.StepIndex => "stepIndex",
-                _ => Expression(n, vector: false, parentPrecedence: 0, useLocal: false),
-            };
-            w.Line($"{_p.Type} {_locals[n]} = {value};");
-            if (_reciprocals[n] is { } reciprocal)
-            {
-                w.Line($"{_p.Type} {reciprocal} = {_p.Literal(1)} / {_locals[n]};");
-            }
-        }
-
-        if (any)
-        {
-            w.Line();
-        }
-    }
-
-    private const string AsRef = "global::System.Runtime.CompilerServices.Unsafe.AsRef";
 
     private void WriteBufferRefs(CodeWriter w)
     {
+        string asRef = $"{_aliases.Unsafe}.AsRef";
         if (_kind == KernelKind.Reduction)
         {
-            WriteReductionBufferRefs(w);
+            w.Line($"ref {_p.Type} {_nextGradient}Buffer = ref {asRef}(in chunk.Gradients);");
+            if (_printer.Reads(Op.Gradient))
+            {
+                w.Line($"ref {_p.Type} {_plan.GradientName}Buffer = ref {asRef}(in chunk.PreviousGradients);");
+            }
+
+            for (int k = 0; k < _plan.States.Count; k++)
+            {
+                if (_printer.Reads(Op.State, k))
+                {
+                    w.Line($"ref {_p.Type} {StateBuffer(k)} = ref {asRef}(in chunk.PreviousState({k}));");
+                }
+            }
+
             return;
         }
 
-        w.Line($"ref {_p.Type} {_model.WeightName}Buffer = ref chunk.Weights;");
-        if (Reads(Op.Gradient, 0) || _kind == KernelKind.UpdateKeepingInputs)
+        w.Line($"ref {_p.Type} {_plan.WeightName}Buffer = ref chunk.Weights;");
+        if (_printer.Reads(Op.Gradient) || _kind == KernelKind.UpdateKeepingInputs)
         {
-            w.Line($"ref {_p.Type} {_model.GradientName}Buffer = ref {AsRef}(in chunk.Gradients);");
+            w.Line($"ref {_p.Type} {_plan.GradientName}Buffer = ref {asRef}(in chunk.Gradients);");
         }
 
-        for (int k = 0; k < _model.States.Count; k++)
+        for (int k = 0; k < _plan.States.Count; k++)
         {
             if (KeepsState)
             {
-                w.Line($"ref {_p.Type} {_model.States[k].Name}Buffer = ref chunk.State({k});");
+                w.Line($"ref {_p.Type} {StateBuffer(k)} = ref chunk.State({k});");
                 w.Line($"ref {_p.Type} {NextStateBuffer(k)} = ref chunk.NextState({k});");
             }
-            else if (Reads(Op.State, k) || _program.StateOutputs[k] >= 0)
+            else if (_printer.Reads(Op.State, k) || _program.StateOutputs[k] >= 0)
             {
-                w.Line($"ref {_p.Type} {_model.States[k].Name}Buffer = ref chunk.State({k});");
+                w.Line($"ref {_p.Type} {StateBuffer(k)} = ref chunk.State({k});");
             }
         }
 
@@ -379,64 +211,31 @@ internal sealed class KernelEmitter
             w.Line($"ref {_p.Type} {GradientCopyBuffer} = ref chunk.GradientCopy;");
         }
 
-        for (int j = 0; j < _program.PartialOutputs.Count; j++)
+        foreach (int j in AccumulatedPartials())
         {
-            if (_program.PartialOutputs[j] >= 0)
-            {
-                w.Line($"ref {_p.Type} {PartialName(_model.Hypers[j])}Buffer = ref chunk.Partial({j});");
-            }
-        }
-    }
-
-    private void WriteReductionBufferRefs(CodeWriter w)
-    {
-        w.Line($"ref {_p.Type} {_nextGradient}Buffer = ref {AsRef}(in chunk.Gradients);");
-        if (Reads(Op.Gradient, 0))
-        {
-            w.Line($"ref {_p.Type} {_model.GradientName}Buffer = ref {AsRef}(in chunk.PreviousGradients);");
-        }
-
-        for (int k = 0; k < _model.States.Count; k++)
-        {
-            if (Reads(Op.State, k))
-            {
-                w.Line($"ref {_p.Type} {_model.States[k].Name}Buffer = ref {AsRef}(in chunk.PreviousState({k}));");
-            }
+            w.Line($"ref {_p.Type} {PartialName(j)}Buffer = ref chunk.Partial({j});");
         }
     }
 
     private bool KeepsState => _kind is KernelKind.UpdateKeepingInputs or KernelKind.UpdateKeepingState;
 
-    private string NextStateBuffer(int k) => _model.States[k].Name + "NextBuffer";
+    private string StateBuffer(int k) => _plan.States[k].Name + "Buffer";
 
-    private string GradientCopyBuffer => _model.GradientName + "CopyBuffer";
+    private string NextStateBuffer(int k) => _plan.States[k].Name + "NextBuffer";
 
-    private bool Reads(Op op, int index) => _nodes.Any(n => n.Op == op && n.Index == index);
+    private string GradientCopyBuffer => _plan.GradientName + "CopyBuffer";
 
-    private void WriteVectorLoop(CodeWriter w, VectorFlavor flavor)
+    private void WriteVectorLoop(CodeWriter w, VectorLanes lanes)
     {
-        _v = flavor;
-        string vectorType = flavor.Type(_p);
-        using (w.Block($"if ({flavor.Class}.IsHardwareAccelerated && (nuint)n - i >= (nuint){vectorType}.Count)"))
+        VectorFlavor flavor = lanes.Flavor;
+        using (w.Block($"if ({flavor.Class}.IsHardwareAccelerated && (nuint)n - i >= (nuint){lanes.Type}.Count)"))
         {
-            for (int n = 0; n < _nodes.Length; n++)
-            {
-                if (_splats[n] is not null)
-                {
-                    w.Line($"{vectorType} {_splats[n]} = {flavor.Splat(_p, _locals[n]!)};");
-                }
-
-                if (_reciprocalSplats[n] is not null && !_nodes[n].IsVarying)
-                {
-                    w.Line($"{vectorType} {_reciprocalSplats[n]} = {flavor.Splat(_p, _reciprocals[n]!)};");
-                }
-            }
-
+            _printer.WriteVectorCopies(w, lanes);
             if (_kind == KernelKind.Reduction)
             {
                 foreach (int j in AccumulatedPartials())
                 {
-                    w.Line($"{vectorType} {PartialName(_model.Hypers[j])}Lanes = {vectorType}.Zero;");
+                    w.Line($"{lanes.Type} {PartialName(j)}Lanes = {lanes.Type}.Zero;");
                 }
             }
 
@@ -445,15 +244,18 @@ internal sealed class KernelEmitter
                 w.Line($"bool {_streaming} = chunk.StreamingStores;");
             }
 
-            w.Line($"nuint width = (nuint){vectorType}.Count;");
+            w.Line($"nuint width = (nuint){lanes.Type}.Count;");
             using (w.Block("for (; i + width <= (nuint)n; i += width)"))
             {
-                WriteBody(w, vector: true);
+                WriteBody(w, lanes);
             }
 
             if (StreamsStores)
             {
-                w.Line($"if ({_streaming}) global::HyperGen.VectorStores.EndStreaming();");
+                using (w.Block($"if ({_streaming})"))
+                {
+                    w.Line($"{_aliases.VectorStores}.EndStreaming();");
+                }
             }
 
             if (_kind == KernelKind.Reduction)
@@ -464,67 +266,42 @@ internal sealed class KernelEmitter
                 // sums across lanes and blocks are in double.
                 foreach (int j in AccumulatedPartials())
                 {
-                    w.Line($"{PartialName(_model.Hypers[j])}Sum += {flavor.Call("Sum", PartialName(_model.Hypers[j]) + "Lanes")};");
+                    w.Line($"{PartialName(j)}Sum += {flavor.Call("Sum", PartialName(j) + "Lanes")};");
                 }
             }
         }
     }
 
-    private void WriteScalarLoop(CodeWriter w)
+    private void WriteBody(CodeWriter w, Lanes lanes)
     {
-        using (w.Block("for (; i < (nuint)n; i++)"))
-        {
-            WriteBody(w, vector: false);
-        }
-    }
-
-    private void WriteBody(CodeWriter w, bool vector)
-    {
-        string type = vector ? _v.Type(_p) : _p.Type;
         if (_kind == KernelKind.Reduction)
         {
-            w.Line($"{type} {_nextGradient} = {Load(_nextGradient + "Buffer", vector)};");
+            w.Line($"{lanes.Type} {_nextGradient} = {Load(_nextGradient + "Buffer", lanes)};");
         }
 
-        for (int n = 0; n < _nodes.Length; n++)
+        _printer.WriteVaryingLocals(w, lanes, node => node.Op switch
         {
-            ProgramNode node = _nodes[n];
-            if (!node.IsVarying || _locals[n] is null)
-            {
-                continue;
-            }
-
-            string value = node.Op switch
-            {
-                Op.Weight => Load(_model.WeightName + "Buffer", vector),
-                Op.Gradient => Load(_model.GradientName + "Buffer", vector),
-                Op.State => Load(_model.States[node.Index].Name + "Buffer", vector),
-                _ => Expression(n, vector, parentPrecedence: 0, useLocal: false),
-            };
-            w.Line($"{type} {_locals[n]} = {value};");
-            if (_reciprocals[n] is { } reciprocal)
-            {
-                string one = vector ? $"{_v.Type(_p)}.One" : _p.Literal(1);
-                w.Line($"{type} {reciprocal} = {one} / {_locals[n]};");
-            }
-        }
+            Op.Weight => Load(_plan.WeightName + "Buffer", lanes),
+            Op.Gradient => Load(_plan.GradientName + "Buffer", lanes),
+            _ => Load(StateBuffer(node.Index), lanes),
+        });
 
         if (_kind == KernelKind.Reduction)
         {
             foreach (int j in AccumulatedPartials())
             {
-                string partial = Expression(_program.PartialOutputs[j], vector, parentPrecedence: 3, useLocal: true);
-                w.Line(vector
-                    ? $"{PartialName(_model.Hypers[j])}Lanes += {_nextGradient} * {partial};"
-                    : $"{PartialName(_model.Hypers[j])}Sum += {_nextGradient} * {partial};");
+                string partial = _printer.Expression(_program.PartialOutputs[j], lanes, parentPrecedence: 3);
+                w.Line(lanes.IsVector
+                    ? $"{PartialName(j)}Lanes += {_nextGradient} * {partial};"
+                    : $"{PartialName(j)}Sum += {_nextGradient} * {partial};");
             }
 
             return;
         }
 
-        if (!IsLeaf(_program.WeightOutput, Op.Weight))
+        if (_printer.Nodes[_program.WeightOutput].Op != Op.Weight)
         {
-            Store(w, _model.WeightName + "Buffer", _program.WeightOutput, vector);
+            Store(w, _plan.WeightName + "Buffer", _program.WeightOutput, lanes);
         }
 
         for (int k = 0; k < _program.StateOutputs.Count; k++)
@@ -534,74 +311,54 @@ internal sealed class KernelEmitter
                 // The old state stays where it is for the next step; unchanged variables are carried over.
                 if (_program.StateOutputs[k] >= 0)
                 {
-                    Store(w, NextStateBuffer(k), _program.StateOutputs[k], vector, streamed: true);
+                    Store(w, NextStateBuffer(k), _program.StateOutputs[k], lanes, streamed: true);
                 }
                 else
                 {
-                    StoreText(w, NextStateBuffer(k), StateLeafLocal(k) ?? Load(_model.States[k].Name + "Buffer", vector), vector, streamed: true);
+                    StoreText(w, NextStateBuffer(k), _printer.LeafLocal(Op.State, k) ?? Load(StateBuffer(k), lanes), lanes, streamed: true);
                 }
             }
             else if (_program.StateOutputs[k] >= 0)
             {
-                Store(w, _model.States[k].Name + "Buffer", _program.StateOutputs[k], vector);
+                Store(w, StateBuffer(k), _program.StateOutputs[k], lanes);
             }
         }
 
         if (_kind == KernelKind.UpdateKeepingInputs)
         {
-            StoreText(w, GradientCopyBuffer, LeafLocal(Op.Gradient, 0) ?? Load(_model.GradientName + "Buffer", vector), vector, streamed: true);
+            StoreText(w, GradientCopyBuffer, _printer.LeafLocal(Op.Gradient) ?? Load(_plan.GradientName + "Buffer", lanes), lanes, streamed: true);
         }
 
-        for (int j = 0; j < _program.PartialOutputs.Count; j++)
+        foreach (int j in AccumulatedPartials())
         {
-            if (_program.PartialOutputs[j] >= 0)
-            {
-                Store(w, PartialName(_model.Hypers[j]) + "Buffer", _program.PartialOutputs[j], vector, streamed: true);
-            }
+            Store(w, PartialName(j) + "Buffer", _program.PartialOutputs[j], lanes, streamed: true);
         }
     }
 
-    private bool IsLeaf(int n, Op op) => _nodes[n].Op == op;
+    private string Load(string buffer, Lanes lanes) => lanes is VectorLanes vector
+        ? $"{vector.Flavor.Class}.LoadUnsafe(ref {buffer}, i)"
+        : $"{_aliases.Unsafe}.Add(ref {buffer}, i)";
 
-    private string? StateLeafLocal(int k) => LeafLocal(Op.State, k);
-
-    private string? LeafLocal(Op op, int index)
-    {
-        for (int n = 0; n < _nodes.Length; n++)
-        {
-            if (_nodes[n].Op == op && _nodes[n].Index == index)
-            {
-                return _locals[n];
-            }
-        }
-
-        return null;
-    }
-
-    private string Load(string buffer, bool vector) => vector
-        ? $"{_v.Class}.LoadUnsafe(ref {buffer}, i)"
-        : $"global::System.Runtime.CompilerServices.Unsafe.Add(ref {buffer}, i)";
-
-    private void Store(CodeWriter w, string buffer, int node, bool vector, bool streamed = false) =>
-        StoreText(w, buffer, Expression(node, vector, parentPrecedence: 0, useLocal: true), vector, streamed);
+    private void Store(CodeWriter w, string buffer, int node, Lanes lanes, bool streamed = false) =>
+        StoreText(w, buffer, _printer.Expression(node, lanes, parentPrecedence: 0), lanes, streamed);
 
     /// <summary>
     /// Writes one store; <paramref name="streamed"/> marks the buffers nothing reads again within the step (new state
     /// kept apart, gradient copy, partials), which the vector loop may write past the cache.
     /// </summary>
-    private void StoreText(CodeWriter w, string buffer, string value, bool vector, bool streamed = false)
+    private void StoreText(CodeWriter w, string buffer, string value, Lanes lanes, bool streamed = false)
     {
-        if (!vector)
+        if (lanes is not VectorLanes vector)
         {
-            w.Line($"global::System.Runtime.CompilerServices.Unsafe.Add(ref {buffer}, i) = {value};");
+            w.Line($"{_aliases.Unsafe}.Add(ref {buffer}, i) = {value};");
         }
         else if (streamed)
         {
-            w.Line($"global::HyperGen.VectorStores.Store({value}, ref {buffer}, i, {_streaming});");
+            w.Line($"{_aliases.VectorStores}.Store({value}, ref {buffer}, i, {_streaming});");
         }
         else
         {
-            w.Line($"{_v.Class}.StoreUnsafe({value}, ref {buffer}, i);");
+            w.Line($"{vector.Flavor.Class}.StoreUnsafe({value}, ref {buffer}, i);");
         }
     }
 
@@ -610,73 +367,4 @@ internal sealed class KernelEmitter
         _kind == KernelKind.UpdateKeepingInputs
         || (KeepsState && _program.StateOutputs.Count > 0)
         || (_kind == KernelKind.Update && _program.PartialOutputs.Any(node => node >= 0));
-
-    /// <summary>Renders node <paramref name="n"/>; precedences: 1 additive, 2 multiplicative, 3 unary, 4 primary.</summary>
-    private string Expression(int n, bool vector, int parentPrecedence, bool useLocal = true)
-    {
-        ProgramNode node = _nodes[n];
-        if (useLocal && _locals[n] is { } local)
-        {
-            return vector && !node.IsVarying ? _splats[n]! : local;
-        }
-
-        if (vector && !node.IsVarying && node.Op != Op.Const)
-        {
-            // Only reachable for invariant nodes inside invariant conditions, which are rendered as scalars.
-            return Expression(n, vector: false, parentPrecedence, useLocal);
-        }
-
-        string Arg(int index, int precedence) => Expression(node.Args[index], vector, precedence);
-
-        switch (node.Op)
-        {
-            case Op.Const:
-                if (vector)
-                {
-                    return _v.Splat(_p, _p.Literal(node.Value));
-                }
-
-                return ScalarSyntax.Constant(_p, node.Value, parentPrecedence);
-            case Op.Div when node.IsVarying && _reciprocals[node.Args[1]] is { } reciprocal:
-                return ScalarSyntax.Wrap($"{Arg(0, 2)} * {(vector ? _reciprocalSplats[node.Args[1]] : reciprocal)}", 2, parentPrecedence);
-            case Op.Add or Op.Sub or Op.Mul or Op.Div or Op.Neg:
-                return ScalarSyntax.Arithmetic(node.Op, Arg, parentPrecedence)!;
-            case Op.Call:
-            {
-                FunctionInfo info = FunctionTable.Get(node.Func);
-                string args = string.Join(", ", node.Args.Select(a => Expression(a, vector, 0)));
-                return vector
-                    ? _v.Call(info.VectorMethodName!, args)
-                    : $"{_p.Math}.{info.MethodName}({args})";
-            }
-
-            case Op.Select:
-                return Select(node, vector, parentPrecedence);
-            default:
-                return _locals[n] ?? node.Op.ToString();
-        }
-    }
-
-    private string Select(ProgramNode node, bool vector, int parentPrecedence)
-    {
-        bool conditionVaries = _nodes[node.Args[0]].IsVarying || _nodes[node.Args[1]].IsVarying;
-        if (vector && conditionVaries)
-        {
-            string left = Expression(node.Args[0], vector: true, 0);
-            string right = Expression(node.Args[1], vector: true, 0);
-            string mask = node.Cmp switch
-            {
-                Cmp.Lt => _v.Call("LessThan", $"{left}, {right}"),
-                Cmp.Le => _v.Call("LessThanOrEqual", $"{left}, {right}"),
-                Cmp.Gt => _v.Call("GreaterThan", $"{left}, {right}"),
-                Cmp.Ge => _v.Call("GreaterThanOrEqual", $"{left}, {right}"),
-                Cmp.Eq => _v.Call("Equals", $"{left}, {right}"),
-                _ => _v.Call("OnesComplement", _v.Call("Equals", $"{left}, {right}")),
-            };
-            return _v.Call("ConditionalSelect", $"{mask}, {Expression(node.Args[2], true, 0)}, {Expression(node.Args[3], true, 0)}");
-        }
-
-        string condition = $"{Expression(node.Args[0], false, 1)} {ScalarSyntax.Comparison(node.Cmp)} {Expression(node.Args[1], false, 1)}";
-        return $"({condition} ? {Expression(node.Args[2], vector, 0)} : {Expression(node.Args[3], vector, 0)})";
-    }
 }

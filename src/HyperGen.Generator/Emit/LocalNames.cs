@@ -1,15 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using HyperGen.Generator.Ir;
-using HyperGen.Generator.Model;
 
 namespace HyperGen.Generator.Emit;
 
 /// <summary>
 /// The names of one emitted method's locals: each name is given once, with a numeric suffix where it is already
-/// taken (by the method's own parameters and buffers, or by an earlier local), so the user's names never collide
-/// with the generator's.
+/// taken (by the method's own parameters and buffers, the file's aliases, or an earlier local), so the user's names
+/// never collide with the generator's.
 /// </summary>
 internal sealed class LocalNames
 {
@@ -31,15 +29,4 @@ internal sealed class LocalNames
 
         return candidate;
     }
-
-    /// <summary>The user's name for a leaf of the step (weight, gradient, state, step index, hyperparameter), or null.</summary>
-    public static string? LeafName(OptimizerModel model, ProgramNode node) => node.Op switch
-    {
-        Op.Weight => model.WeightName,
-        Op.Gradient => model.GradientName,
-        Op.State => model.States[node.Index].Name,
-        Op.StepIndex => model.StepIndexName ?? "t",
-        Op.Hyper => node.Name ?? model.Hypers[node.Index].Name,
-        _ => null,
-    };
 }

@@ -11,11 +11,17 @@ namespace HyperGen.Generator.Emit;
 /// </summary>
 internal static class OptimizerEmitter
 {
-    public static string HintName(OptimizerModel model) => $"{FullClassName(model)}.HyperGen.g.cs";
+    public static string HintName(OptimizerPlan model) => $"{FullClassName(model)}.HyperGen.g.cs";
 
-    public static string Emit(OptimizerModel model)
+    public static string Emit(OptimizerPlan model)
     {
         CodeWriter w = GeneratedFile.Start();
+        foreach ((string alias, string target) in model.Aliases.All())
+        {
+            w.Line($"using {alias} = {target};");
+        }
+
+        w.Line();
         w.Line($"[assembly: global::HyperGen.GeneratedOptimizer(typeof({QualifiedClassName(model)}))]");
         w.Line();
         GeneratedFile.InNamespace(w, model.Namespace, () => WriteClass(w, model));
@@ -23,15 +29,15 @@ internal static class OptimizerEmitter
     }
 
     /// <summary>The optimizer class as generated code names it: <c>global::Namespace.Class</c>.</summary>
-    internal static string QualifiedClassName(OptimizerModel model) => "global::" + FullClassName(model);
+    internal static string QualifiedClassName(OptimizerPlan model) => model.QualifiedClassName;
 
     /// <summary>The optimizer class's namespace-qualified name, <c>Namespace.Class</c>, for file names.</summary>
-    internal static string FullClassName(OptimizerModel model) => FullClassName(model.Namespace, model.ClassName);
+    internal static string FullClassName(OptimizerPlan model) => model.FullClassName;
 
     /// <summary>A class's namespace-qualified name, <c>Namespace.Class</c>, or the bare name in the global namespace.</summary>
-    internal static string FullClassName(string? ns, string className) => ns is null ? className : $"{ns}.{className}";
+    internal static string FullClassName(string? ns, string className) => OptimizerPlan.FullName(ns, className);
 
-    private static void WriteClass(CodeWriter w, OptimizerModel model)
+    private static void WriteClass(CodeWriter w, OptimizerPlan model)
     {
         using (w.Block($"static partial class {model.ClassName}"))
         {
@@ -53,7 +59,7 @@ internal static class OptimizerEmitter
         }
     }
 
-    private static void WriteDefinition(CodeWriter w, OptimizerModel model)
+    private static void WriteDefinition(CodeWriter w, OptimizerPlan model)
     {
         w.Line(GeneratedFile.GeneratedCodeAttribute);
         using (w.Block("private sealed class HyperGenDefinition : global::HyperGen.OptimizerDefinition"))
@@ -65,7 +71,7 @@ internal static class OptimizerEmitter
             w.Line($"        \"{model.ClassName}\",");
             w.Line("        new global::HyperGen.HyperParameterInfo[]");
             w.Line("        {");
-            foreach (HyperModel hyper in model.Hypers)
+            foreach (HyperPlan hyper in model.Hypers)
             {
                 string inactive = hyper.InactiveAtZero ? ", InactiveAtZero: true" : "";
                 string min = double.IsNaN(hyper.Min) ? "" : $", Min: {Precision.Double.Literal(hyper.Min)}";
@@ -101,9 +107,9 @@ internal static class OptimizerEmitter
         }
     }
 
-    private static void WriteKernel(CodeWriter w, OptimizerModel model, Precision p)
+    private static void WriteKernel(CodeWriter w, OptimizerPlan model, Precision p)
     {
-        KernelProgram? recompute = RecomputePlan.PartialsOnly(model.StepWithPartials);
+        RecomputeStrategy? recompute = model.Recompute;
         string summaryName = p.IsSingle ? "single" : "double";
         w.Line($"/// <summary><see cref=\"{model.MethodName}\"/> over whole buffers in {summaryName} precision.</summary>");
         w.Line(GeneratedFile.GeneratedCodeAttribute);
@@ -112,7 +118,7 @@ internal static class OptimizerEmitter
         {
             if (recompute is not null)
             {
-                w.Line($"// Recomputing the partials moves {RecomputePlan.RecomputedValues(model.StepWithPartials, recompute)} values per weight and step; storing them would move {RecomputePlan.StoredValues(model.StepWithPartials)}.");
+                w.Line($"// Recomputing the partials moves {recompute.RecomputedValues} values per weight and step; storing them would move {recompute.StoredValues}.");
             }
 
             w.Line($"public static readonly {p.Name}Step Instance = new();");
@@ -177,7 +183,7 @@ internal static class OptimizerEmitter
                     "StepKeepingState",
                     "Updates the weights and writes the new state to the other state buffer; the caller keeps the gradients for the next step.");
                 w.Line();
-                new KernelEmitter(model, recompute, p, KernelKind.Reduction).Write(
+                new KernelEmitter(model, recompute.Partials, p, KernelKind.Reduction).Write(
                     w,
                     "RecomputeHypergradients",
                     $"Recomputes the previous step's d{model.WeightName}/d({hypers}) from its inputs (raw and stepIndex are that step's) and adds their dot products with this step's gradients to the hypergradients.");

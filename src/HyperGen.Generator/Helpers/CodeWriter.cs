@@ -3,7 +3,7 @@ using System.Text;
 
 namespace HyperGen.Generator.Helpers;
 
-/// <summary>Writes C# source with four-space indentation and brace blocks.</summary>
+/// <summary>Writes C# source with four-space indentation, brace blocks and multi-line text.</summary>
 internal sealed class CodeWriter
 {
     private readonly StringBuilder _text = new();
@@ -17,6 +17,20 @@ internal sealed class CodeWriter
         }
 
         _text.Append(line).Append('\n');
+    }
+
+    /// <summary>
+    /// Writes each line of <paramref name="text"/> (a raw string literal, say) at the current indentation, so a
+    /// block of text keeps its shape inside any block; a trailing line break adds no empty line.
+    /// </summary>
+    public void Lines(string text)
+    {
+        string[] lines = text.Replace("\r\n", "\n").Split('\n');
+        int count = lines.Length > 0 && lines[lines.Length - 1].Length == 0 ? lines.Length - 1 : lines.Length;
+        for (int i = 0; i < count; i++)
+        {
+            Line(lines[i]);
+        }
     }
 
     public IDisposable Block(string header)

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 
 namespace HyperGen.Generator.Ir;
@@ -12,11 +11,15 @@ internal sealed class Differentiator
 {
     private readonly TermFactory _f;
     private readonly Dictionary<(int Term, int Hyper), Term> _memo = new();
+    private readonly List<Derivation> _derivations = new();
 
     public Differentiator(TermFactory factory) => _f = factory;
 
-    /// <summary>Called for each derivative term built from a named term, so the emitter can name it too.</summary>
-    public Action<Term, Term, int>? OnDerived { get; set; }
+    /// <summary>
+    /// Every derivative taken, in the order each was completed (operands before the terms that use them), so that a
+    /// naming step after differentiation can name derivatives after the terms they come from.
+    /// </summary>
+    public IReadOnlyList<Derivation> Derivations => _derivations;
 
     public Term Derive(Term term, int hyper)
     {
@@ -32,7 +35,7 @@ internal sealed class Differentiator
 
         Term result = Rule(term, hyper);
         _memo[(term.Id, hyper)] = result;
-        OnDerived?.Invoke(term, result, hyper);
+        _derivations.Add(new Derivation(term, result, hyper));
         return result;
     }
 
@@ -64,55 +67,18 @@ internal sealed class Differentiator
         }
     }
 
+    /// <summary>A call's rule is its primitive's (<see cref="Primitives"/>), given the operands' derivatives in order.</summary>
     private Term CallRule(Term t, int j)
     {
-        Term x = t.Args[0];
-        Term dx = Derive(x, j);
-        switch (t.Func)
+        var tangents = new Term[t.Args.Length];
+        for (int i = 0; i < tangents.Length; i++)
         {
-            case Func.Sqrt:
-                return _f.Div(dx, _f.Mul(_f.Const(2), t));
-            case Func.Exp:
-                return _f.Mul(t, dx);
-            case Func.Log:
-                return _f.Div(dx, x);
-            case Func.Log2:
-                return _f.Div(dx, _f.Mul(_f.Const(Math.Log(2)), x));
-            case Func.Log10:
-                return _f.Div(dx, _f.Mul(_f.Const(Math.Log(10)), x));
-            case Func.Tanh:
-                return _f.Mul(_f.Sub(_f.One, _f.Mul(t, t)), dx);
-            case Func.Sinh:
-                return _f.Mul(_f.Call(Func.Cosh, x), dx);
-            case Func.Cosh:
-                return _f.Mul(_f.Call(Func.Sinh, x), dx);
-            case Func.Sin:
-                return _f.Mul(_f.Call(Func.Cos, x), dx);
-            case Func.Cos:
-                return _f.Neg(_f.Mul(_f.Call(Func.Sin, x), dx));
-            case Func.Atan:
-                return _f.Div(dx, _f.Add(_f.One, _f.Mul(x, x)));
-            case Func.Cbrt:
-                return _f.Div(dx, _f.Mul(_f.Const(3), _f.Mul(t, t)));
-            case Func.Abs:
-                return _f.Select(Cmp.Ge, x, _f.Zero, dx, _f.Neg(dx));
-            case Func.Max:
-                return _f.Select(Cmp.Ge, x, t.Args[1], dx, Derive(t.Args[1], j));
-            case Func.Min:
-                return _f.Select(Cmp.Le, x, t.Args[1], dx, Derive(t.Args[1], j));
-            case Func.Pow:
-            {
-                Term y = t.Args[1];
-                Term dy = Derive(y, j);
-
-                // d(x^y) = y x^(y-1) dx + x^y ln(x) dy; the second term vanishes for a constant exponent.
-                Term viaBase = _f.Mul(_f.Mul(y, _f.Call(Func.Pow, x, _f.Sub(y, _f.One))), dx);
-                Term viaExponent = _f.Mul(_f.Mul(t, _f.Call(Func.Log, x)), dy);
-                return _f.Add(viaBase, viaExponent);
-            }
-
-            default:
-                throw new InvalidOperationException($"No derivative rule for {t.Func}.");
+            tangents[i] = Derive(t.Args[i], j);
         }
+
+        return Primitives.Get(t.Func).Derivative(_f, t, t.Args, tangents);
     }
 }
+
+/// <summary>d<paramref name="Derivative"/> = d<paramref name="Source"/>/d(raw hyperparameter <paramref name="Hyper"/>).</summary>
+internal sealed record Derivation(Term Source, Term Derivative, int Hyper);

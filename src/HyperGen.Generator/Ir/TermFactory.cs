@@ -252,10 +252,11 @@ internal sealed class TermFactory
 
     public Term Call(Func func, params Term[] args)
     {
-        if (args.All(a => a.Op == Op.Const) && (!_preservesValues || FoldsExactly(func)))
+        Primitive primitive = Primitives.Get(func);
+        if (args.All(a => a.Op == Op.Const) && (!_preservesValues || primitive.FoldsExactly))
         {
-            double value = FunctionTable.Evaluate(func, args.Select(a => a.Value).ToArray());
-            double inSingle = (float)FunctionTable.Evaluate(func, args.Select(Single).ToArray());
+            double value = primitive.Evaluate(args.Select(a => a.Value).ToArray());
+            double inSingle = (float)primitive.Evaluate(args.Select(Single).ToArray());
             if (!double.IsNaN(value) && !double.IsInfinity(value) && TryFold(value, inSingle, out Term folded))
             {
                 return folded;
@@ -327,12 +328,6 @@ internal sealed class TermFactory
 
         return Intern(Op.Select, 0, 0, default, cmp, new[] { left, right, whenTrue, whenFalse });
     }
-
-    /// <summary>
-    /// Functions whose folded value is the one the user's call computes: exact (Abs, Max, Min) or correctly rounded
-    /// in every IEEE implementation (Sqrt). The others' run-time results may differ from Math's in the last bit.
-    /// </summary>
-    private static bool FoldsExactly(Func func) => func is Func.Sqrt or Func.Abs or Func.Max or Func.Min;
 
     private static bool IsNegativeZero(Term constant) => BitConverter.DoubleToInt64Bits(constant.Value) == long.MinValue;
 

@@ -8,8 +8,16 @@ namespace HyperGen.Generator.Model;
 /// <summary>Turns the output terms of a step into a <see cref="KernelProgram"/>: reachable nodes only, in order.</summary>
 internal static class ProgramPlanner
 {
+    /// <summary>
+    /// The program of <paramref name="weight"/>, <paramref name="states"/> and <paramref name="partials"/>; each node
+    /// is called by its name in <paramref name="names"/> (and <see cref="ProgramNode.Named"/>) or else by its hint.
+    /// </summary>
     public static KernelProgram Plan(
-        Term weight, IReadOnlyList<Term?> states, IReadOnlyList<Term?> partials, IReadOnlyDictionary<int, string> names)
+        Term weight,
+        IReadOnlyList<Term?> states,
+        IReadOnlyList<Term?> partials,
+        IReadOnlyDictionary<int, string> names,
+        IReadOnlyDictionary<int, string> hints)
     {
         var outputs = new List<Term> { weight };
         outputs.AddRange(states.Where(s => s is not null)!);
@@ -59,10 +67,11 @@ internal static class ProgramPlanner
             t.Cmp,
             t.Args.Select(a => position[a]).ToEquatableArray(),
             t.IsVarying,
-            names.TryGetValue(t.Id, out string? name) ? name : null,
+            names.TryGetValue(t.Id, out string? name) ? name : hints.TryGetValue(t.Id, out string? hint) ? hint : null,
+            names.ContainsKey(t.Id),
             uses[i]));
 
-        bool vectorizable = ordered.All(t => !t.IsVarying || t.Op != Op.Call || FunctionTable.Get(t.Func).VectorMethodName is not null);
+        bool vectorizable = ordered.All(t => !t.IsVarying || t.Op != Op.Call || Primitives.Get(t.Func).VectorMethodName is not null);
 
         return new KernelProgram(
             nodes.ToEquatableArray(),

@@ -98,6 +98,60 @@ public sealed class GeneratedCodeTests
             }
         }
         """,
+        // Parameters and locals named like the generated file's aliases (Vector512, MathF, Unsafe, FloatVector512).
+        """
+        using HyperGen;
+        namespace GeneratorTests.Names;
+        public static partial class AliasLocals
+        {
+            [HyperOptimize]
+            public static void Step(ref float w, float g, ref float Vector512, [Hyper(0.1)] float MathF, [Hyper(0.2)] float Unsafe)
+            {
+                float FloatVector512 = System.MathF.Sqrt(Vector512 * Vector512 + 1f);
+                Vector512 = Vector512 * Unsafe + g;
+                w -= MathF * Vector512 / FloatVector512;
+            }
+        }
+        """,
+        // A type of the namespace and members of the class named like the aliases (Vector, Math, Vector512).
+        """
+        using HyperGen;
+        namespace GeneratorTests.Names
+        {
+            public sealed class Vector
+            {
+            }
+
+            public static partial class AliasMembers
+            {
+                public const double Math = 2.0;
+
+                internal static int Vector512 => 3;
+
+                [HyperOptimize]
+                public static void Step(ref double w, double g, ref double v, [Hyper(0.1)] double alpha)
+                {
+                    v = v * alpha + g;
+                    w -= alpha * System.Math.Sqrt(v * v + 1.0);
+                }
+            }
+        }
+        """,
+        // A global using alias of the user's with an alias's name: two aliases of one name would not compile.
+        """
+        global using Vector = System.Numerics.Vector<float>;
+        using HyperGen;
+        namespace GeneratorTests.Names;
+        public static partial class GlobalAlias
+        {
+            [HyperOptimize]
+            public static void Step(ref float w, float g, ref float m, [Hyper(0.1)] float alpha)
+            {
+                m = m * alpha + g;
+                w -= alpha * m;
+            }
+        }
+        """,
     };
 
     [Theory]
