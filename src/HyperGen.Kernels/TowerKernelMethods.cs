@@ -104,15 +104,8 @@ internal static class TowerKernelMethods<T, TPrecision>
         int hyperCount = levels[1];
         for (int j = 0; j < hyperCount; j++)
         {
-            double sum = 0;
-            for (int block = 0; block < blocks; block++)
-            {
-                sum += blockSums[(block * hyperCount) + j];
-            }
-
-            T value = precision.Narrow(TowerRules.Hypergradient(sum, learned[j] != 0));
-            hypergradients[j] = value;
-            RefuseIfNotFinite(precision.Widen(value), j, refusal, refusingStep);
+            double sum = TowerRules.AddInBlockOrder(0.0, new DeviceValues<double, DoublePrecision>(blockSums, 0), blocks, hyperCount, j);
+            Finish(precision, sum, j, hypergradients, learned, refusal, refusingStep);
         }
 
         for (int level = 1; level < levelCount; level++)
@@ -124,17 +117,23 @@ internal static class TowerKernelMethods<T, TPrecision>
             int belowAt = levels[((level - 1) * 4) + 2];
             for (int l = 0; l < hypers; l++)
             {
-                double sum = 0;
-                for (int i = 0; i < count; i++)
-                {
-                    sum += precision.Widen(hypergradients[belowAt + i]) * precision.Widen(upperPartials[partialAt + (l * count) + i]);
-                }
-
-                T value = precision.Narrow(TowerRules.Hypergradient(sum, learned[gradientAt + l] != 0));
-                hypergradients[gradientAt + l] = value;
-                RefuseIfNotFinite(precision.Widen(value), gradientAt + l, refusal, refusingStep);
+                double sum = TowerRules.ChainedSum(
+                    new DeviceValues<T, TPrecision>(hypergradients, belowAt), new DeviceValues<T, TPrecision>(upperPartials, partialAt + (l * count)), count);
+                Finish(precision, sum, gradientAt + l, hypergradients, learned, refusal, refusingStep);
             }
         }
+    }
+
+    /// <summary>
+    /// Stores one hypergradient by the CPU tower's rule: the sum, rounded to T, refuses the step where it is not
+    /// finite (a held hyperparameter's too: a NaN there still means a NaN in the state), and the stored value is
+    /// <see cref="TowerRules.Hypergradient"/>'s.
+    /// </summary>
+    private static void Finish(
+        TPrecision precision, double sum, int packedIndex, ArrayView<T> hypergradients, ArrayView<int> learned, ArrayView<int> refusal, int refusingStep)
+    {
+        RefuseIfNotFinite(precision.Widen(precision.Narrow(sum)), packedIndex, refusal, refusingStep);
+        hypergradients[packedIndex] = precision.Narrow(TowerRules.Hypergradient(sum, learned[packedIndex] != 0));
     }
 
     /// <summary>
@@ -281,6 +280,14 @@ internal interface IPrecision<T>
 
     /// <summary>The double rounded to T.</summary>
     T Narrow(double value);
+}
+
+/// <summary>A run of a device view as <see cref="TowerRules"/> reads it: from <c>offset</c> on, widened to double.</summary>
+internal readonly struct DeviceValues<T, TPrecision>(ArrayView<T> view, int offset) : ITowerValues
+    where T : unmanaged
+    where TPrecision : struct, IPrecision<T>
+{
+    public double this[int index] => default(TPrecision).Widen(view[offset + index]);
 }
 
 /// <summary>Single precision.</summary>

@@ -412,11 +412,11 @@ public sealed unsafe partial class Tower<T>
             for (int r = 0; r < counts.Length; r++)
             {
                 int blockValues = counts[r] - FlagCount;
-                for (int i = 0; i < blockValues; i += _hyperCount)
+                fixed (double* sums = &_values[offset])
                 {
                     for (int j = 0; j < _hyperCount; j++)
                     {
-                        totals[j] += _values[offset + i + j];
+                        totals[j] = TowerRules.AddInBlockOrder(totals[j], new HostValues<double>(sums), blockValues / _hyperCount, _hyperCount, j);
                     }
                 }
 

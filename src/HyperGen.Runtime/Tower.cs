@@ -433,10 +433,11 @@ public sealed unsafe partial class Tower<T>
             T[] below = _levels[level - 1].Hypergradient;
             for (int l = 0; l < state.HyperCount; l++)
             {
-                double sum = 0;
-                for (int i = 0; i < state.Count; i++)
+                double sum;
+                fixed (T* hypergradients = below)
+                fixed (T* partials = state.Partials.Slice(l * state.Stride))
                 {
-                    sum += double.CreateTruncating(below[i]) * double.CreateTruncating(state.Partials[(l * state.Stride) + i]);
+                    sum = TowerRules.ChainedSum(new HostValues<T>(hypergradients), new HostValues<T>(partials), state.Count);
                 }
 
                 T value = T.CreateTruncating(sum);
@@ -670,11 +671,11 @@ public sealed unsafe partial class Tower<T>
         public void AddTotals(double[] totals)
         {
             int blocks = BlockCount(_count);
-            for (int block = 0; block < blocks; block++)
+            fixed (double* sums = _blockSums)
             {
                 for (int j = 0; j < _hyperCount; j++)
                 {
-                    totals[j] += _blockSums[(block * _hyperCount) + j];
+                    totals[j] = TowerRules.AddInBlockOrder(totals[j], new HostValues<double>(sums), blocks, _hyperCount, j);
                 }
             }
         }

@@ -63,24 +63,48 @@ public static class TowerRules
     /// <param name="sum">The sum over the level's elements of the hypergradient below times the partial.</param>
     /// <param name="learned">Whether the level above learns the hyperparameter.</param>
     public static double Hypergradient(double sum, bool learned) => learned ? sum : 0;
-}
 
-/// <summary>A hyperparameter after <see cref="TowerRules.Clamp"/>: the value to keep, and whether a bound moved it.</summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct BoundedValue
-{
-    /// <summary>Creates a result.</summary>
-    /// <param name="value">The value to keep.</param>
-    /// <param name="hit">Whether a bound moved it.</param>
-    public BoundedValue(double value, bool hit)
+    /// <summary>
+    /// Adds level 1's block sums of one hyperparameter to <paramref name="total"/>, one block after the other in
+    /// block order. The order, not the number of threads (or ranks) that computed the blocks, fixes the rounding, so
+    /// a step gives the same bits however the blocks were shared out.
+    /// </summary>
+    /// <typeparam name="TSums">The block sums' storage.</typeparam>
+    /// <param name="total">The sum so far (0, or the previous tensors' or ranks' blocks).</param>
+    /// <param name="blockSums">Block-major sums: block b's sum of hyperparameter j at <c>b * hyperCount + j</c>.</param>
+    /// <param name="blocks">The number of blocks to add.</param>
+    /// <param name="hyperCount">The level's hyperparameter count.</param>
+    /// <param name="hyper">The hyperparameter.</param>
+    public static double AddInBlockOrder<TSums>(double total, TSums blockSums, int blocks, int hyperCount, int hyper)
+        where TSums : struct, ITowerValues
     {
-        Value = value;
-        Hit = hit;
+        for (int block = 0; block < blocks; block++)
+        {
+            total += blockSums[(block * hyperCount) + hyper];
+        }
+
+        return total;
     }
 
-    /// <summary>The value to keep.</summary>
-    public double Value { get; }
+    /// <summary>
+    /// The chain rule one level up: <c>sum_i G(k)[i] * dh(k)_i / dh(k+1)_l</c>, in double and in element order, the
+    /// sum behind level k+1's hypergradient of its hyperparameter l (pass it to <see cref="Hypergradient"/>).
+    /// </summary>
+    /// <typeparam name="TBelow">The hypergradients' storage.</typeparam>
+    /// <typeparam name="TPartials">The partials' storage.</typeparam>
+    /// <param name="below">Level k's hypergradient, one value per hyperparameter of level k.</param>
+    /// <param name="partials">The partials of level k+1's last update with respect to its hyperparameter l, one per hyperparameter of level k.</param>
+    /// <param name="count">Level k's hyperparameter count.</param>
+    public static double ChainedSum<TBelow, TPartials>(TBelow below, TPartials partials, int count)
+        where TBelow : struct, ITowerValues
+        where TPartials : struct, ITowerValues
+    {
+        double sum = 0;
+        for (int i = 0; i < count; i++)
+        {
+            sum += below[i] * partials[i];
+        }
 
-    /// <summary>Whether a bound moved the value (the tower counts it).</summary>
-    public bool Hit { get; }
+        return sum;
+    }
 }

@@ -45,6 +45,19 @@ public sealed class CudaCompileTests : IDisposable
     }
 
     [Theory]
+    [InlineData(typeof(float))]
+    [InlineData(typeof(double))]
+    public void The_hypergradient_chaining_kernel_compiles_for_cuda(Type precision)
+    {
+        // It calls the runtime's TowerRules.AddInBlockOrder and ChainedSum through DeviceValues, constrained calls
+        // on a struct: what the CPU tower calls with HostValues.
+        Type methods = typeof(GpuTower<>).Assembly.GetType("HyperGen.Kernels.TowerKernelMethods`2")!
+            .MakeGenericType(precision, precision == typeof(float) ? typeof(SinglePrecision) : typeof(DoublePrecision));
+
+        AssertCompiles(methods.GetMethod(nameof(TowerKernelMethods<float, SinglePrecision>.FinishHypergradients))!, grouped: false);
+    }
+
+    [Theory]
     [InlineData("UpperLevelsSingle")]
     [InlineData("UpperLevelsDouble")]
     public void The_built_in_dispatcher_compiles_for_cuda(string name)
