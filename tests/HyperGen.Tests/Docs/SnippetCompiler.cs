@@ -117,8 +117,9 @@ internal static class SnippetCompiler
         $"#line {snippet.Line} \"{snippet.Document}\"\n{code}";
 
     /// <summary>
-    /// .NET 10's reference assemblies, the HyperGen runtime, and whatever other HyperGen or ILGPU assemblies the tests
-    /// carry (the GPU page's snippets need HyperGen.Kernels and ILGPU when the test project references them).
+    /// .NET 10's reference assemblies, the HyperGen runtime, and whatever other HyperGen, ILGPU or TorchSharp assemblies
+    /// the tests carry (the GPU page's snippets need HyperGen.Kernels and ILGPU, the TorchSharp page's HyperGen.TorchSharp
+    /// and TorchSharp's managed bindings; compiling them loads no native library).
     /// </summary>
     private static ImmutableArray<MetadataReference> CreateReferences()
     {
@@ -126,7 +127,7 @@ internal static class SnippetCompiler
         {
             MetadataReference.CreateFromFile(typeof(Tower<>).Assembly.Location),
         };
-        foreach (string name in new[] { "HyperGen.Kernels.dll", "ILGPU.dll", "ILGPU.Algorithms.dll" })
+        foreach (string name in new[] { "HyperGen.Kernels.dll", "ILGPU.dll", "ILGPU.Algorithms.dll", "HyperGen.TorchSharp.dll", "TorchSharp.dll" })
         {
             string path = Path.Combine(AppContext.BaseDirectory, name);
             if (System.IO.File.Exists(path))
