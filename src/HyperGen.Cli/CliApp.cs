@@ -48,6 +48,10 @@ public static class CliApp
                 EnableDefaultExceptionHandler = false,
             });
         }
+        catch (CliInputException e) when (e.ReportedElsewhere)
+        {
+            return ExitCodes.BadInput;
+        }
         catch (CliInputException e)
         {
             foreach (string line in e.DetailLines)

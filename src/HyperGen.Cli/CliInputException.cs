@@ -20,4 +20,10 @@ internal sealed class CliInputException : Exception
 
     /// <summary>Extra lines printed before the error line, such as compiler diagnostics; empty when there are none.</summary>
     public string[] DetailLines { get; init; } = [];
+
+    /// <summary>
+    /// Whether another process prints this error: the ranks of <c>train --distributed mpi</c> that are not rank 0
+    /// fail as rank 0 does on a mismatch found by all of them, and exit with the code without repeating its line.
+    /// </summary>
+    public bool ReportedElsewhere { get; init; }
 }

@@ -30,6 +30,9 @@ public sealed class Trainer : IDisposable
     /// <summary>Where the run stands, all of it saved by CaptureState so a restored trainer continues bit for bit.</summary>
     private readonly TrainingLoop _progress;
 
+    /// <summary>Cuts each batch between the ranks of <see cref="TrainingOptions.DataParallel"/>; null for one process.</summary>
+    private readonly DataParallelBatch? _parts;
+
     /// <summary>Builds the model for <paramref name="data"/> and initialises it from <see cref="TrainingOptions.Seed"/>.</summary>
     /// <param name="data">The dataset; its images must be 28x28 with 10 classes.</param>
     /// <param name="options">Run settings; null for the defaults (the paper's setup, one epoch).</param>
@@ -49,6 +52,7 @@ public sealed class Trainer : IDisposable
         Model.InitializeParameters(_progress.Random);
         _testOrder = data.Test.Indices();
         _batch = new BatchAssembler(Options.BatchSize, shape.Inputs);
+        _parts = Options.DataParallel is { } group ? new DataParallelBatch(group, Model, _batch) : null;
     }
 
     /// <summary>The dataset trained and evaluated on.</summary>
@@ -118,8 +122,18 @@ public sealed class Trainer : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(Options.BatchSize, train.Count - first);
-            _batch.Assemble(train, _progress.TrainOrder.AsSpan(first, count));
-            float loss = Model.ComputeGradients(_batch.Inputs, _batch.CurrentLabels);
+            ReadOnlySpan<int> images = _progress.TrainOrder.AsSpan(first, count);
+            float loss;
+            if (_parts is null)
+            {
+                _batch.Assemble(train, images);
+                loss = Model.ComputeGradients(_batch.Inputs, _batch.CurrentLabels);
+            }
+            else
+            {
+                loss = _parts.ComputeGradients(train, images);
+            }
+
             _progress.BatchDone();
 
             // A non-finite loss stops the run before the step; an optimizer that refuses the step (a tower that met a

@@ -26,6 +26,14 @@ public sealed record TrainingOptions
     /// </summary>
     public bool StopOnDivergence { get; init; } = true;
 
+    /// <summary>
+    /// The ranks this run trains with, data-parallel: each batch is cut into one contiguous part per rank, each rank
+    /// computes its part's gradient and the ranks add them, so that the batches, and to rounding the whole run, are
+    /// the one-process run's. Every rank must run the same configuration and step the same optimizer on the summed
+    /// gradient. Null (the default) for one process.
+    /// </summary>
+    public IDataParallelGroup? DataParallel { get; init; }
+
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Epochs, batch size or thread count is not positive.</exception>
     public void Validate()

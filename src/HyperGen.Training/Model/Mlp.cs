@@ -9,14 +9,14 @@ namespace HyperGen.Training.Model;
 /// </summary>
 /// <remarks>
 /// <para>
-/// All weights live in one flat <see cref="Parameters"/> array and the gradient of the last <see cref="Backward"/>
+/// All weights live in one flat <see cref="Parameters"/> array and the gradient of the last <see cref="Backward(ReadOnlySpan{byte})"/>
 /// in the equally laid out <see cref="Gradients"/> array (see <see cref="MlpShape"/> for the layout), so an
 /// optimizer steps the whole model as one buffer.
 /// </para>
 /// <para>
 /// A batch is computed in two calls: <see cref="Forward"/> keeps every activation in buffers sized for
 /// <see cref="MaxBatchSize"/> when the model is built, and <see cref="Loss"/>, <see cref="CountCorrect"/> and
-/// <see cref="Backward"/> read them. Nothing is allocated per batch. The two large products (the hidden layer
+/// <see cref="Backward(ReadOnlySpan{byte})"/> read them. Nothing is allocated per batch. The two large products (the hidden layer
 /// forward, and its weight gradient) are split across <see cref="ThreadCount"/> threads; the rest is small and
 /// runs on the caller's thread. A model is not safe for concurrent use.
 /// </para>
@@ -84,7 +84,7 @@ public sealed class Mlp : IDisposable
     /// <summary>All weights and biases, laid out as <see cref="MlpShape"/> describes. Step this buffer in place.</summary>
     public float[] Parameters { get; }
 
-    /// <summary>The gradient of the mean batch loss from the last <see cref="Backward"/>, laid out like <see cref="Parameters"/>.</summary>
+    /// <summary>The gradient of the mean batch loss from the last <see cref="Backward(ReadOnlySpan{byte})"/>, laid out like <see cref="Parameters"/>.</summary>
     public float[] Gradients { get; }
 
     /// <summary>Rows in the batch of the last <see cref="Forward"/> (0 before the first).</summary>
@@ -102,8 +102,8 @@ public sealed class Mlp : IDisposable
     /// <summary>
     /// Runs the network on the first <paramref name="batchSize"/> rows of <paramref name="inputs"/> (each
     /// <see cref="MlpShape.Inputs"/> floats) and keeps the activations for <see cref="Loss"/>,
-    /// <see cref="CountCorrect"/> and <see cref="Backward"/>. <paramref name="inputs"/> is referenced, not copied:
-    /// leave it unchanged until <see cref="Backward"/> has run.
+    /// <see cref="CountCorrect"/> and <see cref="Backward(ReadOnlySpan{byte})"/>. <paramref name="inputs"/> is referenced, not copied:
+    /// leave it unchanged until <see cref="Backward(ReadOnlySpan{byte})"/> has run.
     /// </summary>
     public void Forward(ReadOnlyMemory<float> inputs, int batchSize)
     {
@@ -166,9 +166,21 @@ public sealed class Mlp : IDisposable
     /// to <see cref="Parameters"/>, from the activations of the last <see cref="Forward"/> (which must have used the
     /// current parameters).
     /// </summary>
-    public void Backward(ReadOnlySpan<byte> labels)
+    public void Backward(ReadOnlySpan<byte> labels) => Backward(labels, _batchSize);
+
+    /// <summary>
+    /// <see cref="Backward(ReadOnlySpan{byte})"/> for rows that are one part of a larger batch of
+    /// <paramref name="meanOver"/> images: the gradient of the part's summed loss divided by
+    /// <paramref name="meanOver"/>, so that the parts' gradients add up to the whole batch's mean gradient. The
+    /// division is where a whole batch's is (on the output gradient), so a part's gradient is scaled as the
+    /// one-process batch's is (data-parallel training, <see cref="TrainingOptions.DataParallel"/>).
+    /// </summary>
+    /// <param name="labels">One label per row of the last <see cref="Forward"/>.</param>
+    /// <param name="meanOver">The whole batch's image count, at least the rows of the last <see cref="Forward"/>.</param>
+    public void Backward(ReadOnlySpan<byte> labels, int meanOver)
     {
         CheckLabels(labels);
+        ArgumentOutOfRangeException.ThrowIfLessThan(meanOver, _batchSize);
         MlpShape s = Shape;
         int batch = _batchSize;
         int classes = s.Classes;
@@ -176,7 +188,7 @@ public sealed class Mlp : IDisposable
 
         // d(mean NLL)/d(logit) = (softmax - onehot) / batch; then through the output tanh.
         Span<float> outputGradient = _outputGradient.AsSpan(0, batch * classes);
-        float inverseBatch = 1f / batch;
+        float inverseBatch = 1f / meanOver;
         for (int i = 0; i < batch; i++)
         {
             int row = i * classes;
@@ -203,14 +215,22 @@ public sealed class Mlp : IDisposable
     }
 
     /// <summary>
-    /// <see cref="Forward"/>, <see cref="Loss"/> and <see cref="Backward"/> on one batch (one row of inputs per label).
+    /// <see cref="Forward"/>, <see cref="Loss"/> and <see cref="Backward(ReadOnlySpan{byte})"/> on one batch (one row of inputs per label).
     /// </summary>
     /// <returns>The mean loss of the batch.</returns>
-    public float ComputeGradients(ReadOnlyMemory<float> inputs, ReadOnlySpan<byte> labels)
+    public float ComputeGradients(ReadOnlyMemory<float> inputs, ReadOnlySpan<byte> labels) =>
+        ComputeGradients(inputs, labels, labels.Length);
+
+    /// <summary>
+    /// <see cref="Forward"/>, <see cref="Loss"/> and <see cref="Backward(ReadOnlySpan{byte}, int)"/> on one part of
+    /// a batch of <paramref name="meanOver"/> images.
+    /// </summary>
+    /// <returns>The mean loss of the part's rows.</returns>
+    public float ComputeGradients(ReadOnlyMemory<float> inputs, ReadOnlySpan<byte> labels, int meanOver)
     {
         Forward(inputs, labels.Length);
         float loss = Loss(labels);
-        Backward(labels);
+        Backward(labels, meanOver);
         return loss;
     }
 

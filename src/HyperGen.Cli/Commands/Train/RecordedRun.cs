@@ -1,5 +1,6 @@
 using System;
 using HyperGen.Cli.Commands.Train.Checkpoints;
+using HyperGen.Cli.Commands.Train.Distributed;
 using HyperGen.Training;
 using HyperGen.Training.Data;
 
@@ -10,7 +11,8 @@ namespace HyperGen.Cli.Commands.Train;
 /// <param name="Data">The dataset.</param>
 /// <param name="Epochs">The epochs the run should have completed at the end.</param>
 /// <param name="Seed">Seeds the initial weights and the shuffles: runs with one seed start from the same weights.</param>
-internal sealed record RecordedRunOptions(TrainingGpu? Gpu, FashionMnistDataset Data, int Epochs, int Seed);
+/// <param name="Ranks">The ranks that share every batch (<c>--distributed mpi</c>, CPU only); null for one process.</param>
+internal sealed record RecordedRunOptions(TrainingGpu? Gpu, FashionMnistDataset Data, int Epochs, int Seed, TrainingRanks? Ranks = null);
 
 /// <summary>
 /// What a <see cref="RecordedRun"/> tells its caller besides the progress and the history: where checkpoints are
@@ -123,6 +125,7 @@ internal static class RecordedRun
                 history.RecordEpoch(epoch);
                 progress.OnEpoch(epoch, cpuReadout!);
                 hooks?.EpochDone(run!);
-            });
+            },
+            ranks: options.Ranks);
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using HyperGen.Cli.Commands.Train.Distributed;
 using HyperGen.Training;
 using HyperGen.Training.Data;
 
@@ -22,6 +23,7 @@ internal static class TowerRun
     /// <param name="onStep">Called after every step with the tower (its hyperparameters already updated).</param>
     /// <param name="onEpoch">Called after every epoch's evaluation.</param>
     /// <param name="threadCount">Threads for the model's matrix products; null for the trainer's default.</param>
+    /// <param name="ranks">The ranks that share every batch (<c>--distributed mpi</c>); null for one process.</param>
     public static TowerRunResult Train(
         FashionMnistDataset data,
         TowerSpec spec,
@@ -30,16 +32,23 @@ internal static class TowerRun
         Action<Trainer, Tower<float>>? onStart = null,
         Action<StepReport, Tower<float>>? onStep = null,
         Action<EpochReport, Tower<float>>? onEpoch = null,
-        int? threadCount = null)
+        int? threadCount = null,
+        TrainingRanks? ranks = null)
     {
-        var options = new TrainingOptions { Epochs = epochs, Seed = seed };
+        var options = new TrainingOptions { Epochs = epochs, Seed = seed, DataParallel = ranks };
         if (threadCount is int threads)
         {
             options = options with { ThreadCount = threads };
         }
 
         using var trainer = new Trainer(data, options);
-        var tower = new Tower<float>(spec, trainer.Model.Parameters.Length);
+        int parameters = trainer.Model.Parameters.Length;
+
+        // Replicated, every rank steps the whole tower on the same summed gradient, so every rank's tower takes the
+        // same trajectory without a word; sharded, each steps its own range and the weights are gathered after.
+        Tower<float> tower = ranks is { ShardOptimizer: true }
+            ? new Tower<float>(spec, [parameters], ranks.Communicator)
+            : new Tower<float>(spec, parameters);
         onStart?.Invoke(trainer, tower);
         var optimizer = new TowerOptimizer(tower);
         TrainingResult result = trainer.Train(
@@ -71,6 +80,9 @@ internal static class TowerRun
             try
             {
                 tower.Step(weights, gradients);
+
+                // A sharded tower updated this rank's shard only; an unsharded one returns at once.
+                tower.GatherWeights(weights);
                 return true;
             }
             catch (NonFiniteStepException e)

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using HyperGen.Cli.Commands.Train.Checkpoints;
+using HyperGen.Cli.Commands.Train.Distributed;
 using HyperGen.Cli.Definitions;
 using HyperGen.Training;
 using HyperGen.Training.Data;
@@ -48,6 +49,8 @@ internal static class TrainCommand
         };
         var checkpoints = new CheckpointOptions();
         checkpoints.AddTo(command);
+        var distributed = new DistributedOptions();
+        distributed.AddTo(command);
         command.SetAction(result => Execute(
             new TrainSettings(
                 result.GetRequiredValue(tower),
@@ -59,7 +62,8 @@ internal static class TrainCommand
                 TrainingGpu.ParseGemm(result.GetRequiredValue(gemm)),
                 result.GetValue(data),
                 result.GetRequiredValue(output),
-                checkpoints.Read(result)),
+                checkpoints.Read(result),
+                distributed.Read(result)),
             result.InvocationConfiguration.Output,
             result.InvocationConfiguration.Error));
         return command;
@@ -72,6 +76,28 @@ internal static class TrainCommand
             throw new CliInputException($"--epochs: must be at least 1, not {settings.Epochs}");
         }
 
+        if (settings.Distributed is null)
+        {
+            return Execute(settings, stdout, stderr, ranks: null);
+        }
+
+        if (settings.Device == "gpu")
+        {
+            throw new CliInputException($"--device gpu: {DistributedOptions.Name} mpi trains on the CPU; use --device cpu (or auto)");
+        }
+
+        // Started before anything is read, and after every rank checked its checkpoint folder (CheckpointOptions.Read):
+        // rank 0 writes its first checkpoint only after the configuration comparison, which waits for every rank.
+        using TrainingRanks ranks = TrainingRanks.Start(settings.Distributed);
+        int exitCode = Execute(settings with { Device = "cpu" }, ranks.IsRoot ? stdout : TextWriter.Null, ranks.IsRoot ? stderr : TextWriter.Null, ranks);
+        ranks.Finished();
+        return exitCode;
+    }
+
+    /// <summary>The run, on one process or on every rank of <paramref name="ranks"/>; where the ranks are not rank 0, both writers are null writers.</summary>
+    private static int Execute(TrainSettings settings, TextWriter stdout, TextWriter stderr, TrainingRanks? ranks)
+    {
+
         // Compiled first: the tower may name the optimizers, which must stay loaded until the run is over.
         using DefinitionCompilation? compiled = DefinitionsOption.CompileOrThrow(settings.Definitions, stderr);
         TowerSpec spec = TrainingOptionsCommon.ParseTower(
@@ -81,21 +107,36 @@ internal static class TrainCommand
         FashionMnistDataset dataset = TrainingOptionsCommon.LoadData(settings.DataDirectory);
         int stepsPerEpoch = TowerRun.StepsPerEpoch(dataset);
         IReadOnlyList<BaselinePlan> baselinePlans = BaselineRuns.Plan(settings.Baselines, spec, settings.Epochs * stepsPerEpoch);
-        TrainingOptionsCommon.CreateOutputDirectory(settings.OutputDirectory);
+        if (ranks is not null)
+        {
+            ranks.EnsureSameConfiguration(RunAgreement.Describe(settings, spec, dataset, ranks));
+        }
+
+        bool writesFiles = ranks?.IsRoot ?? true;
+        if (writesFiles)
+        {
+            TrainingOptionsCommon.CreateOutputDirectory(settings.OutputDirectory);
+        }
 
         IAnsiConsole console = TerminalOutput.Create(stdout);
         bool interactive = TerminalOutput.IsInteractive(stdout);
         console.WriteLine($"data: {dataset.Description}");
         console.WriteLine($"tower: {spec}");
         console.WriteLine($"device: {TrainingDevice.Describe(gpu?.Device)}{deviceNote}");
+        if (ranks is not null)
+        {
+            string tower = ranks.ShardOptimizer ? "each steps its shard of the tower (--shard-optimizer)" : "each steps the whole tower";
+            console.WriteLine($"distributed: {ranks.Size} MPI ranks; each computes its part of every batch, {tower}; rank 0 writes the files");
+        }
+
         if (gpu is not null)
         {
             console.WriteLine($"matrix products: {gpu.GemmDescription}");
         }
 
-        CheckpointSchedule? checkpoints = settings.Checkpoints;
+        CheckpointSchedule? checkpoints = settings.Checkpoints is { } asked ? asked with { Writes = writesFiles } : null;
         CheckpointHooks? hooks = checkpoints is null ? null : new CheckpointHooks(checkpoints, stdout);
-        var options = new RecordedRunOptions(gpu, dataset, settings.Epochs, settings.Seed);
+        var options = new RecordedRunOptions(gpu, dataset, settings.Epochs, settings.Seed, ranks);
         var history = new TrainingHistory(spec);
         TowerRunResult thisInvocation = ProgressDisplay.Run(
             console, interactive, settings.Epochs, stepsPerEpoch, progress => RecordedRun.Train(options, spec, progress, history, hooks));
@@ -132,6 +173,11 @@ internal static class TrainCommand
             .ToArray();
 
         var info = new TrainRunInfo(spec.ToString(), dataset.Description, settings.Seed);
+        if (!writesFiles)
+        {
+            return run.Training.Diverged ? ExitCodes.Diverged : ExitCodes.Success;
+        }
+
         outputs.Write(info, run, history, baselineRuns, continueStepLog, $"{spec} (seed {settings.Seed})");
 
         console.WriteLine();
@@ -161,7 +207,7 @@ internal static class TrainCommand
     }
 
     /// <summary>The options of one <c>train</c> invocation, as parsed.</summary>
-    private sealed record TrainSettings(
+    internal sealed record TrainSettings(
         string Tower,
         IReadOnlyList<string> Definitions,
         IReadOnlyList<BaselineKind> Baselines,
@@ -171,5 +217,6 @@ internal static class TrainCommand
         GemmEngine Gemm,
         string? DataDirectory,
         string OutputDirectory,
-        CheckpointSchedule? Checkpoints);
+        CheckpointSchedule? Checkpoints,
+        DistributedSettings? Distributed);
 }

@@ -11,7 +11,11 @@ namespace HyperGen.Cli.Commands.Train.Checkpoints;
 /// <param name="Path">The checkpoint file.</param>
 /// <param name="Every">Steps between checkpoints.</param>
 /// <param name="Resume">Whether the run continues from <paramref name="Path"/>.</param>
-internal sealed record CheckpointSchedule(string Path, int Every, bool Resume)
+/// <param name="Writes">
+/// Whether this process writes the file: false on the ranks of a <c>--distributed mpi</c> run other than rank 0,
+/// which read it to resume and take part in gathering a sharded tower's state, but never write.
+/// </param>
+internal sealed record CheckpointSchedule(string Path, int Every, bool Resume, bool Writes = true)
 {
     /// <summary>
     /// Resumes from the checkpoint, or saves the initial state so that a run killed before its first periodic
@@ -20,7 +24,12 @@ internal sealed record CheckpointSchedule(string Path, int Every, bool Resume)
     /// <exception cref="CliInputException">The checkpoint is unusable or cannot be written.</exception>
     public void Start(ICheckpointedRun run, TextWriter stdout)
     {
-        DeleteAbandonedTemporaryFiles();
+        if (Writes)
+        {
+            // Only the writer cleans up: a temporary file may be rank 0's checkpoint being written right now.
+            DeleteAbandonedTemporaryFiles();
+        }
+
         if (!Resume)
         {
             Save(run);
@@ -84,6 +93,12 @@ internal sealed record CheckpointSchedule(string Path, int Every, bool Resume)
 
     private void Save(ICheckpointedRun run)
     {
+        if (!Writes)
+        {
+            run.TakePartInSave();
+            return;
+        }
+
         try
         {
             run.Save(Path);

@@ -11,7 +11,19 @@ internal sealed class CpuCheckpointedRun(Trainer trainer, Tower<float> tower) : 
 
     public int ReportedSteps => trainer.CaptureState().Step;
 
-    public void Save(string path) => TrainingCheckpointFile.Save(path, trainer.CaptureState(), trainer.Model.Parameters, tower);
+    public void Save(string path) => Build().Save(path);
+
+    /// <summary>A sharded tower's state is gathered from every rank while the file is built (TowerCheckpoint.Write), so every rank builds it.</summary>
+    public void TakePartInSave()
+    {
+        if (tower.Sharding is not null)
+        {
+            _ = Build();
+        }
+    }
+
+    private HyperGen.Checkpoints.CheckpointWriter Build() =>
+        TrainingCheckpointFile.Build(trainer.CaptureState(), trainer.Model.Parameters, tower);
 
     public void Load(string path) => TrainingCheckpointFile.Load(path, trainer, tower);
 }

@@ -29,6 +29,11 @@ internal sealed class GpuCheckpointedRun(GpuTrainer trainer, GpuTower<float> tow
         TrainingCheckpointFile.Save(path, state, _weights, _state);
     }
 
+    /// <summary>A GPU run is never distributed: there is nothing to take part in.</summary>
+    public void TakePartInSave()
+    {
+    }
+
     /// <exception cref="ArgumentException">The saved tower's state does not translate to this GPU tower.</exception>
     public void Load(string path)
     {

@@ -22,6 +22,9 @@ internal sealed class HistoryCheckpointedRun(ICheckpointedRun run, TrainingHisto
         run.Save(path);
     }
 
+    /// <summary>The history is rank 0's alone to write; the run may need this rank.</summary>
+    public void TakePartInSave() => run.TakePartInSave();
+
     /// <summary>Loads the run; its history is restored when it can be, and <see cref="HistoryProblem"/> says why not otherwise.</summary>
     public void Load(string path)
     {

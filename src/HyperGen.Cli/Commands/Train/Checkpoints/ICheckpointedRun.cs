@@ -17,6 +17,12 @@ internal interface ICheckpointedRun
     /// <summary>Writes the run's whole state to <paramref name="path"/> (<see cref="TrainingCheckpointFile"/>).</summary>
     void Save(string path);
 
+    /// <summary>
+    /// What a rank that does not write the file does where the writer saves: a sharded tower's state is gathered from
+    /// every rank, so each takes part; for anything else, nothing.
+    /// </summary>
+    void TakePartInSave();
+
     /// <summary>Continues the run saved at <paramref name="path"/>; on any problem nothing changes.</summary>
     void Load(string path);
 }

@@ -18,7 +18,11 @@ internal static class TrainingCheckpointFile
     private const string TrainerTag = "TRNR";
 
     /// <summary>Saves the trainer's position, the weights and the tower atomically: a run killed while saving leaves the previous checkpoint whole.</summary>
-    public static void Save(string path, TrainerState state, ReadOnlySpan<float> weights, Tower<float> tower)
+    public static void Save(string path, TrainerState state, ReadOnlySpan<float> weights, Tower<float> tower) =>
+        Build(state, weights, tower).Save(path);
+
+    /// <summary>The checkpoint's sections, built in memory; a sharded tower's state is gathered from every rank here.</summary>
+    public static CheckpointWriter Build(TrainerState state, ReadOnlySpan<float> weights, Tower<float> tower)
     {
         var checkpoint = new CheckpointWriter();
         TowerCheckpoint.Write(checkpoint, tower, weights);
@@ -41,7 +45,7 @@ internal static class TrainingCheckpointFile
                 writer.Write(index);
             }
         });
-        checkpoint.Save(path);
+        return checkpoint;
     }
 
     /// <summary>Restores <paramref name="trainer"/>, its model's weights and <paramref name="tower"/>; on any problem none is changed.</summary>
