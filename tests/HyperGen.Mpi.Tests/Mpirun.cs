@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Text;
@@ -16,7 +17,14 @@ internal static class Mpirun
     /// where the tests run as root; fails the test (never skips it) when mpirun is missing, and kills the job and
     /// fails when it outlives <paramref name="timeout"/>.
     /// </summary>
-    public static Job Run(int ranks, TimeSpan timeout, string[] arguments, params (string Name, string Value)[] environment)
+    public static Job Run(int ranks, TimeSpan timeout, string[] arguments, params (string Name, string Value)[] environment) =>
+        RunApps(timeout, [(ranks, [HostPath(), .. arguments])], environment);
+
+    /// <summary>
+    /// Runs one job of several programs (Open MPI's <c>-np N prog args : -np M prog args</c>), each
+    /// <c>dotnet</c> with its arguments, so that ranks can be started with different command lines.
+    /// </summary>
+    public static Job RunApps(TimeSpan timeout, (int Ranks, string[] DotnetArguments)[] apps, params (string Name, string Value)[] environment)
     {
         string? mpirun = Find("mpirun");
         if (mpirun is null)
@@ -25,24 +33,37 @@ internal static class Mpirun
                 "mpirun was not found on PATH: the MPI tests need Open MPI (on Debian: apt-get install openmpi-bin libopenmpi-dev; .ci/run installs it).");
         }
 
-        var start = new ProcessStartInfo(mpirun)
+        var arguments = new List<string> { "--oversubscribe" };
+        for (int i = 0; i < apps.Length; i++)
+        {
+            if (i > 0)
+            {
+                arguments.Add(":");
+            }
+
+            arguments.AddRange(["-np", apps[i].Ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet", .. apps[i].DotnetArguments]);
+        }
+
+        // Open MPI refuses to start as root unless told twice that it is meant; CI runs as root.
+        return RunProcess(mpirun, timeout, arguments, [("OMPI_ALLOW_RUN_AS_ROOT", "1"), ("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"), .. environment]);
+    }
+
+    /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> alone, without mpirun, under the same deadline.</summary>
+    public static Job RunAlone(TimeSpan timeout, string[] arguments) =>
+        RunProcess(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", timeout, arguments, []);
+
+    private static Job RunProcess(string program, TimeSpan timeout, IEnumerable<string> arguments, (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
 
-        // Open MPI refuses to start as root unless told twice that it is meant; CI runs as root.
-        start.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
-        start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
-        }
-
-        foreach (string argument in new[] { "--oversubscribe", "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet", HostPath() })
-        {
-            start.ArgumentList.Add(argument);
         }
 
         foreach (string argument in arguments)
@@ -62,7 +83,7 @@ internal static class Mpirun
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            throw new TimeoutException($"mpirun {string.Join(' ', arguments)} ran past {timeout.TotalSeconds} s and was killed; it printed:\n{output}");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} ran past {timeout.TotalSeconds} s and was killed; it printed:\n{output}");
         }
 
         // The parameterless wait also waits for the redirected streams to reach their end.
@@ -85,12 +106,15 @@ internal static class Mpirun
     }
 
     /// <summary>The test host, which the test project's reference copies beside the tests.</summary>
-    private static string HostPath()
+    private static string HostPath() => BesideTests("HyperGen.Mpi.TestHost.dll");
+
+    /// <summary>A program the test project's references copy beside the tests (the test host, the CLI).</summary>
+    public static string BesideTests(string file)
     {
-        string path = Path.Combine(AppContext.BaseDirectory, "HyperGen.Mpi.TestHost.dll");
+        string path = Path.Combine(AppContext.BaseDirectory, file);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException("The MPI test host was not built beside the tests.", path);
+            throw new FileNotFoundException($"{file} was not built beside the MPI tests.", path);
         }
 
         return path;
