@@ -105,15 +105,6 @@ public sealed unsafe partial class Tower<T>
         }
     }
 
-    /// <summary>Sharded towers do not write the one-process state format yet: each rank holds only its shard of level 1.</summary>
-    private void ThrowIfSharded()
-    {
-        if (_shard is not null)
-        {
-            throw new NotSupportedException("A sharded tower's state cannot be saved or restored yet: each rank holds only its shard of level 1.");
-        }
-    }
-
     private static int SizeOf(ITowerCommunicator communicator)
     {
         ArgumentNullException.ThrowIfNull(communicator);

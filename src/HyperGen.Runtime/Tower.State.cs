@@ -23,13 +23,13 @@ public sealed partial class Tower<T>
     internal void WriteState(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        ThrowIfSharded();
         writer.Write(StateMagic);
         writer.Write(StateVersion);
         writer.Write(System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
         writer.Write(Depth);
-        writer.Write(_tensorSizes.Length);
-        foreach (int size in _tensorSizes)
+        // A sharded tower writes the whole model's tensors: the file is the one-process tower's (see WriteElements).
+        writer.Write(TensorSizes.Count);
+        foreach (int size in TensorSizes)
         {
             writer.Write(size);
         }
@@ -89,15 +89,14 @@ public sealed partial class Tower<T>
     internal void ReadState(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        ThrowIfSharded();
         Expect(reader.ReadInt32(), StateMagic, "the start marker");
         Expect(reader.ReadInt32(), StateVersion, "the format version");
         Expect(reader.ReadInt32(), System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), $"the size of one value ({typeof(T).Name})");
         Expect(reader.ReadInt32(), Depth, "the number of levels");
-        Expect(reader.ReadInt32(), _tensorSizes.Length, "the number of tensors");
-        for (int i = 0; i < _tensorSizes.Length; i++)
+        Expect(reader.ReadInt32(), TensorSizes.Count, "the number of tensors");
+        for (int i = 0; i < TensorSizes.Count; i++)
         {
-            Expect(reader.ReadInt32(), _tensorSizes[i], $"the size of tensor {i}");
+            Expect(reader.ReadInt32(), TensorSizes[i], $"the size of tensor {i}");
         }
 
         for (int index = 0; index < _levels.Length; index++)
@@ -176,6 +175,12 @@ public sealed partial class Tower<T>
             return;
         }
 
+        if (_shard is not null)
+        {
+            WriteGatheredElements(writer, values);
+            return;
+        }
+
         for (int t = 0; t < _tensorSizes.Length; t++)
         {
             WriteValues(writer, values.Slice(Plan.TensorOffsets[t], _tensorSizes[t]));
@@ -191,9 +196,46 @@ public sealed partial class Tower<T>
             return;
         }
 
+        if (_shard is not null)
+        {
+            ReadShardOfElements(reader, values);
+            return;
+        }
+
         for (int t = 0; t < _tensorSizes.Length; t++)
         {
             ReadValues(reader, values.Slice(Plan.TensorOffsets[t], _tensorSizes[t]));
+        }
+    }
+
+    /// <summary>
+    /// A sharded tower's level-1 buffer, written whole: each tensor's pieces all-gathered from every rank (so every
+    /// rank must write its state at the same time), then written as a one-process tower writes it. The file is then
+    /// the one-process tower's, byte for byte where the trajectories are, and resumes on any number of ranks: a
+    /// reader takes its own piece (<see cref="ReadShardOfElements"/>). Only the levels above are replicated; they are
+    /// written from this rank's copy, which is every rank's.
+    /// </summary>
+    private void WriteGatheredElements(BinaryWriter writer, ReadOnlySpan<T> values)
+    {
+        ShardExchange shard = _shard!;
+        for (int t = 0; t < _tensorSizes.Length; t++)
+        {
+            var whole = new T[shard.Sharding.TensorSizes[t]];
+            values.Slice(Plan.TensorOffsets[t], _tensorSizes[t]).CopyTo(whole.AsSpan(shard.PieceStarts[t]));
+            shard.Communicator.AllGather<T>(whole, shard.PieceCounts(t));
+            WriteValues(writer, whole);
+        }
+    }
+
+    /// <summary>Reads a whole level-1 buffer, written by a tower on any number of ranks, and keeps this rank's piece of each tensor.</summary>
+    private void ReadShardOfElements(BinaryReader reader, Span<T> values)
+    {
+        ShardExchange shard = _shard!;
+        for (int t = 0; t < _tensorSizes.Length; t++)
+        {
+            var whole = new T[shard.Sharding.TensorSizes[t]];
+            ReadValues(reader, whole);
+            whole.AsSpan(shard.PieceStarts[t], _tensorSizes[t]).CopyTo(values.Slice(Plan.TensorOffsets[t], _tensorSizes[t]));
         }
     }
 

@@ -43,7 +43,12 @@ public static class TowerCheckpoint
         where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         Read(CheckpointReader.Open(path), tower, weights);
 
-    /// <summary>Adds the tower and weight sections to <paramref name="checkpoint"/>.</summary>
+    /// <summary>
+    /// Adds the tower and weight sections to <paramref name="checkpoint"/>. A sharded tower gathers its level-1 state
+    /// from every rank here, so every rank calls it at the same step; the sections are then the whole tower's, the
+    /// same on every rank and the same as a one-process tower's, and one rank saves them. Such a checkpoint resumes on
+    /// any number of ranks, or on one process: <see cref="Read{T}"/> takes each rank's shard.
+    /// </summary>
     public static void Write<T>(CheckpointWriter checkpoint, Tower<T> tower, ReadOnlySpan<T> weights)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
