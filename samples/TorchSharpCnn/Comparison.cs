@@ -39,26 +39,31 @@ internal static class Comparison
                 runs[row].Add(run);
                 EpochResult last = run[^1];
                 string alpha = last.Alpha is double value ? string.Create(CultureInfo.InvariantCulture, $", alpha {value:G4}") : "";
+                string diverged = last.RefusedStep is long step ? $", DIVERGED: step {step} refused" : "";
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{row.Label,-18} seed {seed}: test error {last.TestErrorPercent:F2} %, {run.Average(e => e.Seconds):F2} s per epoch{alpha}"));
+                    $"{row.Label,-18} seed {seed}: test error {last.TestErrorPercent:F2} %, {MedianSeconds(run):F2} s per epoch{alpha}{diverged}"));
             }
         }
 
-        double baseline = runs[rows[0]].SelectMany(r => r).Average(e => e.Seconds);
+        // Median epoch times, over the complete epochs of every seed: robust to a moment of load on a shared machine.
+        double baseline = MedianSeconds(runs[rows[0]].SelectMany(r => r));
         var summary = rows.Select(row =>
         {
+            // A diverged seed counts with the test error of the weights it stopped at, as `hypergen reproduce` does.
             double[] errors = runs[row].Select(r => r[^1].TestErrorPercent).ToArray();
-            double seconds = runs[row].SelectMany(r => r).Average(e => e.Seconds);
-            return (Row: row, Mean: errors.Average(), Sd: StandardDeviation(errors), Seconds: seconds, Ratio: seconds / baseline, Errors: errors);
+            double seconds = MedianSeconds(runs[row].SelectMany(r => r));
+            int diverged = runs[row].Count(r => r[^1].Diverged);
+            return (Row: row, Mean: errors.Average(), Sd: StandardDeviation(errors), Seconds: seconds, Ratio: seconds / baseline, Errors: errors, Diverged: diverged);
         }).ToArray();
 
         Console.WriteLine();
-        Console.WriteLine($"| optimizer | test error % (mean ± sd, {seeds.Length} seeds) | seconds per epoch | vs torch.optim.Adam |");
+        Console.WriteLine($"| optimizer | test error % (mean ± sd, {seeds.Length} seeds) | median seconds per epoch | vs torch.optim.Adam |");
         Console.WriteLine("| --- | --- | --- | --- |");
         foreach (var s in summary)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Row.Label} | {s.Mean:F2} ± {s.Sd:F2} | {s.Seconds:F2} | {s.Ratio:F3}x |"));
+            string diverged = s.Diverged > 0 ? $" ({s.Diverged} diverged)" : "";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Row.Label} | {s.Mean:F2} ± {s.Sd:F2}{diverged} | {s.Seconds:F2} | {s.Ratio:F3}x |"));
         }
 
         Directory.CreateDirectory(output);
@@ -79,14 +84,20 @@ internal static class Comparison
                 writer.WriteString("spec", s.Row.Optimizer);
                 writer.WriteNumber("test_error_pct_mean", s.Mean);
                 writer.WriteNumber("test_error_pct_sd", s.Sd);
-                writer.WriteNumber("seconds_per_epoch", s.Seconds);
+                writer.WriteNumber("median_seconds_per_epoch", s.Seconds);
                 writer.WriteNumber("epoch_time_vs_torch_adam", s.Ratio);
+                writer.WriteNumber("diverged", s.Diverged);
                 writer.WriteStartArray("seeds");
                 for (int i = 0; i < seeds.Length; i++)
                 {
                     writer.WriteStartObject();
                     writer.WriteNumber("seed", seeds[i]);
                     writer.WriteNumber("test_error_pct", s.Errors[i]);
+                    if (runs[s.Row][i][^1].RefusedStep is long refused)
+                    {
+                        writer.WriteNumber("refused_step", refused);
+                    }
+
                     writer.WriteStartArray("epochs");
                     foreach (EpochResult e in runs[s.Row][i])
                     {
@@ -117,8 +128,21 @@ internal static class Comparison
 
         string image = Path.Combine(output, "..", "images", "torchsharp-cnn.png");
         Directory.CreateDirectory(Path.GetDirectoryName(image)!);
-        SavePlot(image, summary.Select(s => (s.Row, s.Mean, s.Sd)).ToArray(), train.Count, epochs, seeds.Length);
+        SavePlot(image, summary.Select(s => (s.Row, s.Mean, s.Sd, s.Diverged)).ToArray(), train.Count, epochs, seeds.Length);
         Console.WriteLine($"Wrote {json} and {Path.GetFullPath(image)}");
+    }
+
+    /// <summary>The median time of the complete epochs (a diverged run's last epoch stopped early).</summary>
+    private static double MedianSeconds(IEnumerable<EpochResult> epochs)
+    {
+        double[] seconds = epochs.Where(e => !e.Diverged).Select(e => e.Seconds).Order().ToArray();
+        if (seconds.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        int middle = seconds.Length / 2;
+        return seconds.Length % 2 == 1 ? seconds[middle] : (seconds[middle - 1] + seconds[middle]) / 2;
     }
 
     private static double StandardDeviation(double[] values)
@@ -133,7 +157,7 @@ internal static class Comparison
     }
 
     /// <summary>Horizontal bars of mean ± sd, plain optimizers in C0 and hyperoptimized ones in C1, as the CLI's Table 1 plot.</summary>
-    private static void SavePlot(string path, (ComparisonRow Row, double Mean, double Sd)[] rows, long train, int epochs, int seeds)
+    private static void SavePlot(string path, (ComparisonRow Row, double Mean, double Sd, int Diverged)[] rows, long train, int epochs, int seeds)
     {
         string font = Path.Combine(AppContext.BaseDirectory, "Assets", "Fonts", "DejaVuSans.ttf");
         if (File.Exists(font))
@@ -160,7 +184,7 @@ internal static class Comparison
                 FillColor = rows[i].Row.Optimizer == Training.TorchAdam ? Colors.Gray : rows[i].Row.Hyperoptimized ? Colors.C1 : Colors.C0,
                 Orientation = Orientation.Horizontal,
             });
-            ticks.Add(new Tick(position, rows[i].Row.Label));
+            ticks.Add(new Tick(position, rows[i].Row.Label + (rows[i].Diverged > 0 ? $" ({rows[i].Diverged} diverged)" : "")));
         }
 
         plot.Add.Bars(bars);

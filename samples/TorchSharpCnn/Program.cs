@@ -31,7 +31,8 @@ switch (command)
         Console.WriteLine($"LeNet, {tower}, seed {seed}, batch {batchSize}");
         Training.Run(tower, seed, epochs, batchSize, train, test, r => Console.WriteLine(
             string.Create(CultureInfo.InvariantCulture, $"epoch {r.Epoch}: {r.Seconds:F1} s, train loss {r.TrainLoss:F4}, test error {r.TestErrorPercent:F2} %") +
-            (r.Alpha is double alpha ? string.Create(CultureInfo.InvariantCulture, $", alpha {alpha:G4}") : "")));
+            (r.Alpha is double alpha ? string.Create(CultureInfo.InvariantCulture, $", alpha {alpha:G4}") : "") +
+            (r.RefusedStep is long step ? $": diverged, step {step} refused (a NaN or an infinity), stopped with the last good weights" : "")));
         break;
 
     case "compare":

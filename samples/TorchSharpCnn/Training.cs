@@ -7,8 +7,16 @@ using static TorchSharp.torch;
 
 namespace TorchSharpCnn;
 
-/// <summary>What one epoch did: its training time, mean training loss, test error, and the learned step size (if any).</summary>
-internal sealed record EpochResult(int Epoch, double Seconds, double TrainLoss, double TestErrorPercent, double? Alpha);
+/// <summary>
+/// What one epoch did: its training time, mean training loss, test error, and the learned step size (if any).
+/// <paramref name="RefusedStep"/> is set when the tower refused a step there (a NaN or an infinity): the run stopped
+/// at that step with the last good weights, and the epoch is incomplete.
+/// </summary>
+internal sealed record EpochResult(int Epoch, double Seconds, double TrainLoss, double TestErrorPercent, double? Alpha, long? RefusedStep = null)
+{
+    /// <summary>Whether the run diverged in this epoch (see <see cref="RefusedStep"/>).</summary>
+    public bool Diverged => RefusedStep is not null;
+}
 
 /// <summary>Trains a fresh LeNet with one optimizer, the way a TorchSharp user would.</summary>
 internal static class Training
@@ -27,11 +35,13 @@ internal static class Training
         using var criterion = nn.CrossEntropyLoss();
         using var shuffling = new Generator((ulong)seed);
         var results = new List<EpochResult>();
+        long steps = 0;
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             model.train();
             double lossSum = 0;
             int batches = 0;
+            long? refused = null;
             var clock = Stopwatch.StartNew();
             using (Tensor order = randperm(train.Count, generator: shuffling))
             {
@@ -45,7 +55,18 @@ internal static class Training
                     optimizer.zero_grad();
                     Tensor loss = criterion.forward(model.forward(x), y);
                     loss.backward();
-                    optimizer.step();
+                    steps++;
+                    try
+                    {
+                        optimizer.step();
+                    }
+                    catch (HyperGen.NonFiniteStepException)
+                    {
+                        // The tower refused the step and changed nothing: this run has diverged. torch.optim.Adam
+                        // has no such check; it would go on with NaN weights.
+                        refused = steps;
+                        break;
+                    }
 
                     lossSum += loss.item<float>();
                     batches++;
@@ -53,9 +74,14 @@ internal static class Training
             }
 
             clock.Stop();
-            var result = new EpochResult(epoch, clock.Elapsed.TotalSeconds, lossSum / batches, TestError(model, test), tower?.Levels[0]["alpha"]);
+            var result = new EpochResult(
+                epoch, clock.Elapsed.TotalSeconds, batches > 0 ? lossSum / batches : double.NaN, TestError(model, test), tower?.Levels[0]["alpha"], refused);
             results.Add(result);
             report?.Invoke(result);
+            if (result.Diverged)
+            {
+                break;
+            }
         }
 
         return results;
