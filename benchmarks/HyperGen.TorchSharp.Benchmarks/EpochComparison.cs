@@ -43,7 +43,7 @@ internal static class EpochComparison
         manual_seed(7);
         using Tensor images = randn(Batches * BatchSize, 1, 28, 28);
         using Tensor labels = randint(0, 10, [Batches * BatchSize]);
-        (string Label, Training Run)[] rows =
+        (string Label, Training Training)[] rows =
         [
             ("torch.optim.Adam", new Training(p => optim.Adam(p, lr: 1e-3, beta1: 0.9, beta2: 0.999))),
             ("adam (depth 1)", new Training(p => new HyperOptimizer(p, "adam(alpha=1e-3)"))),
@@ -54,16 +54,26 @@ internal static class EpochComparison
 
         var epochs = rows.Select(_ => new List<double>()).ToArray();
         var steps = rows.Select(_ => new List<double>()).ToArray();
-        for (int round = 0; round < WarmUpRounds + rounds; round++)
+        try
         {
-            for (int r = 0; r < rows.Length; r++)
+            for (int round = 0; round < WarmUpRounds + rounds; round++)
             {
-                (double epoch, double step) = rows[r].Run.Epoch(images, labels);
-                if (round >= WarmUpRounds)
+                for (int r = 0; r < rows.Length; r++)
                 {
-                    epochs[r].Add(epoch);
-                    steps[r].Add(step);
+                    (double epoch, double step) = rows[r].Training.Epoch(images, labels);
+                    if (round >= WarmUpRounds)
+                    {
+                        epochs[r].Add(epoch);
+                        steps[r].Add(step);
+                    }
                 }
+            }
+        }
+        finally
+        {
+            foreach ((_, Training training) in rows)
+            {
+                training.Dispose();
             }
         }
 
@@ -78,7 +88,6 @@ internal static class EpochComparison
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"| {rows[r].Label} | {Median(epochs[r]):F1} ms ({epochs[r].Min():F1}-{epochs[r].Max():F1}) | {Median(epochs[r]) / baseEpoch:F3}x | {Median(steps[r]):F2} ms | {Median(steps[r]) / baseStep:F3}x |"));
-            rows[r].Run.Dispose();
         }
     }
 
@@ -134,8 +143,7 @@ internal static class EpochComparison
                 stepping += Stopwatch.GetTimestamp() - step;
             }
 
-            double epoch = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            return (epoch, stepping * 1000.0 / Stopwatch.Frequency);
+            return (Stopwatch.GetElapsedTime(started).TotalMilliseconds, Stopwatch.GetElapsedTime(0, stepping).TotalMilliseconds);
         }
 
         public void Dispose()
